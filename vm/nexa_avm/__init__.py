@@ -1,0 +1,1 @@
+"""The Nexa Agent VM: compiler, bytecode, interpreter, scheduler, providers, tools, debug adapter."""

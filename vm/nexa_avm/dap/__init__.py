@@ -1,0 +1,1 @@
+"""The Nexa debug adapter (DAP), driving the Agent VM through its stepping hook."""
