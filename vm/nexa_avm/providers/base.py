@@ -92,9 +92,7 @@ class Provider(abc.ABC):
         async def attempt() -> Judgement:
             return read_condition_answer((await self.complete(request)).text)
 
-        return await run_judge_attempts(
-            attempt, lambda reason: Judgement(False, 0.0, failure=reason)
-        )
+        return await run_judge_attempts(attempt, lambda reason: Judgement(False, 0.0, failure=reason))
 
     async def classify(self, classification: Classification) -> Choice:
         """Classification (L§7.4): after the last failed attempt, no label."""

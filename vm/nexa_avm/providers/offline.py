@@ -132,9 +132,7 @@ class OfflineProvider(Provider):
             try:
                 await asyncio.wait_for(self._wait(fault == "timeout"), timeout)
             except TimeoutError:
-                raise ProviderError.timed_out(
-                    provider=PROVIDER_ID, model=model, seconds=timeout
-                ) from None
+                raise ProviderError.timed_out(provider=PROVIDER_ID, model=model, seconds=timeout) from None
             return answer()
 
         return await call_with_retries(attempt, policy, sleep=self._sleep)
@@ -321,4 +319,3 @@ def summarize_messages(messages: Sequence[Message]) -> str:
     # Empty messages (a tool-calling assistant turn) would only add empty pieces between the bars.
     pieces = [m.text()[:SUMMARY_PIECE] for m in messages if m.text()]
     return " | ".join(pieces)[:SUMMARY_LIMIT]
-
