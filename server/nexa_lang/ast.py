@@ -1,0 +1,928 @@
+"""Typed syntax tree of a Nexa file, lowered from the tree-sitter CST by `nexa_lang.lowering`.
+
+Every node carries `span`, the byte range of its text, so a diagnostic, a DAG node and a bytecode
+instruction all point back at the same source. Names that a tool navigates to (a declaration's name,
+a member name, a keyword argument's name) carry their own `*_span`. Optional parts the user has not
+typed yet are `None`: the tree may come from a file with syntax errors (spec diagnostics §2.6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from typing import Union
+
+from nexa_lang.positions import Span
+
+NO_SPAN = Span(0, 0)
+
+
+@dataclass(kw_only=True, eq=False)
+class Node:
+    span: Span = NO_SPAN
+
+    def children(self) -> Iterator[Node]:
+        """The direct child nodes, in source order of the fields."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Node):
+                yield value
+            elif isinstance(value, list | tuple):
+                for item in value:
+                    if isinstance(item, Node):
+                        yield item
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every node below it, depth first, in source order."""
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(list(node.children())))
+
+
+# ---------------------------------------------------------------------------------- types (§3.8)
+
+
+@dataclass(kw_only=True, eq=False)
+class TypeExpr(Node):
+    pass
+
+
+@dataclass(kw_only=True, eq=False)
+class NamedType(TypeExpr):
+    name: str
+
+
+@dataclass(kw_only=True, eq=False)
+class GenericType(TypeExpr):
+    name: str
+    arguments: list[TypeExpr] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class OptionalType(TypeExpr):
+    inner: TypeExpr
+
+
+@dataclass(kw_only=True, eq=False)
+class UnionType(TypeExpr):
+    options: list[TypeExpr] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class LegacyGenericType(TypeExpr):
+    """`-> Name<Inner>` in an agent header (W003)."""
+
+    name: str
+    argument: str
+
+
+@dataclass(kw_only=True, eq=False)
+class TypeString(TypeExpr):
+    """A quoted type in a protocol field (`"string"`, `"a|b"`, §3.4)."""
+
+    text: str
+
+
+# ---------------------------------------------------------------------------------- expressions
+
+
+@dataclass(kw_only=True, eq=False)
+class Expr(Node):
+    pass
+
+
+@dataclass(kw_only=True, eq=False)
+class Name(Expr):
+    id: str
+
+
+@dataclass(kw_only=True, eq=False)
+class ScopedName(Expr):
+    """`Enum::Variant`."""
+
+    scope: str
+    name: str
+    scope_span: Span = NO_SPAN
+    name_span: Span = NO_SPAN
+
+
+@dataclass(kw_only=True, eq=False)
+class Number(Expr):
+    value: int | float
+    text: str = ""
+
+
+@dataclass(kw_only=True, eq=False)
+class Bool(Expr):
+    value: bool
+
+
+@dataclass(kw_only=True, eq=False)
+class NoneLit(Expr):
+    spelling: str = "none"
+
+
+@dataclass(kw_only=True, eq=False)
+class Interpolation(Node):
+    """`#{path}` inside a string: `path` is the text between the braces, stripped (§1.6.3)."""
+
+    path: str
+    names: list[Name] = field(default_factory=list)  # the leading name, resolvable like a variable
+
+
+@dataclass(kw_only=True, eq=False)
+class StringLit(Expr):
+    """Any string form. `value` is the text with escapes applied and interpolations kept as `#{…}`;
+    `parts` alternate text and `Interpolation`s for the forms that interpolate."""
+
+    value: str
+    kind: str = "double"  # double | single | triple | raw
+    parts: list[str | Interpolation] = field(default_factory=list)
+
+    @property
+    def interpolations(self) -> list[Interpolation]:
+        return [p for p in self.parts if isinstance(p, Interpolation)]
+
+    def children(self) -> Iterator[Node]:
+        yield from self.interpolations
+
+
+@dataclass(kw_only=True, eq=False)
+class TemplateLit(Expr):
+    text: str
+    content_span: Span = NO_SPAN
+
+
+@dataclass(kw_only=True, eq=False)
+class Member(Expr):
+    object: Expr
+    name: str
+    name_span: Span = NO_SPAN
+
+
+@dataclass(kw_only=True, eq=False)
+class Argument(Node):
+    value: Expr
+    name: str | None = None
+    name_span: Span | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class Call(Expr):
+    function: Expr
+    arguments: list[Argument] = field(default_factory=list)
+    arguments_span: Span = NO_SPAN
+
+
+@dataclass(kw_only=True, eq=False)
+class Index(Expr):
+    object: Expr
+    index: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class Unary(Expr):
+    op: str  # '-' | 'not'
+    operand: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class Await(Expr):
+    value: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class Binary(Expr):
+    """Arithmetic (`+ - * / %`), comparison (`== != < <= > >=`) and logic (`and or`)."""
+
+    op: str
+    left: Expr
+    right: Expr
+    op_span: Span = NO_SPAN
+
+
+@dataclass(kw_only=True, eq=False)
+class Dag(Expr):
+    """One of the six DAG operators `>> |>> || &>> && |>` (§5.6)."""
+
+    op: str
+    left: Expr
+    right: Expr
+    op_span: Span = NO_SPAN
+
+
+@dataclass(kw_only=True, eq=False)
+class Coalesce(Expr):
+    left: Expr
+    right: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class CaseArm(Node):
+    label: StringLit
+    value: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class Branch(Expr):
+    """`x ?? A : B` (consequence/alternative) or `x ?? { "label" => e }` (cases), §5.7.2."""
+
+    input: Expr
+    consequence: Expr | None = None
+    alternative: Expr | None = None
+    cases: list[CaseArm] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class Otherwise(Expr):
+    op: str  # 'otherwise' | 'fallback'
+    left: Expr
+    right: Expr | Block
+
+
+@dataclass(kw_only=True, eq=False)
+class TryExpr(Expr):
+    """Postfix `?` (§5.9)."""
+
+    operand: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class FallbackElement(Expr):
+    """`fallback: expr` inside a list literal (model lists, §3.1.5)."""
+
+    value: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class ListLit(Expr):
+    elements: list[Expr] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class DictEntry(Node):
+    key: str
+    value: Expr
+    key_span: Span = NO_SPAN
+    key_is_word: bool = False
+
+
+@dataclass(kw_only=True, eq=False)
+class DictLit(Expr):
+    entries: list[DictEntry] = field(default_factory=list)
+    has_map: bool = False
+
+
+@dataclass(kw_only=True, eq=False)
+class Param(Node):
+    name: str
+    name_span: Span = NO_SPAN
+    type: TypeExpr | None = None
+    default: Expr | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class Lambda(Expr):
+    params: list[Param] = field(default_factory=list)
+    return_type: TypeExpr | None = None
+    body: Block | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class MatchArm(Node):
+    pattern: Pattern
+    body: Expr | Block | None
+    guard: Expr | None = None
+    guard_after: bool = False
+
+
+@dataclass(kw_only=True, eq=False)
+class IntentArm(Node):
+    intent: StringLit
+    body: Expr | Block | None
+
+
+@dataclass(kw_only=True, eq=False)
+class Match(Expr):
+    subject: Expr
+    arms: list[MatchArm | IntentArm] = field(default_factory=list)
+
+    @property
+    def is_intent_match(self) -> bool:
+        return any(isinstance(arm, IntentArm) for arm in self.arms)
+
+
+@dataclass(kw_only=True, eq=False)
+class SemanticIfExpr(Expr):
+    subject: Expr
+    question: StringLit
+    cases: list[CaseArm] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class PrintCall(Expr):
+    arguments: list[Argument] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class Spawn(Expr):
+    """`spawn(task)`, `spawn Actor(args)` or `spawn [A, B]` (§5.2.7)."""
+
+    task: Expr | None = None
+    actor: Name | None = None
+    arguments: list[Argument] = field(default_factory=list)
+    agents: ListLit | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class ForkBranch(Node):
+    value: Expr
+    name: str | None = None
+    name_span: Span | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class Fork(Expr):
+    branches: list[ForkBranch] = field(default_factory=list)
+    strategy: str = ""
+    strategy_span: Span = NO_SPAN
+
+
+@dataclass(kw_only=True, eq=False)
+class SnapshotExpr(Expr):
+    pass
+
+
+@dataclass(kw_only=True, eq=False)
+class Receive(Expr):
+    type: TypeExpr | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class Missing(Expr):
+    """An expression the user has not written (yet): the tree has an ERROR or MISSING there."""
+
+
+# ---------------------------------------------------------------------------------- patterns
+
+
+@dataclass(kw_only=True, eq=False)
+class Pattern(Node):
+    pass
+
+
+@dataclass(kw_only=True, eq=False)
+class WildcardPattern(Pattern):
+    pass
+
+
+@dataclass(kw_only=True, eq=False)
+class LiteralPattern(Pattern):
+    value: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class BindingPattern(Pattern):
+    name: str
+
+
+@dataclass(kw_only=True, eq=False)
+class TuplePattern(Pattern):
+    elements: list[Pattern] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class RestPattern(Pattern):
+    name: str | None = None
+    name_span: Span | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class ListPattern(Pattern):
+    elements: list[Pattern] = field(default_factory=list)
+    rest: RestPattern | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class MapPatternEntry(Node):
+    key: str
+    key_span: Span = NO_SPAN
+    pattern: Pattern | None = None  # None: binds the key's name
+
+
+@dataclass(kw_only=True, eq=False)
+class MapPattern(Pattern):
+    entries: list[MapPatternEntry] = field(default_factory=list)
+    rest: RestPattern | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class VariantPattern(Pattern):
+    enum: str
+    variant: str
+    arguments: list[Pattern] = field(default_factory=list)
+    has_parens: bool = False
+
+
+# ---------------------------------------------------------------------------------- statements
+
+
+@dataclass(kw_only=True, eq=False)
+class Stmt(Node):
+    pass
+
+
+@dataclass(kw_only=True, eq=False)
+class Block(Node):
+    statements: list[Stmt] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class ExprStmt(Stmt):
+    expr: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class Let(Stmt):
+    pattern: Pattern
+    value: Expr
+    type: TypeExpr | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class Assign(Stmt):
+    target: Expr  # Name, Member or Index
+    value: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class Print(Stmt):
+    value: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class If(Stmt):
+    condition: Expr
+    consequence: Block
+    alternative: Block | If | SemanticIf | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class SemanticIf(Stmt):
+    condition: StringLit
+    subject: Expr
+    consequence: Block
+    fast_match: StringLit | None = None
+    alternative: Block | If | SemanticIf | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class While(Stmt):
+    condition: Expr
+    body: Block
+
+
+@dataclass(kw_only=True, eq=False)
+class ForEach(Stmt):
+    variable: str
+    variable_span: Span
+    iterable: Expr
+    body: Block
+    value: str | None = None
+    value_span: Span | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class For(Stmt):
+    pattern: Pattern
+    iterable: Expr
+    body: Block
+
+
+@dataclass(kw_only=True, eq=False)
+class Loop(Stmt):
+    body: Block
+    condition: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class Break(Stmt):
+    pass
+
+
+@dataclass(kw_only=True, eq=False)
+class Continue(Stmt):
+    pass
+
+
+@dataclass(kw_only=True, eq=False)
+class Return(Stmt):
+    value: Expr | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class TryCatch(Stmt):
+    body: Block
+    handler: Block
+    name: str = ""
+    name_span: Span = NO_SPAN
+    kind: str | None = None
+    kind_span: Span | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class Raise(Stmt):
+    value: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class Assert(Stmt):
+    condition: Expr
+    against: Expr | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class Defer(Stmt):
+    value: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class PythonBlock(Stmt):
+    code: str
+    code_span: Span = NO_SPAN
+
+
+@dataclass(kw_only=True, eq=False)
+class ContractStmt(Stmt):
+    kind: str  # requires | ensures
+    condition: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class HarnessParam(Node):
+    name: str
+    value: int | float | str | bool
+    name_span: Span = NO_SPAN
+    value_span: Span = NO_SPAN
+    is_symbol: bool = False  # a bare word such as sliding_window
+
+
+@dataclass(kw_only=True, eq=False)
+class Autoloop(Stmt):
+    params: list[HarnessParam] = field(default_factory=list)
+    body: Block = field(default_factory=Block)
+
+
+@dataclass(kw_only=True, eq=False)
+class WithContext(Stmt):
+    params: list[HarnessParam] = field(default_factory=list)
+    body: Block = field(default_factory=Block)
+
+
+@dataclass(kw_only=True, eq=False)
+class ContextPolicy(Stmt):
+    params: list[HarnessParam] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class Correction(Node):
+    name: str
+    body: Block
+    name_span: Span = NO_SPAN
+    kind: str | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class TryAgent(Stmt):
+    body: Block
+    corrections: list[Correction] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class Restore(Stmt):
+    snapshot: Expr
+    condition: Expr | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class Verify(Stmt):
+    subject: Expr
+    type: TypeExpr | None = None
+    against: Expr | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class Reflect(Stmt):
+    note: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class Unharnessed(Stmt):
+    body: Block
+    reason: StringLit | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class Hook(Stmt):
+    event: str  # before_step after_step on_error before_tool after_tool
+    body: Block
+    name: str | None = None
+    name_span: Span | None = None
+    kind: str | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class Pass(Stmt):
+    message: Expr
+    actor: Expr
+
+
+# ---------------------------------------------------------------------------------- declarations
+
+
+@dataclass(kw_only=True, eq=False)
+class Decl(Node):
+    """A named declaration; `name_span` is where rules about the declaration point (§1.5)."""
+
+    name: str = ""
+    name_span: Span = NO_SPAN
+    doc: str | None = None  # the `//` comment lines right above, for hover
+
+
+@dataclass(kw_only=True, eq=False)
+class Include(Decl):
+    path: StringLit | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class Import(Decl):
+    module: str = ""
+    module_span: Span = NO_SPAN
+    alias: str | None = None
+    alias_span: Span | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class DecoratorArg(Node):
+    name: str
+    value: Expr
+    name_span: Span = NO_SPAN
+
+
+@dataclass(kw_only=True, eq=False)
+class Decorator(Node):
+    name: str
+    name_span: Span = NO_SPAN
+    arguments: list[DecoratorArg] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class UseItem(Node):
+    """One item of a uses list: a dotted name, a string, or `mcp:"…"` (§3.1.3)."""
+
+    kind: str  # name | string | mcp
+    text: str
+
+
+@dataclass(kw_only=True, eq=False)
+class Property(Node):
+    """`key: value`, `key literal` (colon-less) or `key = expr` (`is_assignment`)."""
+
+    key: str
+    value: Expr
+    key_span: Span = NO_SPAN
+    colonless: bool = False
+    is_assignment: bool = False
+
+
+@dataclass(kw_only=True, eq=False)
+class Contract(Node):
+    kind: str  # requires | ensures
+    condition: Expr
+
+
+@dataclass(kw_only=True, eq=False)
+class FunctionDecl(Decl):
+    """`fn name(params) … { … }`: agent member functions and impl methods (`body` None in traits)."""
+
+    params: list[Param] = field(default_factory=list)
+    return_type: TypeExpr | None = None
+    body: Block | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class FlowDecl(Decl):
+    params: list[Param] = field(default_factory=list)
+    has_parens: bool = False
+    return_type: TypeExpr | None = None
+    contracts: list[Contract] = field(default_factory=list)
+    body: Block = field(default_factory=Block)
+
+
+@dataclass(kw_only=True, eq=False)
+class AgentDecl(Decl):
+    decorators: list[Decorator] = field(default_factory=list)
+    uses: list[UseItem] = field(default_factory=list)
+    implements: list[Name] = field(default_factory=list)
+    return_type: TypeExpr | None = None
+    contracts: list[Contract] = field(default_factory=list)
+    properties: list[Property] = field(default_factory=list)
+    functions: list[FunctionDecl] = field(default_factory=list)
+    flows: list[FlowDecl] = field(default_factory=list)
+    lets: list[Let] = field(default_factory=list)
+    body_span: Span = NO_SPAN
+
+    def property(self, key: str) -> Property | None:
+        return next((p for p in self.properties if p.key == key), None)
+
+
+@dataclass(kw_only=True, eq=False)
+class ToolDecl(Decl):
+    properties: list[Property] = field(default_factory=list)
+
+    def property(self, key: str) -> Property | None:
+        return next((p for p in self.properties if p.key == key), None)
+
+
+@dataclass(kw_only=True, eq=False)
+class ToolOption(Node):
+    key: str
+    value: Expr
+    key_span: Span = NO_SPAN
+
+
+@dataclass(kw_only=True, eq=False)
+class ToolFnDecl(Decl):
+    description: StringLit | None = None
+    options: list[ToolOption] = field(default_factory=list)
+    params: list[Param] = field(default_factory=list)
+    return_type: TypeExpr | None = None
+    body: Block = field(default_factory=Block)
+
+
+@dataclass(kw_only=True, eq=False)
+class ProtocolField(Node):
+    name: str
+    type: TypeExpr
+    name_span: Span = NO_SPAN
+
+
+@dataclass(kw_only=True, eq=False)
+class ProtocolDecl(Decl):
+    fields: list[ProtocolField] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class TestDecl(Decl):
+    """`name` is the test's name (the string), `name_span` the string."""
+
+    body: Block = field(default_factory=Block)
+
+
+@dataclass(kw_only=True, eq=False)
+class TypeDecl(Decl):
+    type: TypeExpr | None = None
+    constraint: StringLit | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class FieldDecl(Node):
+    name: str
+    name_span: Span = NO_SPAN
+    type: TypeExpr | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class StructDecl(Decl):
+    fields: list[FieldDecl] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class EnumVariant(Node):
+    name: str
+    name_span: Span = NO_SPAN
+    fields: list[FieldDecl] = field(default_factory=list)
+    has_payload: bool = False
+
+
+@dataclass(kw_only=True, eq=False)
+class EnumDecl(Decl):
+    variants: list[EnumVariant] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class TraitDecl(Decl):
+    methods: list[FunctionDecl] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class ImplDecl(Decl):
+    """`impl Trait for Type`: `name` is the trait, `type_name` the implementing type."""
+
+    type_name: str = ""
+    type_span: Span = NO_SPAN
+    methods: list[FunctionDecl] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class JobOption(Node):
+    key: str
+    value: Expr
+    key_span: Span = NO_SPAN
+
+
+@dataclass(kw_only=True, eq=False)
+class JobDecl(Decl):
+    queue: str = ""
+    queue_span: Span = NO_SPAN
+    options: list[JobOption] = field(default_factory=list)  # header options
+    properties: list[JobOption] = field(default_factory=list)  # body config lines
+    perform_params: list[Name] = field(default_factory=list)
+    perform: Block | None = None
+    perform_span: Span | None = None
+    failure_params: list[Name] = field(default_factory=list)
+    on_failure: Block | None = None
+    perform_count: int = 0
+    failure_count: int = 0
+
+
+@dataclass(kw_only=True, eq=False)
+class Route(Node):
+    method: str  # GET … or SEMANTIC for a semantic route
+    path: StringLit
+    stages: list[Name] = field(default_factory=list)
+    operators: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class ServerItem(Node):
+    """static / cors / middleware / require_auth directives."""
+
+    kind: str
+    strings: list[StringLit] = field(default_factory=list)
+    names: list[Name] = field(default_factory=list)
+    options: DictLit | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class RouteGroup(Node):
+    prefix: StringLit
+    routes: list[Route] = field(default_factory=list)
+    items: list[ServerItem] = field(default_factory=list)
+    groups: list[RouteGroup] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class ServerDecl(Decl):
+    """`name` is set for a named server; `port` for a numbered one."""
+
+    port: int | None = None
+    routes: list[Route] = field(default_factory=list)
+    items: list[ServerItem] = field(default_factory=list)
+    groups: list[RouteGroup] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, eq=False)
+class HandleDecl(Decl):
+    """`db h = connect(…)`, `kv h = open(…)`, `auth h = enable_auth(…)`."""
+
+    kind: str = ""  # db | kv | auth
+    argument: Expr | None = None
+
+
+DeclarationNode = Union[  # noqa: UP007 - a readable list of the kinds
+    Include,
+    Import,
+    AgentDecl,
+    ToolDecl,
+    ToolFnDecl,
+    ProtocolDecl,
+    FlowDecl,
+    TestDecl,
+    TypeDecl,
+    StructDecl,
+    EnumDecl,
+    TraitDecl,
+    ImplDecl,
+    JobDecl,
+    ServerDecl,
+    HandleDecl,
+]
+
+
+@dataclass(kw_only=True, eq=False)
+class Module(Node):
+    """One file: its declarations and top-level statements, in source order."""
+
+    path: str | None = None
+    items: list[Decl | Stmt] = field(default_factory=list)
+
+    @property
+    def declarations(self) -> list[Decl]:
+        return [item for item in self.items if isinstance(item, Decl)]
+
+    @property
+    def statements(self) -> list[Stmt]:
+        return [item for item in self.items if isinstance(item, Stmt)]

@@ -1,0 +1,1219 @@
+"""Lower the tree-sitter CST of one file into the typed tree of `nexa_lang.ast`.
+
+Reads the CST by node type and field name only (ARCHITECTURE: the CST is the API). Tolerant of
+syntax errors: ERROR nodes are skipped, a missing part becomes `None` or `ast.Missing`, so a file
+being typed still yields a model for completion and checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from tree_sitter import Node as TSNode
+
+from nexa_lang import ast
+from nexa_lang.keywords import RESERVED
+from nexa_lang.positions import Span
+
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "0": "\0",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+    "#": "#",
+    "{": "{",
+    "}": "}",
+}
+_PATH_HEAD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def span(node: TSNode) -> Span:
+    return Span(node.start_byte, node.end_byte)
+
+
+class Lowerer:
+    """Lowers one parsed file; `source` is the UTF-8 text the tree was parsed from."""
+
+    def __init__(self, source: bytes, path: str | None = None) -> None:
+        self.source = source
+        self.path = path
+        self._expressions: dict[str, Callable[[TSNode], ast.Expr]] = {
+            "identifier": self._name,
+            "integer": self._number,
+            "float": self._number,
+            "negative_number": self._negative_number,
+            "true": lambda n: ast.Bool(value=True, span=span(n)),
+            "false": lambda n: ast.Bool(value=False, span=span(n)),
+            "none": lambda n: ast.NoneLit(spelling=self.text(n), span=span(n)),
+            "string": self.string,
+            "triple_string": self.string,
+            "raw_string": self.string,
+            "template_string": self._template,
+            "scoped_identifier": self._scoped,
+            "parenthesized_expression": lambda n: self.expr(n.child_by_field_name("expression")),
+            "list_literal": self._list,
+            "fallback_element": lambda n: ast.FallbackElement(
+                value=self.expr(n.child_by_field_name("value")), span=span(n)
+            ),
+            "dict_literal": self._dict,
+            "lambda_expression": self._lambda,
+            "match_expression": self._match,
+            "semantic_if_expression": self._semantic_if_expr,
+            "print_call": lambda n: ast.PrintCall(
+                arguments=self._arguments(n.child_by_field_name("arguments")), span=span(n)
+            ),
+            "spawn_expression": self._spawn,
+            "fork_expression": self._fork,
+            "snapshot_expression": lambda n: ast.SnapshotExpr(span=span(n)),
+            "receive_expression": lambda n: ast.Receive(
+                type=self.type_opt(n.child_by_field_name("type")), span=span(n)
+            ),
+            "member_expression": self._member,
+            "call_expression": self._call,
+            "index_expression": lambda n: ast.Index(
+                object=self.expr(n.child_by_field_name("object")),
+                index=self.expr(n.child_by_field_name("index")),
+                span=span(n),
+            ),
+            "unary_expression": lambda n: ast.Unary(
+                op=self._op(n), operand=self.expr(n.child_by_field_name("operand")), span=span(n)
+            ),
+            "await_expression": lambda n: ast.Await(
+                value=self.expr(n.child_by_field_name("value")), span=span(n)
+            ),
+            "binary_expression": self._binary,
+            "comparison_expression": self._binary,
+            "boolean_expression": self._binary,
+            "dag_expression": self._dag,
+            "coalesce_expression": lambda n: ast.Coalesce(
+                left=self.expr(n.child_by_field_name("left")),
+                right=self.expr(n.child_by_field_name("right")),
+                span=span(n),
+            ),
+            "branch_expression": self._branch,
+            "otherwise_expression": self._otherwise,
+            "try_expression": lambda n: ast.TryExpr(
+                operand=self.expr(n.child_by_field_name("operand")), span=span(n)
+            ),
+        }
+        self._statements: dict[str, Callable[[TSNode], ast.Stmt]] = {
+            "expression_statement": lambda n: ast.ExprStmt(
+                expr=self.expr(n.named_children[0] if n.named_children else None), span=span(n)
+            ),
+            "let_statement": self._let,
+            "assignment_statement": lambda n: ast.Assign(
+                target=self.expr(n.child_by_field_name("left")),
+                value=self.expr(n.child_by_field_name("right")),
+                span=span(n),
+            ),
+            "print_statement": lambda n: ast.Print(
+                value=self.expr(n.child_by_field_name("value")), span=span(n)
+            ),
+            "if_statement": self._if,
+            "semantic_if_statement": self._semantic_if,
+            "while_statement": lambda n: ast.While(
+                condition=self.expr(n.child_by_field_name("condition")),
+                body=self.block(n.child_by_field_name("body")),
+                span=span(n),
+            ),
+            "for_each_statement": self._for_each,
+            "for_statement": lambda n: ast.For(
+                pattern=self.pattern(n.child_by_field_name("pattern")),
+                iterable=self.expr(n.child_by_field_name("iterable")),
+                body=self.block(n.child_by_field_name("body")),
+                span=span(n),
+            ),
+            "loop_statement": lambda n: ast.Loop(
+                body=self.block(n.child_by_field_name("body")),
+                condition=self.expr(n.child_by_field_name("condition")),
+                span=span(n),
+            ),
+            "break_statement": lambda n: ast.Break(span=span(n)),
+            "continue_statement": lambda n: ast.Continue(span=span(n)),
+            "return_statement": lambda n: ast.Return(
+                value=self.expr_opt(n.child_by_field_name("value")), span=span(n)
+            ),
+            "try_statement": self._try,
+            "raise_statement": lambda n: ast.Raise(
+                value=self.expr(n.child_by_field_name("value")), span=span(n)
+            ),
+            "assert_statement": lambda n: ast.Assert(
+                condition=self.expr(n.child_by_field_name("condition")),
+                against=self.expr_opt(n.child_by_field_name("subject")),
+                span=span(n),
+            ),
+            "defer_statement": lambda n: ast.Defer(
+                value=self.expr(n.child_by_field_name("value")), span=span(n)
+            ),
+            "python_statement": self._python,
+            "contract_statement": lambda n: ast.ContractStmt(
+                kind=self.field_text(n, "kind"),
+                condition=self.expr(n.child_by_field_name("condition")),
+                span=span(n),
+            ),
+            "autoloop_statement": lambda n: ast.Autoloop(
+                params=self._harness_params(n), body=self.block(n.child_by_field_name("body")), span=span(n)
+            ),
+            "with_context_statement": lambda n: ast.WithContext(
+                params=self._harness_params(n), body=self.block(n.child_by_field_name("body")), span=span(n)
+            ),
+            "context_policy_statement": lambda n: ast.ContextPolicy(
+                params=self._harness_params(n), span=span(n)
+            ),
+            "try_agent_statement": self._try_agent,
+            "restore_statement": lambda n: ast.Restore(
+                snapshot=self.expr(n.child_by_field_name("snapshot")),
+                condition=self.expr_opt(n.child_by_field_name("condition")),
+                span=span(n),
+            ),
+            "verify_statement": lambda n: ast.Verify(
+                subject=self.expr(n.child_by_field_name("subject")),
+                type=self.type_opt(n.child_by_field_name("type")),
+                against=self.expr_opt(n.child_by_field_name("against")),
+                span=span(n),
+            ),
+            "reflect_statement": lambda n: ast.Reflect(
+                note=self.expr(n.child_by_field_name("note")), span=span(n)
+            ),
+            "unharnessed_statement": self._unharnessed,
+            "hook_statement": self._hook,
+            "pass_statement": lambda n: ast.Pass(
+                message=self.expr(n.child_by_field_name("message")),
+                actor=self.expr(n.child_by_field_name("actor")),
+                span=span(n),
+            ),
+        }
+        self._declarations: dict[str, Callable[[TSNode], ast.Decl]] = {
+            "include_declaration": self._include,
+            "import_declaration": self._import,
+            "agent_declaration": self.agent,
+            "tool_declaration": self._tool,
+            "tool_function_declaration": self._tool_fn,
+            "protocol_declaration": self._protocol,
+            "flow_declaration": self.flow,
+            "test_declaration": self._test,
+            "type_declaration": self._type_decl,
+            "struct_declaration": self._struct,
+            "enum_declaration": self._enum,
+            "trait_declaration": self._trait,
+            "impl_declaration": self._impl,
+            "job_declaration": self._job,
+            "server_declaration": self._server,
+            "db_declaration": self._handle,
+            "kv_declaration": self._handle,
+            "auth_declaration": self._handle,
+        }
+
+    # ------------------------------------------------------------------ basics
+
+    def text(self, node: TSNode | None) -> str:
+        if node is None:
+            return ""
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+    def field_text(self, node: TSNode, name: str) -> str:
+        return self.text(node.child_by_field_name(name))
+
+    def fields(self, node: TSNode, name: str) -> list[TSNode]:
+        return [child for child in node.children_by_field_name(name) if not child.is_missing]
+
+    def _op(self, node: TSNode) -> str:
+        return self.field_text(node, "operator")
+
+    def _doc_comment(self, node: TSNode) -> str | None:
+        """`//` lines directly above a declaration (no blank line between) are its doc comment."""
+        lines: list[str] = []
+        previous = node.prev_sibling
+        expected_row = node.start_point.row - 1
+        while previous is not None and previous.type == "comment" and previous.end_point.row == expected_row:
+            text = self.text(previous)
+            if not text.startswith("//"):
+                break
+            lines.append(text[2:].strip())
+            expected_row = previous.start_point.row - 1
+            previous = previous.prev_sibling
+        return "\n".join(reversed(lines)) or None
+
+    # ------------------------------------------------------------------ module
+
+    def module(self, root: TSNode) -> ast.Module:
+        items: list[ast.Decl | ast.Stmt] = []
+        for child in root.named_children:
+            item = self.item(child)
+            if item is not None:
+                items.append(item)
+        return ast.Module(path=self.path, items=items, span=span(root))
+
+    def item(self, node: TSNode) -> ast.Decl | ast.Stmt | None:
+        if node.type in self._declarations:
+            decl = self._declarations[node.type](node)
+            decl.doc = self._doc_comment(node)
+            return decl
+        return self.statement(node)
+
+    # ------------------------------------------------------------------ statements
+
+    def statement(self, node: TSNode) -> ast.Stmt | None:
+        build = self._statements.get(node.type)
+        return build(node) if build else None
+
+    def block(self, node: TSNode | None) -> ast.Block:
+        if node is None:
+            return ast.Block()
+        statements = [s for s in (self.statement(c) for c in node.named_children) if s is not None]
+        return ast.Block(statements=statements, span=span(node))
+
+    def _let(self, node: TSNode) -> ast.Let:
+        return ast.Let(
+            pattern=self.pattern(node.child_by_field_name("pattern")),
+            type=self.type_opt(node.child_by_field_name("type")),
+            value=self.expr(node.child_by_field_name("value")),
+            span=span(node),
+        )
+
+    def _else(self, node: TSNode | None) -> ast.Block | ast.If | ast.SemanticIf | None:
+        if node is None:
+            return None
+        if node.type == "block":
+            return self.block(node)
+        lowered = self.statement(node)
+        return lowered if isinstance(lowered, ast.If | ast.SemanticIf) else None
+
+    def _if(self, node: TSNode) -> ast.If:
+        return ast.If(
+            condition=self.expr(node.child_by_field_name("condition")),
+            consequence=self.block(node.child_by_field_name("consequence")),
+            alternative=self._else(node.child_by_field_name("alternative")),
+            span=span(node),
+        )
+
+    def _semantic_if(self, node: TSNode) -> ast.SemanticIf:
+        pattern = node.child_by_field_name("pattern")
+        return ast.SemanticIf(
+            condition=self.string(node.child_by_field_name("condition")),
+            fast_match=self.string(pattern) if pattern is not None else None,
+            subject=self.expr(node.child_by_field_name("subject")),
+            consequence=self.block(node.child_by_field_name("consequence")),
+            alternative=self._else(node.child_by_field_name("alternative")),
+            span=span(node),
+        )
+
+    def _for_each(self, node: TSNode) -> ast.ForEach:
+        variable = node.child_by_field_name("variable")
+        value = node.child_by_field_name("value")
+        return ast.ForEach(
+            variable=self.text(variable),
+            variable_span=span(variable) if variable else span(node),
+            value=self.text(value) if value else None,
+            value_span=span(value) if value else None,
+            iterable=self.expr(node.child_by_field_name("iterable")),
+            body=self.block(node.child_by_field_name("body")),
+            span=span(node),
+        )
+
+    def _try(self, node: TSNode) -> ast.TryCatch:
+        handler = node.child_by_field_name("handler")
+        name = handler.child_by_field_name("name") if handler else None
+        kind = handler.child_by_field_name("kind") if handler else None
+        return ast.TryCatch(
+            body=self.block(node.child_by_field_name("body")),
+            handler=self.block(handler.child_by_field_name("body") if handler else None),
+            name=self.text(name),
+            name_span=span(name) if name else span(node),
+            kind=self.text(kind) if kind else None,
+            kind_span=span(kind) if kind else None,
+            span=span(node),
+        )
+
+    def _python(self, node: TSNode) -> ast.PythonBlock:
+        code = node.child_by_field_name("code")
+        content = next((c for c in code.named_children if c.type == "string_content"), None) if code else None
+        return ast.PythonBlock(
+            code=self.text(content),
+            code_span=span(content) if content else (span(code) if code else span(node)),
+            span=span(node),
+        )
+
+    def _harness_params(self, node: TSNode) -> list[ast.HarnessParam]:
+        params = []
+        for param in self.fields(node, "parameter"):
+            name = param.child_by_field_name("name")
+            value = param.child_by_field_name("value")
+            if name is None or value is None:
+                continue
+            lowered = self.expr(value)
+            literal: int | float | str | bool
+            if isinstance(lowered, ast.Number | ast.Bool):
+                literal = lowered.value
+            elif isinstance(lowered, ast.StringLit):
+                literal = lowered.value
+            else:
+                literal = self.text(value)
+            params.append(
+                ast.HarnessParam(
+                    name=self.text(name),
+                    value=literal,
+                    name_span=span(name),
+                    value_span=span(value),
+                    is_symbol=value.type == "identifier",
+                    span=span(param),
+                )
+            )
+        return params
+
+    def _try_agent(self, node: TSNode) -> ast.TryAgent:
+        corrections = []
+        for clause in self.fields(node, "correction"):
+            name = clause.child_by_field_name("name")
+            kind = clause.child_by_field_name("kind")
+            corrections.append(
+                ast.Correction(
+                    name=self.text(name),
+                    name_span=span(name) if name else span(clause),
+                    kind=self.text(kind) if kind else None,
+                    body=self.block(clause.child_by_field_name("body")),
+                    span=span(clause),
+                )
+            )
+        return ast.TryAgent(
+            body=self.block(node.child_by_field_name("body")), corrections=corrections, span=span(node)
+        )
+
+    def _unharnessed(self, node: TSNode) -> ast.Unharnessed:
+        reason = node.child_by_field_name("reason")
+        return ast.Unharnessed(
+            reason=self.string(reason) if reason else None,
+            body=self.block(node.child_by_field_name("body")),
+            span=span(node),
+        )
+
+    def _hook(self, node: TSNode) -> ast.Hook:
+        name = node.child_by_field_name("name")
+        kind = node.child_by_field_name("kind")
+        return ast.Hook(
+            event=self.field_text(node, "event"),
+            name=self.text(name) if name else None,
+            name_span=span(name) if name else None,
+            kind=self.text(kind) if kind else None,
+            body=self.block(node.child_by_field_name("body")),
+            span=span(node),
+        )
+
+    # ------------------------------------------------------------------ expressions
+
+    def expr(self, node: TSNode | None) -> ast.Expr:
+        if node is None or node.is_missing:
+            return ast.Missing(span=span(node) if node is not None else Span(0, 0))
+        build = self._expressions.get(node.type)
+        if build is None:
+            return ast.Missing(span=span(node))
+        return build(node)
+
+    def expr_opt(self, node: TSNode | None) -> ast.Expr | None:
+        return None if node is None else self.expr(node)
+
+    def _name(self, node: TSNode) -> ast.Name:
+        return ast.Name(id=self.text(node), span=span(node))
+
+    def _number(self, node: TSNode) -> ast.Number:
+        text = self.text(node)
+        try:
+            value: int | float = int(text) if node.type == "integer" else float(text)
+        except ValueError:
+            value = 0
+        return ast.Number(value=value, text=text, span=span(node))
+
+    def _negative_number(self, node: TSNode) -> ast.Expr:
+        inner = node.named_children[0] if node.named_children else None
+        number = self._number(inner) if inner else ast.Number(value=0)
+        return ast.Number(value=-number.value, text="-" + number.text, span=span(node))
+
+    def string(self, node: TSNode | None) -> ast.StringLit:
+        if node is None:
+            return ast.StringLit(value="", span=Span(0, 0))
+        if node.type == "raw_string":
+            text = self.text(node)
+            return ast.StringLit(value=text[2:-1], kind="raw", parts=[text[2:-1]], span=span(node))
+        if node.type in ("triple_string", "template_string"):
+            content = next(
+                (c for c in node.named_children if c.type in ("string_content", "template_content")), None
+            )
+            value = self.text(content)
+            return ast.StringLit(value=value, kind="triple", parts=[value], span=span(node))
+        if node.type != "string":
+            return ast.StringLit(value=self.text(node), span=span(node))
+        parts: list[str | ast.Interpolation] = []
+        kind = "single" if self.source[node.start_byte : node.start_byte + 1] == b"'" else "double"
+        for child in node.named_children:
+            if child.type == "string_content":
+                self._append_text(parts, self.text(child))
+            elif child.type == "escape_sequence":
+                self._append_text(parts, decode_escape(self.text(child)))
+            elif child.type == "interpolation":
+                parts.append(self._interpolation(child) or self.text(child))
+        # Adjacent text pieces were merged; literal `#{…}` (invalid paths) stays text.
+        parts = [p for p in parts if p != ""]
+        value = "".join(p if isinstance(p, str) else "#{" + p.path + "}" for p in parts)
+        return ast.StringLit(value=value, kind=kind, parts=parts, span=span(node))
+
+    @staticmethod
+    def _append_text(parts: list[str | ast.Interpolation], text: str) -> None:
+        if parts and isinstance(parts[-1], str):
+            parts[-1] += text
+        else:
+            parts.append(text)
+
+    def _interpolation(self, node: TSNode) -> ast.Interpolation | None:
+        """`#{path}`; None when the path starts with a reserved word (kept as text, §1.6.3)."""
+        raw = self.text(node)
+        inner = raw[2:-1]
+        path = inner.strip()
+        head = _PATH_HEAD.match(path)
+        if head and head.group(0) in RESERVED:
+            return None
+        names = []
+        if head:
+            start = node.start_byte + 2 + len(inner.encode()) - len(inner.lstrip().encode())
+            names.append(ast.Name(id=head.group(0), span=Span(start, start + len(head.group(0)))))
+        return ast.Interpolation(path=path, names=names, span=span(node))
+
+    def _template(self, node: TSNode) -> ast.TemplateLit:
+        content = next((c for c in node.named_children if c.type == "template_content"), None)
+        return ast.TemplateLit(
+            text=self.text(content), content_span=span(content) if content else span(node), span=span(node)
+        )
+
+    def _scoped(self, node: TSNode) -> ast.ScopedName:
+        scope = node.child_by_field_name("scope")
+        name = node.child_by_field_name("name")
+        return ast.ScopedName(
+            scope=self.text(scope),
+            name=self.text(name),
+            scope_span=span(scope) if scope else span(node),
+            name_span=span(name) if name else span(node),
+            span=span(node),
+        )
+
+    def _list(self, node: TSNode) -> ast.ListLit:
+        return ast.ListLit(elements=[self.expr(e) for e in self.fields(node, "element")], span=span(node))
+
+    def _dict(self, node: TSNode) -> ast.DictLit:
+        entries = []
+        for pair in self.fields(node, "entry"):
+            key = pair.child_by_field_name("key")
+            if key is None:
+                continue
+            is_word = key.type == "identifier"
+            entries.append(
+                ast.DictEntry(
+                    key=self.text(key) if is_word else self.string(key).value,
+                    key_span=span(key),
+                    key_is_word=is_word,
+                    value=self.expr(pair.child_by_field_name("value")),
+                    span=span(pair),
+                )
+            )
+        has_map = node.child_count > 0 and node.children[0].type == "map"
+        return ast.DictLit(entries=entries, has_map=has_map, span=span(node))
+
+    def params(self, node: TSNode | None) -> list[ast.Param]:
+        if node is None:
+            return []
+        params = []
+        for param in self.fields(node, "parameter"):
+            name = param.child_by_field_name("name")
+            default = param.child_by_field_name("default")
+            params.append(
+                ast.Param(
+                    name=self.text(name),
+                    name_span=span(name) if name else span(param),
+                    type=self.type_opt(param.child_by_field_name("type")),
+                    default=self.expr(default) if default else None,
+                    span=span(param),
+                )
+            )
+        return params
+
+    def _lambda(self, node: TSNode) -> ast.Lambda:
+        return ast.Lambda(
+            params=self.params(node.child_by_field_name("parameters")),
+            return_type=self.type_opt(node.child_by_field_name("return_type")),
+            body=self.block(node.child_by_field_name("body")),
+            span=span(node),
+        )
+
+    def _arm_body(self, node: TSNode | None) -> ast.Expr | ast.Block | None:
+        if node is None:
+            return None
+        return self.block(node) if node.type == "block" else self.expr(node)
+
+    def _match(self, node: TSNode) -> ast.Match:
+        arms: list[ast.MatchArm | ast.IntentArm] = []
+        for arm in self.fields(node, "arm"):
+            body = self._arm_body(arm.child_by_field_name("body"))
+            if arm.type == "intent_arm":
+                arms.append(
+                    ast.IntentArm(
+                        intent=self.string(arm.child_by_field_name("intent")), body=body, span=span(arm)
+                    )
+                )
+                continue
+            guards = self.fields(arm, "guard")
+            body_node = arm.child_by_field_name("body")
+            guard_after = bool(guards and body_node and guards[0].start_byte > body_node.start_byte)
+            arms.append(
+                ast.MatchArm(
+                    pattern=self.pattern(arm.child_by_field_name("pattern")),
+                    body=body,
+                    guard=self.expr(guards[0]) if guards else None,
+                    guard_after=guard_after,
+                    span=span(arm),
+                )
+            )
+        return ast.Match(subject=self.expr(node.child_by_field_name("subject")), arms=arms, span=span(node))
+
+    def _cases(self, node: TSNode | None) -> list[ast.CaseArm]:
+        if node is None:
+            return []
+        return [
+            ast.CaseArm(
+                label=self.string(case.child_by_field_name("label")),
+                value=self.expr(case.child_by_field_name("value")),
+                span=span(case),
+            )
+            for case in self.fields(node, "case")
+        ]
+
+    def _semantic_if_expr(self, node: TSNode) -> ast.SemanticIfExpr:
+        return ast.SemanticIfExpr(
+            subject=self.expr(node.child_by_field_name("subject")),
+            question=self.string(node.child_by_field_name("question")),
+            cases=self._cases(node.child_by_field_name("cases")),
+            span=span(node),
+        )
+
+    def _arguments(self, node: TSNode | None) -> list[ast.Argument]:
+        if node is None:
+            return []
+        arguments = []
+        for arg in self.fields(node, "argument"):
+            if arg.type == "keyword_argument":
+                name = arg.child_by_field_name("name")
+                arguments.append(
+                    ast.Argument(
+                        name=self.text(name),
+                        name_span=span(name) if name else None,
+                        value=self.expr(arg.child_by_field_name("value")),
+                        span=span(arg),
+                    )
+                )
+            else:
+                arguments.append(ast.Argument(value=self.expr(arg), span=span(arg)))
+        return arguments
+
+    def _spawn(self, node: TSNode) -> ast.Spawn:
+        actor = node.child_by_field_name("actor")
+        agents = node.child_by_field_name("agents")
+        return ast.Spawn(
+            task=self.expr_opt(node.child_by_field_name("task")),
+            actor=self._name(actor) if actor else None,
+            arguments=self._arguments(node.child_by_field_name("arguments")),
+            agents=self._list(agents) if agents else None,
+            span=span(node),
+        )
+
+    def _fork(self, node: TSNode) -> ast.Fork:
+        branches = []
+        for branch in self.fields(node, "branch"):
+            name = branch.child_by_field_name("name")
+            branches.append(
+                ast.ForkBranch(
+                    name=self.text(name) if name else None,
+                    name_span=span(name) if name else None,
+                    value=self.expr(branch.child_by_field_name("value")),
+                    span=span(branch),
+                )
+            )
+        strategy = node.child_by_field_name("strategy")
+        return ast.Fork(
+            branches=branches,
+            strategy=self.text(strategy),
+            strategy_span=span(strategy) if strategy else span(node),
+            span=span(node),
+        )
+
+    def _member(self, node: TSNode) -> ast.Member:
+        member = node.child_by_field_name("member")
+        return ast.Member(
+            object=self.expr(node.child_by_field_name("object")),
+            name=self.text(member),
+            name_span=span(member) if member else Span(node.end_byte, node.end_byte),
+            span=span(node),
+        )
+
+    def _call(self, node: TSNode) -> ast.Call:
+        arguments = node.child_by_field_name("arguments")
+        return ast.Call(
+            function=self.expr(node.child_by_field_name("function")),
+            arguments=self._arguments(arguments),
+            arguments_span=span(arguments) if arguments else span(node),
+            span=span(node),
+        )
+
+    def _binary(self, node: TSNode) -> ast.Binary:
+        operator = node.child_by_field_name("operator")
+        return ast.Binary(
+            op=self.text(operator),
+            op_span=span(operator) if operator else span(node),
+            left=self.expr(node.child_by_field_name("left")),
+            right=self.expr(node.child_by_field_name("right")),
+            span=span(node),
+        )
+
+    def _dag(self, node: TSNode) -> ast.Dag:
+        operator = node.child_by_field_name("operator")
+        return ast.Dag(
+            op=self.text(operator),
+            op_span=span(operator) if operator else span(node),
+            left=self.expr(node.child_by_field_name("left")),
+            right=self.expr(node.child_by_field_name("right")),
+            span=span(node),
+        )
+
+    def _branch(self, node: TSNode) -> ast.Branch:
+        return ast.Branch(
+            input=self.expr(node.child_by_field_name("input")),
+            consequence=self.expr_opt(node.child_by_field_name("consequence")),
+            alternative=self.expr_opt(node.child_by_field_name("alternative")),
+            cases=self._cases(node.child_by_field_name("cases")),
+            span=span(node),
+        )
+
+    def _otherwise(self, node: TSNode) -> ast.Otherwise:
+        right = node.child_by_field_name("right")
+        return ast.Otherwise(
+            op=self._op(node),
+            left=self.expr(node.child_by_field_name("left")),
+            right=self.block(right) if right is not None and right.type == "block" else self.expr(right),
+            span=span(node),
+        )
+
+    # ------------------------------------------------------------------ patterns and types
+
+    def pattern(self, node: TSNode | None) -> ast.Pattern:
+        if node is None or node.is_missing:
+            return ast.WildcardPattern(span=span(node) if node else Span(0, 0))
+        kind = node.type
+        if kind == "identifier":
+            return ast.BindingPattern(name=self.text(node), span=span(node))
+        if kind == "literal_pattern":
+            inner = node.named_children[-1] if node.named_children else None
+            value = self.expr(inner)
+            if isinstance(value, ast.Number) and self.text(node).startswith("-"):
+                value = ast.Number(value=-value.value, text="-" + value.text, span=span(node))
+            return ast.LiteralPattern(value=value, span=span(node))
+        if kind == "tuple_pattern":
+            return ast.TuplePattern(
+                elements=[self.pattern(e) for e in self.fields(node, "element")], span=span(node)
+            )
+        if kind == "parenthesized_pattern":
+            return self.pattern(node.child_by_field_name("pattern"))
+        if kind == "list_pattern":
+            return ast.ListPattern(
+                elements=[self.pattern(e) for e in self.fields(node, "element")],
+                rest=self._rest(node.child_by_field_name("rest")),
+                span=span(node),
+            )
+        if kind == "map_pattern":
+            entries = []
+            for entry in self.fields(node, "entry"):
+                key = entry.child_by_field_name("key")
+                sub = entry.child_by_field_name("pattern")
+                entries.append(
+                    ast.MapPatternEntry(
+                        key=self.string(key).value
+                        if key is not None and key.type == "string"
+                        else self.text(key),
+                        key_span=span(key) if key else span(entry),
+                        pattern=self.pattern(sub) if sub else None,
+                        span=span(entry),
+                    )
+                )
+            return ast.MapPattern(
+                entries=entries, rest=self._rest(node.child_by_field_name("rest")), span=span(node)
+            )
+        if kind == "variant_pattern":
+            return ast.VariantPattern(
+                enum=self.field_text(node, "enum"),
+                variant=self.field_text(node, "variant"),
+                arguments=[self.pattern(a) for a in self.fields(node, "argument")],
+                has_parens=any(c.type == "(" for c in node.children),
+                span=span(node),
+            )
+        return ast.WildcardPattern(span=span(node))
+
+    def _rest(self, node: TSNode | None) -> ast.RestPattern | None:
+        if node is None:
+            return None
+        name = node.child_by_field_name("name")
+        return ast.RestPattern(
+            name=self.text(name) if name else None, name_span=span(name) if name else None, span=span(node)
+        )
+
+    def type_opt(self, node: TSNode | None) -> ast.TypeExpr | None:
+        if node is None or node.is_missing:
+            return None
+        kind = node.type
+        if kind == "named_type":
+            return ast.NamedType(name=self.field_text(node, "name"), span=span(node))
+        if kind == "generic_type":
+            arguments = [t for t in (self.type_opt(a) for a in self.fields(node, "argument")) if t]
+            return ast.GenericType(name=self.field_text(node, "name"), arguments=arguments, span=span(node))
+        if kind == "optional_type":
+            inner = self.type_opt(node.child_by_field_name("type"))
+            return ast.OptionalType(inner=inner or ast.NamedType(name="any"), span=span(node))
+        if kind == "union_type":
+            options: list[ast.TypeExpr] = []
+            for side in ("left", "right"):
+                lowered = self.type_opt(node.child_by_field_name(side))
+                if isinstance(lowered, ast.UnionType):
+                    options.extend(lowered.options)
+                elif lowered is not None:
+                    options.append(lowered)
+            return ast.UnionType(options=options, span=span(node))
+        if kind == "legacy_generic_type":
+            return ast.LegacyGenericType(
+                name=self.field_text(node, "name"),
+                argument=self.field_text(node, "argument"),
+                span=span(node),
+            )
+        if kind in ("string", "triple_string", "raw_string"):
+            return ast.TypeString(text=self.string(node).value, span=span(node))
+        return None
+
+    # ------------------------------------------------------------------ declarations
+
+    def _named(self, node: TSNode, field_name: str = "name") -> tuple[str, Span]:
+        name = node.child_by_field_name(field_name)
+        if name is None or name.is_missing:
+            return "", Span(node.start_byte, node.start_byte)
+        return self.text(name), span(name)
+
+    def _include(self, node: TSNode) -> ast.Include:
+        path = node.child_by_field_name("path")
+        lowered = self.string(path) if path else None
+        return ast.Include(
+            path=lowered,
+            name=lowered.value if lowered else "",
+            name_span=lowered.span if lowered else span(node),
+            span=span(node),
+        )
+
+    def _import(self, node: TSNode) -> ast.Import:
+        module = node.child_by_field_name("module")
+        alias = node.child_by_field_name("alias")
+        text = (
+            self.string(module).value
+            if module is not None and module.type != "dotted_name"
+            else self.text(module)
+        )
+        return ast.Import(
+            module=text,
+            module_span=span(module) if module else span(node),
+            alias=self.text(alias) if alias else None,
+            alias_span=span(alias) if alias else None,
+            name=self.text(alias) if alias else "",
+            name_span=span(alias) if alias else span(node),
+            span=span(node),
+        )
+
+    def use_items(self, node: TSNode | None) -> list[ast.UseItem]:
+        if node is None:
+            return []
+        items = []
+        for item in self.fields(node, "item"):
+            if item.type == "dotted_name":
+                items.append(ast.UseItem(kind="name", text=self.text(item), span=span(item)))
+            elif item.type == "mcp_use":
+                uri = item.child_by_field_name("uri")
+                items.append(
+                    ast.UseItem(kind="mcp", text=self.string(uri).value if uri else "", span=span(item))
+                )
+            else:
+                items.append(ast.UseItem(kind="string", text=self.string(item).value, span=span(item)))
+        return items
+
+    def _property(self, node: TSNode, *, is_assignment: bool = False) -> ast.Property:
+        key = node.child_by_field_name("key")
+        has_colon = any(c.type == ":" for c in node.children)
+        return ast.Property(
+            key=self.text(key),
+            key_span=span(key) if key else span(node),
+            value=self.expr(node.child_by_field_name("value")),
+            colonless=not has_colon and not is_assignment,
+            is_assignment=is_assignment,
+            span=span(node),
+        )
+
+    def contracts(self, nodes: list[TSNode]) -> list[ast.Contract]:
+        return [
+            ast.Contract(
+                kind=self.field_text(n, "kind"),
+                condition=self.expr(n.child_by_field_name("condition")),
+                span=span(n),
+            )
+            for n in nodes
+        ]
+
+    def agent(self, node: TSNode) -> ast.AgentDecl:
+        name, name_span = self._named(node)
+        decl = ast.AgentDecl(name=name, name_span=name_span, span=span(node))
+        for decorator in self.fields(node, "decorator"):
+            dname, dspan = self._named(decorator)
+            arguments = []
+            for arg in self.fields(decorator, "argument"):
+                aname, aspan = self._named(arg)
+                arguments.append(
+                    ast.DecoratorArg(
+                        name=aname,
+                        name_span=aspan,
+                        value=self.expr(arg.child_by_field_name("value")),
+                        span=span(arg),
+                    )
+                )
+            decl.decorators.append(
+                ast.Decorator(name=dname, name_span=dspan, arguments=arguments, span=span(decorator))
+            )
+        contract_nodes = []
+        for clause in self.fields(node, "clause"):
+            if clause.type == "uses_clause":
+                decl.uses.extend(self.use_items(clause.child_by_field_name("list")))
+            elif clause.type == "implements_clause":
+                protocol = clause.child_by_field_name("protocol")
+                if protocol is not None:
+                    decl.implements.append(self._name(protocol))
+            elif clause.type == "return_type_clause":
+                decl.return_type = self.type_opt(clause.child_by_field_name("type"))
+            elif clause.type == "contract_clause":
+                contract_nodes.append(clause)
+        decl.contracts = self.contracts(contract_nodes)
+        body = node.child_by_field_name("body")
+        if body is not None:
+            decl.body_span = span(body)
+            for member in body.named_children:
+                kind = member.type
+                if kind == "property":
+                    decl.properties.append(self._property(member))
+                elif kind == "member_assignment":
+                    decl.properties.append(self._property(member, is_assignment=True))
+                elif kind == "uses_member":
+                    decl.uses.extend(self.use_items(member.child_by_field_name("list")))
+                elif kind == "function_declaration":
+                    decl.functions.append(self.function(member))
+                elif kind == "flow_declaration":
+                    decl.flows.append(self.flow(member))
+                elif kind == "let_statement":
+                    decl.lets.append(self._let(member))
+        return decl
+
+    def function(self, node: TSNode) -> ast.FunctionDecl:
+        name, name_span = self._named(node)
+        body = node.child_by_field_name("body")
+        return ast.FunctionDecl(
+            name=name,
+            name_span=name_span,
+            params=self.params(node.child_by_field_name("parameters")),
+            return_type=self.type_opt(node.child_by_field_name("return_type")),
+            body=self.block(body) if body is not None else None,
+            span=span(node),
+        )
+
+    def flow(self, node: TSNode) -> ast.FlowDecl:
+        name, name_span = self._named(node)
+        parameters = node.child_by_field_name("parameters")
+        return ast.FlowDecl(
+            name=name,
+            name_span=name_span,
+            params=self.params(parameters),
+            has_parens=parameters is not None,
+            return_type=self.type_opt(node.child_by_field_name("return_type")),
+            contracts=self.contracts(self.fields(node, "contract")),
+            body=self.block(node.child_by_field_name("body")),
+            span=span(node),
+        )
+
+    def _tool(self, node: TSNode) -> ast.ToolDecl:
+        name, name_span = self._named(node)
+        return ast.ToolDecl(
+            name=name,
+            name_span=name_span,
+            properties=[self._property(p) for p in self.fields(node, "property")],
+            span=span(node),
+        )
+
+    def _tool_fn(self, node: TSNode) -> ast.ToolFnDecl:
+        name, name_span = self._named(node)
+        description = node.child_by_field_name("description")
+        options = []
+        for option in self.fields(node, "option"):
+            key, key_span = self._named(option, "key")
+            options.append(
+                ast.ToolOption(
+                    key=key,
+                    key_span=key_span,
+                    value=self.expr(option.child_by_field_name("value")),
+                    span=span(option),
+                )
+            )
+        return ast.ToolFnDecl(
+            name=name,
+            name_span=name_span,
+            description=self.string(description) if description else None,
+            options=options,
+            params=self.params(node.child_by_field_name("parameters")),
+            return_type=self.type_opt(node.child_by_field_name("return_type")),
+            body=self.block(node.child_by_field_name("body")),
+            span=span(node),
+        )
+
+    def _protocol(self, node: TSNode) -> ast.ProtocolDecl:
+        name, name_span = self._named(node)
+        fields_ = []
+        for entry in self.fields(node, "field"):
+            fname, fspan = self._named(entry)
+            ftype = self.type_opt(entry.child_by_field_name("type")) or ast.NamedType(name="any")
+            fields_.append(ast.ProtocolField(name=fname, name_span=fspan, type=ftype, span=span(entry)))
+        return ast.ProtocolDecl(name=name, name_span=name_span, fields=fields_, span=span(node))
+
+    def _test(self, node: TSNode) -> ast.TestDecl:
+        name = node.child_by_field_name("name")
+        return ast.TestDecl(
+            name=self.string(name).value if name else "",
+            name_span=span(name) if name else span(node),
+            body=self.block(node.child_by_field_name("body")),
+            span=span(node),
+        )
+
+    def _type_decl(self, node: TSNode) -> ast.TypeDecl:
+        name, name_span = self._named(node)
+        constraint = node.child_by_field_name("constraint")
+        return ast.TypeDecl(
+            name=name,
+            name_span=name_span,
+            type=self.type_opt(node.child_by_field_name("type")),
+            constraint=self.string(constraint) if constraint else None,
+            span=span(node),
+        )
+
+    def _field_decls(self, nodes: list[TSNode]) -> list[ast.FieldDecl]:
+        result = []
+        for entry in nodes:
+            fname, fspan = self._named(entry)
+            result.append(
+                ast.FieldDecl(
+                    name=fname,
+                    name_span=fspan,
+                    type=self.type_opt(entry.child_by_field_name("type")),
+                    span=span(entry),
+                )
+            )
+        return result
+
+    def _struct(self, node: TSNode) -> ast.StructDecl:
+        name, name_span = self._named(node)
+        return ast.StructDecl(
+            name=name,
+            name_span=name_span,
+            fields=self._field_decls(self.fields(node, "field")),
+            span=span(node),
+        )
+
+    def _enum(self, node: TSNode) -> ast.EnumDecl:
+        name, name_span = self._named(node)
+        variants = []
+        for variant in self.fields(node, "variant"):
+            vname, vspan = self._named(variant)
+            variants.append(
+                ast.EnumVariant(
+                    name=vname,
+                    name_span=vspan,
+                    fields=self._field_decls(self.fields(variant, "field")),
+                    has_payload=any(c.type == "(" for c in variant.children),
+                    span=span(variant),
+                )
+            )
+        return ast.EnumDecl(name=name, name_span=name_span, variants=variants, span=span(node))
+
+    def _trait(self, node: TSNode) -> ast.TraitDecl:
+        name, name_span = self._named(node)
+        return ast.TraitDecl(
+            name=name,
+            name_span=name_span,
+            methods=[self.function(m) for m in self.fields(node, "method")],
+            span=span(node),
+        )
+
+    def _impl(self, node: TSNode) -> ast.ImplDecl:
+        name, name_span = self._named(node, "trait")
+        type_name, type_span = self._named(node, "type")
+        return ast.ImplDecl(
+            name=name,
+            name_span=name_span,
+            type_name=type_name,
+            type_span=type_span,
+            methods=[self.function(m) for m in self.fields(node, "method")],
+            span=span(node),
+        )
+
+    def _job_entries(self, nodes: list[TSNode]) -> list[ast.JobOption]:
+        entries = []
+        for entry in nodes:
+            key, key_span = self._named(entry, "key")
+            entries.append(
+                ast.JobOption(
+                    key=key,
+                    key_span=key_span,
+                    value=self.expr(entry.child_by_field_name("value")),
+                    span=span(entry),
+                )
+            )
+        return entries
+
+    def _job(self, node: TSNode) -> ast.JobDecl:
+        name, name_span = self._named(node)
+        queue = node.child_by_field_name("queue")
+        options = node.child_by_field_name("options")
+        decl = ast.JobDecl(
+            name=name,
+            name_span=name_span,
+            queue=(
+                self.string(queue).value
+                if queue is not None and queue.type != "identifier"
+                else self.text(queue)
+            ),
+            queue_span=span(queue) if queue else span(node),
+            options=self._job_entries(self.fields(options, "option")) if options else [],
+            properties=self._job_entries(self.fields(node, "property")),
+            span=span(node),
+        )
+        performs = self.fields(node, "perform")
+        failures = self.fields(node, "on_failure")
+        decl.perform_count, decl.failure_count = len(performs), len(failures)
+        if performs:
+            decl.perform = self.block(performs[0].child_by_field_name("body"))
+            decl.perform_span = span(performs[0])
+            decl.perform_params = [self._name(p) for p in self.fields(performs[0], "parameter")]
+        if failures:
+            decl.on_failure = self.block(failures[0].child_by_field_name("body"))
+            decl.failure_params = [
+                self._name(p)
+                for p in (
+                    failures[0].child_by_field_name("error"),
+                    failures[0].child_by_field_name("attempt"),
+                )
+                if p is not None
+            ]
+        return decl
+
+    def _server_items(self, body: TSNode | None, into: ast.ServerDecl | ast.RouteGroup) -> None:
+        if body is None:
+            return
+        for item in body.named_children:
+            kind = item.type
+            if kind in ("route_declaration", "semantic_route_declaration"):
+                target = item.child_by_field_name("target")
+                path = item.child_by_field_name("path")
+                into.routes.append(
+                    ast.Route(
+                        method=self.field_text(item, "method") if kind == "route_declaration" else "SEMANTIC",
+                        path=self.string(path),
+                        stages=[self._name(s) for s in self.fields(target, "stage")] if target else [],
+                        operators=[self.text(o) for o in target.children_by_field_name("operator")]
+                        if target
+                        else [],
+                        span=span(item),
+                    )
+                )
+            elif kind == "route_group":
+                group = ast.RouteGroup(
+                    prefix=self.string(item.child_by_field_name("prefix")), span=span(item)
+                )
+                self._server_items(item.child_by_field_name("body"), group)
+                into.groups.append(group)
+            elif kind.endswith("_directive"):
+                options = item.child_by_field_name("options")
+                into.items.append(
+                    ast.ServerItem(
+                        kind=kind.removesuffix("_directive"),
+                        strings=[
+                            self.string(c)
+                            for c in item.named_children
+                            if c.type in ("string", "triple_string", "raw_string")
+                        ],
+                        names=[self._name(f) for f in self.fields(item, "flow")],
+                        options=self._dict(options) if options is not None else None,
+                        span=span(item),
+                    )
+                )
+
+    def _server(self, node: TSNode) -> ast.ServerDecl:
+        port = node.child_by_field_name("port")
+        decl = ast.ServerDecl(span=span(node))
+        if port is not None and port.type == "integer":
+            decl.port = int(self.text(port))
+            decl.name_span = span(port)
+        elif port is not None:
+            decl.name, decl.name_span = self.text(port), span(port)
+        self._server_items(node.child_by_field_name("body"), decl)
+        return decl
+
+    def _handle(self, node: TSNode) -> ast.HandleDecl:
+        name, name_span = self._named(node)
+        kind = node.type.removesuffix("_declaration")
+        argument = next(
+            (
+                node.child_by_field_name(f)
+                for f in ("url", "path", "providers")
+                if node.child_by_field_name(f) is not None
+            ),
+            None,
+        )
+        return ast.HandleDecl(
+            name=name, name_span=name_span, kind=kind, argument=self.expr_opt(argument), span=span(node)
+        )
+
+
+def decode_escape(text: str) -> str:
+    """The value of one escape sequence of a one-line string (D03)."""
+    if text.startswith("\\u") and len(text) == 6:
+        try:
+            return chr(int(text[2:], 16))
+        except ValueError:
+            return text
+    return _ESCAPES.get(text[1:], text)
+
+
+def lower(root: TSNode, source: bytes, path: str | None = None) -> ast.Module:
+    return Lowerer(source, path).module(root)
+
+
+def iter_errors(root: TSNode) -> Iterator[TSNode]:
+    """ERROR and MISSING nodes, outermost first; the tree is not descended below an ERROR."""
+    if not root.has_error:
+        return
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        descend = True
+        if node is not None and (node.is_error or node.is_missing):
+            yield node
+            descend = False
+        if descend and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return
