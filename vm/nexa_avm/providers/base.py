@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 from collections.abc import AsyncGenerator, AsyncIterator
 
+from .effects import LIVE_EFFECTS, Effects
 from .judge import (
     Choice,
     Classification,
@@ -69,6 +70,13 @@ class ReplyStream:
 
 class Provider(abc.ABC):
     """One interface for every model call (agents, judge, summaries)."""
+
+    # Where the program's effects go; only the cassette providers change it (stdlib §4.6).
+    effects: Effects = LIVE_EFFECTS
+
+    def provider_id_for(self, model: str) -> str:
+        """The provider id that serves `model` (`offline`, `openai`, `deepseek`, …), for traces."""
+        return ""
 
     @abc.abstractmethod
     async def complete(self, request: ModelRequest) -> Reply:

@@ -59,6 +59,9 @@ class OfflineProvider(Provider):
         self.latency = latency_ms / 1000
         self._sleep = sleep
 
+    def provider_id_for(self, model: str) -> str:
+        return PROVIDER_ID
+
     async def complete(self, request: ModelRequest) -> Reply:
         reply, attempts = await self._serve(
             request.model, request.timeout, request.retry, lambda: offline_reply(request)

@@ -41,6 +41,9 @@ class OpenAIProvider(Provider):
     def provider_id(self) -> str:
         return self.endpoint.provider
 
+    def provider_id_for(self, model: str) -> str:
+        return self.provider_id
+
     async def complete(self, request: ModelRequest) -> Reply:
         body = self._body(request, is_stream=False)
 
