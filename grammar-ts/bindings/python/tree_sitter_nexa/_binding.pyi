@@ -1,0 +1,2 @@
+def language() -> object:
+    """The Nexa grammar as a PyCapsule named ``tree_sitter.Language``."""
