@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Tree
 
@@ -18,6 +19,9 @@ from nexa_lang import ast
 from nexa_lang.lowering import lower
 from nexa_lang.parsing import parse
 from nexa_lang.positions import LineIndex, Span
+
+if TYPE_CHECKING:
+    from nexa_lang.scopes import Scopes
 
 NEXA_SOURCE_SUFFIXES = (".nx", ".nxlib")
 
@@ -100,6 +104,14 @@ class Program:
     files: list[SourceFile]
     missing_includes: list[tuple[SourceFile, ast.Include]] = field(default_factory=list)
     symbols: dict[str, list[Symbol]] = field(default_factory=dict)
+    settings: Any = None  # the lint/sandbox configuration the checker runs with (nexa_lang.config)
+
+    @cached_property
+    def scopes(self) -> Scopes:
+        """Activations and resolved name references (computed once, on first use)."""
+        from nexa_lang.scopes import analyze_scopes
+
+        return analyze_scopes(self)
 
     @property
     def is_root(self) -> bool:
