@@ -15,7 +15,7 @@ import re
 from bisect import bisect_right
 from enum import Enum
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 _BOM = b"\xef\xbb\xbf"
 _LINE_END = re.compile(rb"\r\n?|\n")
@@ -37,6 +37,29 @@ class Span(NamedTuple):
 
     def contains(self, other: Span) -> bool:
         return self.start <= other.start and other.end <= self.end
+
+    @classmethod
+    def of(cls, value: SpanLike) -> Span:
+        """A span from anything that has byte offsets: a `Span` or `(start, end)` pair, an object
+        with `start_byte`/`end_byte` (a tree-sitter node), with a `span` attribute, or with integer
+        `start`/`end` attributes (an AST range)."""
+        if isinstance(value, Span):
+            return value
+        if isinstance(value, tuple):
+            start, end = value
+            return cls(int(start), int(end))
+        if hasattr(value, "start_byte"):
+            return cls(value.start_byte, value.end_byte)
+        if hasattr(value, "span"):
+            return cls.of(value.span)
+        start, end = getattr(value, "start", None), getattr(value, "end", None)
+        if isinstance(start, int) and isinstance(end, int):
+            return cls(start, end)
+        raise TypeError(f"not a byte range: {value!r}")
+
+
+# Anything `Span.of` accepts.
+SpanLike = Any
 
 
 class Position(NamedTuple):

@@ -1,0 +1,562 @@
+"""E008 syntax-error: one diagnostic per MISSING node and per outermost ERROR node of the tree.
+
+Why: the parser recovers from mistakes, so the rest of the file can still be checked, but the
+recovered tree is not what the user meant; each skipped or invented token is reported, saying what
+the parser expected there (diagnostics.md E008).
+
+Messages:
+* MISSING: `expected {token}`; for a closing token, `… to close the {construct} opened at line {n}`.
+* ERROR: `unexpected {found}`, then `; expected {list}` when the parser state before the error
+  admits at most 8 alternatives (read with tree-sitter's lookahead iterator), then `in {construct}`.
+* Special cases: unterminated string or comment, chained comparison, text after `?`, and upstream's
+  `semantic_match`.
+Ranges: MISSING zero-width after the previous token; ERROR the first token inside it, with the
+whole ERROR node as related information. No fixes; E008 cannot be suppressed or ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tree_sitter import Language, Node, Tree
+
+from nexa_lang.codes import SYNTAX_ERROR
+from nexa_lang.diagnostics import Diagnostic, Related
+from nexa_lang.positions import LineIndex, Span
+
+MAX_ERRORS = 100
+MAX_ALTERNATIVES = 8
+
+# Constructs named in `in {construct}` (the innermost enclosing one with a name).
+_CONSTRUCTS = {
+    "agent_declaration": "agent",
+    "tool_declaration": "tool",
+    "tool_function_declaration": "tool function",
+    "protocol_declaration": "protocol",
+    "flow_declaration": "flow",
+    "function_declaration": "function",
+    "test_declaration": "test",
+    "type_declaration": "type",
+    "struct_declaration": "struct",
+    "enum_declaration": "enum",
+    "trait_declaration": "trait",
+    "impl_declaration": "impl",
+    "job_declaration": "job",
+    "server_declaration": "server",
+}
+
+# Nonterminals described in words in an "expected" list, the most general first: a kind that
+# adds no token to those of the kinds listed before it is not listed. Statements come before
+# declarations because declarations only occur where statements do too (see `_first_tokens`).
+_KIND_WORDS = (
+    ("_statement", "a statement"),
+    ("_declaration", "a declaration"),
+    ("_expression", "an expression"),
+    ("_operand", "an expression"),
+    ("_type", "a type"),
+    ("_pattern", "a pattern"),
+    ("block", "a block"),
+    ("agent_body", "an agent body"),
+    ("argument_list", "an argument list"),
+    ("parameter_list", "a parameter list"),
+    ("_string_literal", "a string"),
+    ("string", "a string"),
+    ("triple_string", "a string"),
+    ("identifier", "an identifier"),
+    ("integer", "an integer"),
+    ("float", "a number"),
+)
+_TOKEN_WORDS = {
+    "end": "end of file",
+    "identifier": "an identifier",
+    "integer": "an integer",
+    "float": "a number",
+    "raw_string": "a string",
+    "comment": "a comment",
+}
+_STRING_TOKENS = {'"', "'", '"""', 'template"""', "string", "triple_string", "raw_string", "template_string"}
+_STRING_PARTS = {'"', "'", '"""', "string_content", "escape_sequence", "interpolation"}
+_CLOSERS = {"}": "{", ")": "(", "]": "[", '"': '"', "'": "'", '"""': '"""'}
+_INFIX_OPERATORS = {
+    ">>", "|>>", "||", "&>>", "&&", "|>", "??", "+", "-", "*", "/", "%",
+    "==", "!=", "<", "<=", ">", ">=", "and", "or", "otherwise", "fallback", "=", "=>", "->",
+}  # fmt: skip
+_LEADING_TOKEN = re.compile(
+    rb"[A-Za-z_][A-Za-z0-9_]*!?|[0-9]+(?:\.[0-9]+)?|\"\"\"|\|>>|&>>|>>|\|\||&&|\|>|\?\?|::|->|=>|==|!=|<=|>=|\.\.|/\*|\S"
+)
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    """What the E008 messages need to know about the language's symbols."""
+
+    language: Language
+    first_nonterminal: int  # symbols below this id are tokens
+
+    def is_token(self, symbol: int) -> bool:
+        return symbol < self.first_nonterminal
+
+    def names(self, state: int) -> list[tuple[int, str]]:
+        iterator = self.language.lookahead_iterator(state)
+        if iterator is None:
+            return []
+        return [(symbol, self.language.node_kind_for_id(symbol) or "") for symbol in iterator.symbols()]
+
+
+@lru_cache(maxsize=4)
+def _grammar(language: Language) -> _Grammar:
+    # tree-sitter numbers tokens first, then the rules starting with the root rule.
+    return _Grammar(language, language.id_for_node_kind("source_file", True))
+
+
+@lru_cache(maxsize=4)
+def _first_tokens(language: Language) -> dict[str, frozenset[str]]:
+    """For each described nonterminal, the tokens that may start it: the tokens admitted by every
+    parse state in which the nonterminal may come next. This is a superset of its FIRST set, exact
+    enough to fold `'('`, `'['`, `identifier`, … into "an expression"; it is too wide only for a
+    kind that never occurs without another (declarations always come with statements), which the
+    order of `_KIND_WORDS` accounts for."""
+    grammar = _grammar(language)
+    wanted = {kind for kind, _ in _KIND_WORDS}
+    first: dict[str, set[str]] = {}
+    for state in range(1, language.parse_state_count):
+        entries = grammar.names(state)
+        tokens = {name for symbol, name in entries if grammar.is_token(symbol)}
+        for symbol, name in entries:
+            if name in wanted and not grammar.is_token(symbol):
+                first[name] = first[name] & tokens if name in first else set(tokens)
+    return {kind: frozenset(tokens) for kind, tokens in first.items()}
+
+
+def describe_expected(language: Language, state: int) -> list[str] | None:
+    """The alternatives the parser admits in `state`, in words, or None when there are more than
+    `MAX_ALTERNATIVES` (a list that long does not help anyone)."""
+    if state <= 0:
+        return None
+    grammar = _grammar(language)
+    entries = grammar.names(state)
+    tokens = {name for symbol, name in entries if grammar.is_token(symbol)} - {"comment"}
+    nonterminals = {name for symbol, name in entries if not grammar.is_token(symbol)}
+    first = _first_tokens(language)
+    words: list[str] = []
+    covered: set[str] = set()
+    for kind, word in _KIND_WORDS:
+        starts = first.get(kind, frozenset()) & tokens if kind in nonterminals else frozenset()
+        if kind in tokens:
+            starts = frozenset({kind})
+        if not starts - covered:
+            continue
+        covered |= starts
+        if word not in words:
+            words.append(word)
+    for token in sorted(tokens - covered, key=_token_order):
+        word = _TOKEN_WORDS.get(token) or f"'{token}'"
+        if word not in words:
+            words.append(word)
+    return words if 0 < len(words) <= MAX_ALTERNATIVES else None
+
+
+def _token_order(token: str) -> tuple[int, str]:
+    # Punctuation before keywords before end of file, so lists read naturally.
+    return (2 if token == "end" else 1 if token[:1].isalpha() else 0, token)
+
+
+def join_alternatives(words: list[str]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+# --- finding the errors ------------------------------------------------------------------------
+
+
+def syntax_errors(tree: Tree, source: bytes, index: LineIndex | None = None) -> list[Diagnostic]:
+    """Every E008 of `tree` (parsed from `source`), at most `MAX_ERRORS` and a last one saying so."""
+    index = index or LineIndex.of(source)
+    found: list[Diagnostic] = []
+    for diagnostic in _find(tree, source):
+        if len(found) == MAX_ERRORS:
+            found.append(
+                Diagnostic.for_code(
+                    SYNTAX_ERROR, diagnostic.span, "too many syntax errors; later ones are not shown"
+                )
+            )
+            break
+        found.append(diagnostic)
+    return found
+
+
+def error_spans(tree: Tree) -> list[Span]:
+    """The spans of the outermost ERROR nodes (rules drop their diagnostics inside them, §2.6)."""
+    return [Span(node.start_byte, node.end_byte) for node in _walk(tree.root_node) if node.is_error]
+
+
+def _walk(root: Node) -> Iterator[Node]:
+    """Nodes in source order, not descending into ERROR nodes or into subtrees without errors
+    (iterative: a file may nest brackets thousands deep)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if node.is_error:
+            continue
+        stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
+
+
+def _find(tree: Tree, source: bytes) -> Iterator[Diagnostic]:
+    language = tree.language
+    root = tree.root_node
+    semantic_match_reported: set[int] = set()
+    if root.has_error:
+        for node in _walk(root):
+            if node.is_missing:
+                yield _missing(node, source, language)
+            elif node.is_error:
+                yield _error(node, source, language, semantic_match_reported)
+                # MISSING nodes inside an ERROR node are reported too (one per MISSING node).
+                yield from (_missing(m, source, language) for m in _missing_inside(node))
+    yield from _chained_comparisons(root)
+
+
+def _missing_inside(error: Node) -> Iterator[Node]:
+    stack = list(reversed(error.children))
+    while stack:
+        node = stack.pop()
+        if node.is_missing:
+            yield node
+        elif node.has_error:
+            stack.extend(reversed(node.children))
+
+
+# --- MISSING -----------------------------------------------------------------------------------
+
+
+def _missing(node: Node, source: bytes, language: Language) -> Diagnostic:
+    before = _previous_leaf(node)
+    at = before.end_byte if before is not None else node.start_byte
+    span = Span(at, at)
+    token = node.type
+    parent = node.parent
+    if token in ('"', "'", '"""') and parent is not None and parent.type in _STRING_TOKENS:
+        message = "unterminated string literal"
+    elif token in _CLOSERS and parent is not None:
+        message = _closing_message(token, parent, source)
+    elif node.is_named:
+        words = describe_expected(language, before.next_parse_state) if before is not None else None
+        message = "expected " + (join_alternatives(words) if words else _TOKEN_WORDS.get(token, f"a {token}"))
+    else:
+        message = f"expected '{token}'"
+    return Diagnostic.for_code(SYNTAX_ERROR, span, message)
+
+
+def _closing_message(token: str, parent: Node, source: bytes) -> str:
+    opener = _CLOSERS[token]
+    opening = next((c for c in parent.children if c.type == opener and not c.is_missing), None)
+    if opening is None:
+        return f"expected '{token}'"
+    line = LineIndex.of(source).line_of(opening.start_byte) + 1
+    construct = parent.type.replace("_", " ").strip()
+    return f"expected '{token}' to close the {construct} opened at line {line}"
+
+
+# --- ERROR -------------------------------------------------------------------------------------
+
+
+def _error(node: Node, source: bytes, language: Language, semantic_match_reported: set[int]) -> Diagnostic:
+    first = _first_token(node)
+    span = _token_span(first, node, source)
+    related = [Related(Span(node.start_byte, node.end_byte), "the parser skipped this text")]
+    before = _previous_leaf(node)
+    inside = _inside(node, source)
+
+    special = _special_error(node, first, before, span, source, semantic_match_reported)
+    if special is not None:
+        message, span = special
+        return Diagnostic.for_code(SYNTAX_ERROR, span, message + inside, related=related)
+
+    culprit, state = _culprit(node, before, language)
+    if culprit is not None:
+        # The parser met a token it could not use here (usually the ERROR's first token).
+        span = _token_span(None if culprit.is_error else culprit, culprit, source)
+        message = (
+            f"unexpected {_describe_found(None if culprit.is_error else culprit, span, source, language)}"
+        )
+        expected = describe_expected(language, state)
+        if expected is not None:
+            message += "; expected " + join_alternatives(expected)
+        return Diagnostic.for_code(SYNTAX_ERROR, span, message + inside, related=related)
+
+    # Every token of the ERROR fitted where it stood: the parser got stuck at what follows it, so
+    # that token (or the end of the file) is the unexpected one.
+    last = _last_token(node) or node
+    following = _next_token_span(source, node.end_byte)
+    if following is None and last.type in _STRING_PARTS:
+        message = "unterminated string literal"
+        return Diagnostic.for_code(SYNTAX_ERROR, Span(last.end_byte, last.end_byte), message, related=related)
+    if following is None:
+        found, span = "end of file", Span(last.end_byte, last.end_byte)
+    else:
+        found, span = _describe_found(None, following, source, language), following
+    message = f"unexpected {found}"
+    expected = describe_expected(language, last.next_parse_state)
+    last_text = source[last.start_byte : last.end_byte].decode("utf-8", "replace")
+    if expected is not None:
+        message += "; expected " + join_alternatives(expected)
+    elif last.type in _INFIX_OPERATORS:
+        message += f"; expected an expression after '{last_text}'"
+    else:
+        message += f" after '{last_text}'" if len(last_text) <= 20 else ""
+    if following is None:
+        unclosed = _unclosed(node, source)
+        if unclosed is not None and expected is None:
+            message = f"unexpected end of file; expected {unclosed}"
+        elif unclosed is not None:
+            message += f"; {unclosed} is also missing"
+    return Diagnostic.for_code(SYNTAX_ERROR, span, message + inside, related=related)
+
+
+@lru_cache(maxsize=2048)
+def _admitted(language: Language, state: int) -> frozenset[int]:
+    iterator = language.lookahead_iterator(state)
+    return frozenset(iterator.symbols()) if iterator is not None else frozenset()
+
+
+def _culprit(node: Node, before: Node | None, language: Language) -> tuple[Node | None, int]:
+    """The first token inside the ERROR node that its parse state does not admit, with the state
+    it was met in. tree-sitter keeps on each token the state it was shifted in, so the tokens the
+    parser could use pass this test and the first one it had to skip does not."""
+    previous = before
+    open_brackets: list[str] = []
+    for leaf in _leaves(node):
+        if leaf.end_byte == leaf.start_byte or leaf.type == "comment":
+            continue
+        state = leaf.parse_state
+        # A closing bracket whose opener is not in the ERROR node is unexpected even when some
+        # parse stack admitted it.
+        unmatched = leaf.type in ("}", ")", "]") and (
+            not open_brackets or open_brackets.pop() != _CLOSERS[leaf.type]
+        )
+        if leaf.type in ("{", "(", "["):
+            open_brackets.append(leaf.type)
+        if (
+            unmatched
+            or state in (0, 65535)
+            or leaf.is_error
+            or leaf.grammar_id not in _admitted(language, state)
+        ):
+            if unmatched and previous is not None:
+                state = previous.next_parse_state
+            if state in (0, 65535) and previous is not None:
+                state = previous.next_parse_state
+            return leaf, state if state != 65535 else 0
+        previous = leaf
+    return None, 0
+
+
+def _next_token_span(source: bytes, offset: int) -> Span | None:
+    """The token starting at or after `offset`, skipping white space and comments."""
+    while True:
+        while offset < len(source) and source[offset : offset + 1].isspace():
+            offset += 1
+        if source.startswith(b"//", offset):
+            newline = source.find(b"\n", offset)
+            offset = len(source) if newline == -1 else newline
+            continue
+        if source.startswith(b"/*", offset) and (close := source.find(b"*/", offset + 2)) != -1:
+            offset = close + 2
+            continue
+        break
+    if offset >= len(source):
+        return None
+    match = _LEADING_TOKEN.match(source, offset)
+    return Span(offset, match.end() if match else offset + 1)
+
+
+def _special_error(
+    node: Node,
+    first: Node | None,
+    before: Node | None,
+    span: Span,
+    source: bytes,
+    semantic_match_reported: set[int],
+) -> tuple[str, Span] | None:
+    text = source[span.start : span.end]
+    start = span.start
+    # `/* …` without `*/`: the lexer saw `/` and `*` (the `/` may end up outside the ERROR node).
+    if text == b"/*" or (text == b"*" and source[start - 1 : start] == b"/"):
+        opening = start if text == b"/*" else start - 1
+        if b"*/" not in source[opening + 2 :]:
+            return "unterminated comment", Span(opening, opening + 2)
+    if text[:1] in (b'"', b"'") and first is not None and first.type in _STRING_TOKENS | {"ERROR"}:
+        line_end = source.find(b"\n", start)
+        rest = source[start + 1 : line_end if line_end != -1 else len(source)]
+        if text[:1] not in rest:
+            return "unterminated string literal", span
+    if before is not None and before.type == "?" and before.parent is not None:
+        if before.parent.type == "try_expression":
+            return "'?' must end the expression", span
+    # Upstream's `semantic_match …` parses as expression statements up to the first ERROR.
+    statement = _semantic_match_before(node)
+    if statement is not None and statement.start_byte not in semantic_match_reported:
+        semantic_match_reported.add(statement.start_byte)
+        name = _first_token(statement) or statement
+        message = "unexpected identifier 'semantic_match'; it was renamed to 'semantic_if'"
+        return message, Span(name.start_byte, name.end_byte)
+    return None
+
+
+def _unclosed(node: Node, source: bytes) -> str | None:
+    """`'}' to close the '{' opened at line 3` for the innermost bracket the ERROR node leaves open
+    (at the end of the file tree-sitter often wraps everything after an unclosed bracket in one
+    ERROR node)."""
+    openers: list[Node] = []
+    for leaf in _leaves(node):
+        if leaf.type in ("{", "(", "["):
+            openers.append(leaf)
+        elif leaf.type in ("}", ")", "]") and openers and _CLOSERS[leaf.type] == openers[-1].type:
+            openers.pop()
+    if not openers:
+        return None
+    opener = openers[-1]
+    closer = {v: k for k, v in _CLOSERS.items()}[opener.type]
+    line = LineIndex.of(source).line_of(opener.start_byte) + 1
+    return f"'{closer}' to close the '{opener.type}' opened at line {line}"
+
+
+def _leaves(node: Node) -> Iterator[Node]:
+    stack = list(reversed(node.children))
+    while stack:
+        child = stack.pop()
+        if child.child_count == 0:
+            yield child
+        else:
+            stack.extend(reversed(child.children))
+
+
+def _semantic_match_before(node: Node) -> Node | None:
+    sibling = node.prev_sibling
+    while sibling is not None and sibling.type in ("expression_statement", "comment"):
+        head = _first_token(sibling)
+        if head is not None and head.type == "identifier" and head.text == b"semantic_match":
+            return sibling
+        sibling = sibling.prev_sibling
+    return None
+
+
+def _describe_found(first: Node | None, span: Span, source: bytes, language: Language) -> str:
+    text = source[span.start : span.end].decode("utf-8", "replace")
+    kind = first.type if first is not None else None
+    if kind in _STRING_TOKENS or (kind is None and text[:1] in "\"'"):
+        return "string"
+    if kind == "identifier" or (
+        kind is None and re.fullmatch(r"[A-Za-z_]\w*", text) and not _is_keyword(language, text)
+    ):
+        return f"identifier '{text}'"
+    if kind in ("integer", "float") or (kind is None and text[:1].isdigit()):
+        return f"number '{text}'"
+    return f"'{text}'"
+
+
+def _is_keyword(language: Language, word: str) -> bool:
+    return language.id_for_node_kind(word, False) not in (None, 0)
+
+
+def _first_token(node: Node) -> Node | None:
+    """The first non-empty, non-comment leaf of `node` (None when `node` itself is a leaf)."""
+    stack = list(reversed(node.children))
+    while stack:
+        child = stack.pop()
+        if child.end_byte == child.start_byte or child.type == "comment":
+            continue
+        if child.child_count == 0:
+            return child
+        stack.extend(reversed(child.children))
+    return None
+
+
+def _last_token(node: Node) -> Node | None:
+    stack = list(node.children)
+    while stack:
+        child = stack.pop()
+        if child.end_byte == child.start_byte or child.type == "comment":
+            continue
+        if child.child_count == 0:
+            return child
+        stack.extend(child.children)
+    return None
+
+
+def _token_span(first: Node | None, error: Node, source: bytes) -> Span:
+    if first is not None:
+        return Span(first.start_byte, first.end_byte)
+    # A leaf ERROR node: its first token is read from the text.
+    start = error.start_byte
+    while start < error.end_byte and source[start : start + 1].isspace():
+        start += 1
+    match = _LEADING_TOKEN.match(source, start, max(error.end_byte, start))
+    end = match.end() if match else error.end_byte
+    return Span(start, end)
+
+
+def _previous_leaf(node: Node) -> Node | None:
+    """The last non-empty, non-comment token before `node`."""
+    current: Node | None = node
+    while current is not None:
+        sibling = current.prev_sibling
+        while sibling is not None:
+            leaf = _last_leaf(sibling)
+            if leaf is not None:
+                return leaf
+            sibling = sibling.prev_sibling
+        current = current.parent
+    return None
+
+
+def _last_leaf(node: Node) -> Node | None:
+    if node.type == "comment" or node.end_byte == node.start_byte:
+        return None
+    if node.child_count == 0:
+        return node
+    return _last_token(node)
+
+
+def _inside(node: Node, source: bytes) -> str:
+    """` in flow 'main'`: the innermost enclosing named construct, if any."""
+    current = node.parent
+    while current is not None:
+        word = _CONSTRUCTS.get(current.type)
+        if word is not None:
+            name = current.child_by_field_name("name")
+            if name is not None and not name.is_missing:
+                text = source[name.start_byte : name.end_byte].decode("utf-8", "replace")
+                return f" in {word} '{text.strip(chr(34))}'"
+            return f" in {word}"
+        current = current.parent
+    return ""
+
+
+# --- chained comparisons (the grammar accepts them for better recovery) -----------------------
+
+
+def _chained_comparisons(root: Node) -> Iterator[Diagnostic]:
+    """One E008 per chain `a < b < c`, at the operator that continues the chain."""
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        if node.type == "comparison_expression" and (node.parent is None or node.parent.type != node.type):
+            operands = (node.child_by_field_name("left"), node.child_by_field_name("right"))
+            if any(operand is not None and operand.type == node.type for operand in operands):
+                operator = node.child_by_field_name("operator") or node
+                yield Diagnostic.for_code(
+                    SYNTAX_ERROR,
+                    Span(operator.start_byte, operator.end_byte),
+                    "comparisons cannot be chained; use 'and'",
+                )
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return
