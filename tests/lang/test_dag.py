@@ -1,0 +1,97 @@
+"""The flow graph builder (nexa_lang.dag): node kinds, edges, ranges and the flow choice."""
+
+import pytest
+
+from nexa_lang.dag import UnknownFlowError, build_flow_graph
+from nexa_lang.model import program_of_text
+
+AGENTS = "".join(f'agent {n} {{ prompt: "{n}" }}\n' for n in ("A", "B", "C", "Editor", "Judge"))
+
+
+def graph(body: str, flow: str | None = None, extra: str = ""):
+    source = AGENTS + extra + "flow main(q) {\n" + body + "\n}\n"
+    return source, build_flow_graph(program_of_text(source), flow)
+
+
+def shape(g) -> tuple[list[tuple[str, str]], set[tuple[str, str, str | None]]]:
+    labels = {n.id: n.label for n in g.nodes}
+    return (
+        [(n.kind, n.label) for n in g.nodes],
+        {(labels[e.source], labels[e.target], e.label) for e in g.edges},
+    )
+
+
+def test_pipeline_links_stages_in_order():
+    _, g = graph("r = q >> A >> B")
+    nodes, edges = shape(g)
+    assert nodes[:3] == [("input", "q"), ("agent", "A"), ("agent", "B")]
+    assert {("q", "A", None), ("A", "B", None)} <= edges
+
+
+def test_fork_then_merge_then_pipeline():
+    _, g = graph("r = q |>> [A, B] &>> Editor >> C")
+    kinds = [n.kind for n in g.nodes]
+    assert kinds == ["input", "fork", "agent", "agent", "merge", "agent", "agent", "output"][
+        : len(kinds)
+    ] or kinds[:7] == ["input", "fork", "agent", "agent", "merge", "agent", "agent"]
+    _, edges = shape(g)
+    assert {
+        ("|>>", "A", None),
+        ("|>>", "B", None),
+        ("A", "&>>", None),
+        ("B", "&>>", None),
+        ("&>>", "Editor", None),
+        ("Editor", "C", None),
+    } <= edges
+
+
+def test_semantic_branch_has_labelled_arms():
+    _, g = graph("r = q ?? A : B")
+    _, edges = shape(g)
+    assert {("??", "A", "yes"), ("??", "B", "no")} <= edges
+
+
+def test_intent_match_arms_carry_the_intent_label():
+    _, g = graph('r = match q { intent("refund") => A.run(q)\n _ => B.run(q) }')
+    _, edges = shape(g)
+    assert ("match intent", "A", "refund") in edges and ("match intent", "B", "_") in edges
+
+
+def test_variables_carry_values_between_statements():
+    _, g = graph("draft = A.run(q)\nfinal = Editor.run(draft)\nreturn final")
+    nodes, edges = shape(g)
+    assert ("A", "Editor", None) in edges
+    assert ("output", "result") in nodes and ("Editor", "result", None) in edges
+
+
+def test_flow_call_and_consensus_and_fire_and_forget():
+    _, g = graph("helper(q)\nv = q |>> [A, B] && Judge\nq || [C]", extra="flow helper(x) { return x }\n")
+    kinds = [n.kind for n in g.nodes]
+    assert "flow_call" in kinds and "consensus" in kinds and "fire_and_forget" in kinds
+
+
+def test_node_range_points_at_its_text():
+    source, g = graph("r = q >> Editor")
+    editor = next(n for n in g.nodes if n.label == "Editor")
+    assert source.encode()[editor.span.start : editor.span.end] == b"Editor"
+
+
+def test_ids_are_stable_for_the_same_text():
+    _, first = graph("r = q |>> [A, B] &>> C")
+    _, second = graph("r = q |>> [A, B] &>> C")
+    assert [(n.id, n.kind, n.label) for n in first.nodes] == [(n.id, n.kind, n.label) for n in second.nodes]
+
+
+def test_default_flow_is_main_else_the_first():
+    g = build_flow_graph(program_of_text("flow b { x = 1 }\nflow a { y = 2 }\n"))
+    assert g.flow == "b" and g.flows == ["b", "a"]
+
+
+def test_no_flows_gives_an_empty_graph():
+    g = build_flow_graph(program_of_text('agent A { prompt: "x" }'))
+    assert (g.flow, g.flows, g.nodes, g.edges) == (None, [], [], [])
+
+
+def test_unknown_flow_is_an_error():
+    with pytest.raises(UnknownFlowError, match="unknown flow 'nope'"):
+        build_flow_graph(program_of_text("flow main { x = 1 }"), "nope")
