@@ -174,7 +174,9 @@ class _ScopeBuilder:
                 )
                 self._expr(scope, contract.condition)
             for prop in decl.properties:
-                if prop.is_assignment:  # `key = expr`, evaluated in the global scope (§3.1.4)
+                # `key = expr` is evaluated in the global scope (§3.1.4); `tools = [a, b]` items are
+                # tool positions (E007), not variables.
+                if prop.is_assignment and prop.key != "tools":
                     self._expr(top, prop.value)
             for function in decl.functions:
                 self._body(file, "function", function, function.params, function.body, agent=decl)
@@ -298,17 +300,33 @@ class _ScopeBuilder:
         if isinstance(expr, ast.Name):
             self._reference(scope, expr.id, expr.span, position)
         elif isinstance(expr, ast.Call):
-            self._expr(scope, expr.function, Position.CALL)
+            if _is_join(expr.function):  # join(A, B): its arguments are runnables (§2.2)
+                self._expr(scope, expr.function, Position.CALL)
+                for argument in expr.arguments:
+                    self._runnable_operand(scope, argument.value, Position.RUNNABLE)
+                return
+            function = expr.function
+            if isinstance(function, ast.Member) and function.name != "run" and _is_join_call(function.object):
+                # join(A, B).M(x): the member name M is an agent (L§5.12)
+                self._expr(scope, expr.function.object)
+                self._reference(scope, expr.function.name, expr.function.name_span, Position.RUNNABLE)
+            else:
+                self._expr(scope, expr.function, Position.CALL)
             for argument in expr.arguments:
                 self._expr(scope, argument.value)
         elif isinstance(expr, ast.Member):
             self._expr(scope, expr.object, Position.RECEIVER)
         elif isinstance(expr, ast.Dag):
-            self._expr(scope, expr.left, Position.VARIABLE)
-            right_position = (
-                Position.RUNNABLE if isinstance(expr.right, ast.Name | ast.Member) else Position.VARIABLE
-            )
-            self._runnable_operand(scope, expr.right, right_position)
+            if isinstance(expr.left, ast.ListLit) and expr.op in ("&>>", "&&"):
+                self._runnable_operand(scope, expr.left, Position.RUNNABLE)
+            else:
+                self._expr(scope, expr.left, Position.VARIABLE)
+            if isinstance(expr.right, ast.Member) and expr.op in (">>", "|>"):
+                # a member path stage `x >> A.run`: its leftmost name is the runnable (§2.2)
+                self._member_path(scope, expr.right)
+            else:
+                right_position = Position.RUNNABLE if isinstance(expr.right, ast.Name) else Position.VARIABLE
+                self._runnable_operand(scope, expr.right, right_position)
         elif isinstance(expr, ast.Branch):
             self._expr(scope, expr.input)
             self._runnable_operand(scope, expr.consequence, Position.RUNNABLE)
@@ -356,6 +374,15 @@ class _ScopeBuilder:
         else:
             self._expr(scope, body)
 
+    def _member_path(self, scope: Activation, member: ast.Member) -> None:
+        base: ast.Expr = member
+        while isinstance(base, ast.Member):
+            base = base.object
+        if isinstance(base, ast.Name):
+            self._reference(scope, base.id, base.span, Position.RUNNABLE)
+        else:
+            self._expr(scope, member)
+
     def _runnable_operand(self, scope: Activation, expr: ast.Expr | None, position: Position) -> None:
         if isinstance(expr, ast.ListLit):
             for element in expr.elements:
@@ -364,6 +391,14 @@ class _ScopeBuilder:
                 )
         else:
             self._expr(scope, expr, position)
+
+
+def _is_join(function: ast.Expr) -> bool:
+    return isinstance(function, ast.Name) and function.id == "join"
+
+
+def _is_join_call(expr: ast.Expr) -> bool:
+    return isinstance(expr, ast.Call) and _is_join(expr.function)
 
 
 def _binding_occurrences(node: ast.Node) -> Iterator[tuple[str, Span]]:
