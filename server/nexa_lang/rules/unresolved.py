@@ -158,3 +158,8 @@ TOOL_KINDS = ("tool", "tool_fn")
 def names_of_kind(program: Program, *kinds: str) -> list[str]:
     """Global names of the given symbol kinds, in merge order (suggestion candidates)."""
     return [name for name, symbols in program.symbols.items() if symbols[0].kind in kinds]
+
+
+def agent_start(agent: ast.AgentDecl) -> int:
+    """Where a declaration inserted before an agent goes: before its decorators, if any."""
+    return min([agent.span.start, *(d.span.start for d in agent.decorators)])
