@@ -68,7 +68,7 @@ class FakeOpenAI:
         self.requests: list[ReceivedRequest] = []
         self.release = threading.Event()
         self.server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
 
     @property
     def base_url(self) -> str:
