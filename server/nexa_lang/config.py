@@ -289,7 +289,7 @@ def load_config_file(path: Path, display_path: str | None = None) -> Settings:
     reader = _Reader(_KeyLocator(text), prefix, shown)
     settings = _read_settings(reader, data, path.parent.resolve())
     if reader.problems:
-        raise ConfigError(reader.problems)
+        raise ConfigError(sorted(reader.problems, key=lambda d: d.span.start))
     return replace(settings, path=path)
 
 
@@ -397,7 +397,7 @@ class _KeyLocator:
             key = None if header else self._KEY.match(line)
             if header:
                 table = _split_dotted(header.group(1))
-                self.found.setdefault(table, offset + len(line.encode()) - len(line.lstrip().encode()))
+                self.found.setdefault(table, offset + len(line[: header.start(1)].encode()))
             elif key:
                 path = table + _split_dotted(key.group(1))
                 self.found.setdefault(path, offset + len(line[: key.start(1)].encode()))

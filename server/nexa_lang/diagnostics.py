@@ -36,6 +36,7 @@ __all__ = [
     "rule",
     "run_rules",
     "sort_diagnostics",
+    "unregister",
 ]
 
 log = logging.getLogger(__name__)
@@ -268,6 +269,12 @@ def rule(code: str, name: str) -> Callable[[F], F]:
         return stamped  # type: ignore[return-value]
 
     return register
+
+
+def unregister(code: str, function: Callable[..., object]) -> None:
+    """Remove the registration of `function` (decorated or not) for `code` (tests, reloads)."""
+    rules = _RULES.get(code, [])
+    rules[:] = [r for r in rules if _qualname(r.check) != _qualname(function)]
 
 
 def _qualname(function: Callable[..., object]) -> str:

@@ -57,7 +57,7 @@ def parse_selector(text: str) -> Selector:
     if info is not None:
         if not info.is_static:
             raise SelectorError(
-                word, f"'{word}' is a runtime or configuration code; only static codes can be selected"
+                word, f"'{word}' is a runtime or configuration code, which cannot be selected"
             )
         return Selector(word, frozenset({info.code}), len(info.code), info.code == SYNTAX_ERROR)
     prefix = word.upper()
