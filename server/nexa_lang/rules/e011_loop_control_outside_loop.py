@@ -1,0 +1,44 @@
+"""E011 loop-control-outside-loop: `break` or `continue` that is not inside a loop.
+
+Why: there is no loop to leave or repeat, so the statement cannot mean what was intended.
+The loop must be in the same activation: a lambda or member function inside a loop does not count,
+harness and `try` blocks inside a loop do.
+Example: `flow main { if (done) { break } }`. Fix (unsafe): remove the statement.
+"""
+
+from collections.abc import Iterator
+
+from nexa_lang import ast
+from nexa_lang.diagnostics import Diagnostic, Fix, Safety, rule
+from nexa_lang.model import Program, SourceFile
+from nexa_lang.rules.removal import removal_span
+
+LOOPS = (ast.While, ast.ForEach, ast.For, ast.Loop, ast.Autoloop)
+# Nodes that start a new activation: a loop around them does not enclose their body.
+ACTIVATIONS = (ast.Decl, ast.Lambda)
+
+
+@rule("E011", "loop-control-outside-loop")
+def check(program: Program) -> Iterator[Diagnostic]:
+    for file in program.files:
+        yield from _visit(file, file.module, in_loop=False)
+
+
+def _visit(file: SourceFile, node: ast.Node, in_loop: bool) -> Iterator[Diagnostic]:
+    for child in node.children():
+        if isinstance(child, ast.Break | ast.Continue) and not in_loop:
+            yield _report(file, child)
+        elif isinstance(child, ACTIVATIONS):
+            yield from _visit(file, child, in_loop=False)
+        else:
+            yield from _visit(file, child, in_loop or (isinstance(node, LOOPS) and child is node.body))
+
+
+def _report(file: SourceFile, statement: ast.Stmt) -> Diagnostic:
+    keyword = "break" if isinstance(statement, ast.Break) else "continue"
+    return Diagnostic.error(
+        statement.span,
+        f"'{keyword}' outside a loop",
+        path=file.path,
+        fix=Fix.delete(removal_span(file, statement.span), "Remove the statement", Safety.UNSAFE),
+    )
