@@ -430,3 +430,10 @@ async def test_router_stream_reports_routing_errors_while_iterating(fake_openai)
     with pytest.raises(ProviderError) as caught:
         await stream.collect()
     assert caught.value.code == "E202"
+
+
+async def test_router_judge_without_endpoint_is_a_failed_judgement_not_an_error(fake_openai) -> None:
+    check = ConditionCheck("c", "t", JudgePurpose.SEMANTIC_IF, "anthropic/claude-3-haiku")
+    judgement = await router(fake_openai).check(check)
+    assert judgement.matched is False
+    assert judgement.failure == "E202 no endpoint configured"
