@@ -296,6 +296,7 @@ class MatchArm(Node):
     body: Expr | Block | None
     guard: Expr | None = None
     guard_after: bool = False
+    second_guard: Expr | None = None  # `p if a => e if b`: an error (E015), kept for its range
 
 
 @dataclass(kw_only=True, eq=False)

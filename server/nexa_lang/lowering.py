@@ -571,6 +571,7 @@ class Lowerer:
                     body=body,
                     guard=self.expr(guards[0]) if guards else None,
                     guard_after=guard_after,
+                    second_guard=self.expr(guards[1]) if len(guards) > 1 else None,
                     span=span(arm),
                 )
             )
