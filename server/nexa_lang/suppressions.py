@@ -186,12 +186,12 @@ def apply_suppressions(
             suppression.used.add(diagnostic.code)
         if not matched:
             kept.append(diagnostic)
-    if is_enabled(UNUSED_SUPPRESSION):
-        kept.extend(
-            unused_suppressions(
-                suppressions, index, path=path, is_enabled=is_enabled, judge_blanket=judge_blanket
-            )
+    # M001 itself may be disabled by the configuration: the caller's selection drops it then.
+    kept.extend(
+        unused_suppressions(
+            suppressions, index, path=path, is_enabled=is_enabled, judge_blanket=judge_blanket
         )
+    )
     return kept
 
 
