@@ -287,6 +287,11 @@ async def test_without_call_lines_no_tool_is_called_even_when_required() -> None
     assert reply.text == "[Writer] please check a.txt"
 
 
+async def test_tool_choice_none_offers_no_tool_to_call() -> None:
+    request = ask("@call calc", tools=TOOLS, tool_choice="none")
+    assert (await OfflineProvider(environ={}).complete(request)).tool_calls == ()
+
+
 async def test_a_line_that_only_mentions_call_is_not_a_call() -> None:
     reply = await OfflineProvider(environ={}).complete(ask("please @call calc now", tools=TOOLS))
     assert reply.tool_calls == ()

@@ -175,7 +175,8 @@ def offline_reply(request: ModelRequest) -> Reply:
     user_text = user.text() if user is not None else ""
     calls_made = _calls_after_last_user(request.messages)
     if not calls_made:
-        offered = {tool.name for tool in request.tools}
+        # `tool_choice: "none"` offers nothing, even if the tools were listed.
+        offered = set() if request.tool_choice == "none" else {tool.name for tool in request.tools}
         calls = requested_calls(user_text, offered)
         if calls:
             return _reply(request, "", calls, finish_reason="tool_calls")

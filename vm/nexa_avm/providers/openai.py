@@ -80,7 +80,12 @@ class OpenAIProvider(Provider):
                     if text:
                         yield text
         except TransportError as error:
-            raise self._failed(request.model, f"the stream broke off: {error}") from None
+            failure = self._failed(request.model, f"the stream broke off: {error}")
+            failure.attempts = attempts
+            raise failure from None
+        except ProviderError as error:
+            error.attempts = attempts
+            raise
         finally:
             await response.close()
         yield replace(assembler.reply(self.provider_id), attempts=attempts)
