@@ -1,0 +1,135 @@
+"""The call graph of flows, member functions, agents and tools, read from the resolved references
+(diagnostics.md §2.4 reachability, G002, and the flow cycles of G006).
+
+An *owner* is the declaration whose code a reference runs in: a top-level flow, an agent (its member
+functions, member flows, contracts), a `@tool fn`, or an entry (`main`, tests, top-level statements,
+server routes and middleware, jobs, impl methods). Lambdas belong to the owner they are created in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from nexa_lang import ast
+from nexa_lang.model import Program, SourceFile
+from nexa_lang.positions import Span
+from nexa_lang.scopes import Activation, Reference, Resolution
+
+
+@dataclass(frozen=True)
+class Owner:
+    kind: str  # flow | member | agent | tool | entry
+    name: str
+    label: str  # how a message names it: flow 'x', agent 'A', 'A.f'
+
+    @property
+    def is_entry(self) -> bool:
+        return self.kind == "entry"
+
+
+ENTRY = Owner("entry", "", "")
+
+
+@dataclass(frozen=True)
+class Call:
+    caller: Owner
+    callee: Owner
+    span: Span
+    file: SourceFile
+
+
+@dataclass
+class CallGraph:
+    calls: list[Call] = field(default_factory=list)
+
+    def from_owner(self, owner: Owner) -> list[Call]:
+        return [c for c in self.calls if c.caller == owner]
+
+
+def owner_of(activation: Activation) -> Owner:
+    """The declaration `activation` runs as part of."""
+    while activation.kind in ("lambda", "contract") and activation.parent is not None:
+        activation = activation.parent
+    node = activation.node
+    if activation.agent is not None:
+        if isinstance(node, ast.FunctionDecl | ast.FlowDecl):
+            name = f"{activation.agent.name}.{node.name}"
+            return Owner("member", name, f"'{name}'")
+        return Owner("agent", activation.agent.name, f"agent '{activation.agent.name}'")
+    if isinstance(node, ast.FlowDecl):
+        return Owner("flow", node.name, f"flow '{node.name}'")
+    if isinstance(node, ast.ToolFnDecl):
+        return Owner("tool", node.name, f"tool '{node.name}'")
+    return ENTRY
+
+
+def declaration_owner(symbol_kind: str, name: str) -> Owner | None:
+    if symbol_kind == "flow":
+        return Owner("flow", name, f"flow '{name}'")
+    if symbol_kind == "agent":
+        return Owner("agent", name, f"agent '{name}'")
+    if symbol_kind in ("tool", "tool_fn"):
+        return Owner("tool", name, f"tool '{name}'")
+    return None
+
+
+def build_call_graph(program: Program) -> CallGraph:
+    graph = CallGraph()
+    agents = {a.name: a for a in program.agents()}
+    for reference in program.scopes.references:
+        callee = _callee(reference, agents)
+        if callee is not None:
+            graph.calls.append(Call(owner_of(reference.activation), callee, reference.span, reference.file))
+    for file, decl in program.declarations():
+        if isinstance(decl, ast.AgentDecl):
+            owner = Owner("agent", decl.name, f"agent '{decl.name}'")
+            for flow in decl.flows:  # an agent's member flows and functions run as part of it
+                member = Owner("member", f"{decl.name}.{flow.name}", f"'{decl.name}.{flow.name}'")
+                graph.calls.append(Call(owner, member, flow.name_span, file))
+            for function in decl.functions:
+                name = f"{decl.name}.{function.name}"
+                graph.calls.append(Call(owner, Owner("member", name, f"'{name}'"), function.name_span, file))
+            for item in decl.uses:  # `uses` names tools (§2.4)
+                symbol = program.lookup(item.text) if item.kind == "name" else None
+                target = declaration_owner(symbol.kind, symbol.name) if symbol else None
+                if target is not None:
+                    graph.calls.append(Call(owner, target, item.span, file))
+    return graph
+
+
+def _callee(reference: Reference, agents: dict[str, ast.AgentDecl]) -> Owner | None:
+    if reference.resolution is Resolution.GLOBAL and reference.symbol is not None:
+        return declaration_owner(reference.symbol.kind, reference.symbol.name)
+    if reference.resolution is Resolution.MEMBER:
+        agent = _agent_of(reference.activation)
+        if agent is not None and any(m.name == reference.name for m in [*agent.functions, *agent.flows]):
+            name = f"{agent.name}.{reference.name}"
+            return Owner("member", name, f"'{name}'")
+    return None
+
+
+def _agent_of(activation: Activation | None) -> ast.AgentDecl | None:
+    while activation is not None:
+        if activation.agent is not None:
+            return activation.agent
+        activation = activation.parent
+    return None
+
+
+def reachable(graph: CallGraph, entries: set[Owner]) -> set[Owner]:
+    seen = set(entries)
+    stack = list(entries)
+    while stack:
+        owner = stack.pop()
+        for call in graph.from_owner(owner):
+            if call.callee not in seen:
+                seen.add(call.callee)
+                stack.append(call.callee)
+    return seen
+
+
+def flows_in_order(program: Program) -> Iterator[tuple[SourceFile, ast.FlowDecl]]:
+    for file, decl in program.declarations():
+        if isinstance(decl, ast.FlowDecl) and decl.name:
+            yield file, decl
