@@ -9,11 +9,11 @@ from nexa_lang.positions import Span
 
 
 def removal_span(file: SourceFile, span: Span) -> Span:
-    """`span` plus a trailing `;`, widened to whole lines when nothing else shares them."""
+    """`span` plus a trailing `;` or `,`, widened to whole lines when nothing else shares them."""
     source = file.source
     end = span.end
     rest = _skip_blanks(source, end)
-    if rest < len(source) and source[rest : rest + 1] == b";":
+    if rest < len(source) and source[rest : rest + 1] in (b";", b","):
         end = rest + 1
     line_start = source.rfind(b"\n", 0, span.start) + 1
     line_end = source.find(b"\n", end)
