@@ -278,6 +278,10 @@ def _error(node: Node, source: bytes, language: Language, semantic_match_reporte
         return Diagnostic.for_code(SYNTAX_ERROR, span, message + inside, related=related)
 
     culprit, state = _culprit(node, before, language)
+    if culprit is None and _parsing_resumed_after(node):
+        # The parser skipped these tokens and went on with a good node: they are the junk.
+        culprit = first
+        state = 0  # the tokens fitted where they stood, so no list of alternatives would help
     if culprit is not None:
         # The parser met a token it could not use here (usually the ERROR's first token).
         span = _token_span(None if culprit.is_error else culprit, culprit, source)
@@ -313,9 +317,19 @@ def _error(node: Node, source: bytes, language: Language, semantic_match_reporte
         unclosed = _unclosed(node, source)
         if unclosed is not None and expected is None:
             message = f"unexpected end of file; expected {unclosed}"
-        elif unclosed is not None:
+        elif unclosed is not None and not any(unclosed.startswith(word + " ") for word in expected):
             message += f"; {unclosed} is also missing"
     return Diagnostic.for_code(SYNTAX_ERROR, span, message + inside, related=related)
+
+
+def _parsing_resumed_after(node: Node) -> bool:
+    """True when a well-formed named node follows the ERROR node (the parser recovered by skipping
+    the ERROR's tokens), False when a closing token or the end of the file follows it (the parser
+    got stuck there)."""
+    sibling = node.next_sibling
+    while sibling is not None and sibling.type == "comment":
+        sibling = sibling.next_sibling
+    return sibling is not None and sibling.is_named and not sibling.has_error
 
 
 @lru_cache(maxsize=2048)
