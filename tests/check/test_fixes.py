@@ -66,8 +66,8 @@ def test_two_insertions_at_one_place_are_not_both_applied():
 
 
 def test_fix_source_rechecks_until_clean():
-    outcome = fix_source('agent A { model: " gpt-4o", fallback: " gpt-4o-mini" }\n', "a.nx")
-    assert outcome.text == 'agent A { model: "gpt-4o", fallback: "gpt-4o-mini" }\n'
+    outcome = fix_source('agent A { prompt: "p", model: " gpt-4o", fallback: " gpt-4o-mini" }\n', "a.nx")
+    assert outcome.text == 'agent A { prompt: "p", model: "gpt-4o", fallback: "gpt-4o-mini" }\n'
     assert [d.code for d in outcome.fixed] == ["E005", "E005"]
     assert outcome.remaining == []
 

@@ -180,7 +180,7 @@ def test_suppression_inside_a_string_is_text():
 
 def test_checked_suppressions_are_judged_through_the_checker():
     text = (
-        'agent A { model: " gpt-4o" }  // nexa: ignore[E005]\n'
+        'agent A { prompt: "p", model: " gpt-4o" }  // nexa: ignore[E005]\n'
         'agent B { prompt: "p" }  // nexa: ignore[E005]\n'
     )
     assert codes(text) == [("M001", 1)]
