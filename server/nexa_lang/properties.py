@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 from nexa_lang import ast
-from nexa_lang.suggestions import edit_distance
 
 # ------------------------------------------------------------------------------ value types
 
@@ -417,13 +416,27 @@ def _word(spec: ValueSpec, word: str, written: str, as_string: bool) -> Verdict:
 
 
 def closest_word(word: str, words: tuple[str, ...]) -> str | None:
-    """The legal word within edit distance 2 of `word` (E010's fix), the nearest, first on ties."""
+    """The key or word within edit distance 2 of `word` (E010's and W007's fixes): the nearest,
+    the first of the table on ties. A swap of two adjacent characters counts as one edit, so the
+    misspelling `modle` suggests `model`, not `role` (W007's example)."""
     best, best_distance = None, 3
     for candidate in words:
-        distance = edit_distance(word, candidate, 2)
+        distance = transposing_distance(word, candidate)
         if distance < best_distance:
             best, best_distance = candidate, distance
     return best
+
+
+def transposing_distance(a: str, b: str) -> int:
+    """Edit distance where an adjacent transposition is one edit (optimal string alignment)."""
+    rows = [list(range(len(b) + 1))] + [[i] + [0] * len(b) for i in range(1, len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[len(a)][len(b)]
 
 
 def judge_value(spec: ValueSpec, expr: ast.Expr, source: str = "") -> Verdict:

@@ -42,12 +42,15 @@ def test_e005_checks_fallback_entries_of_a_model_list(found):
 
 
 def test_e005_reasons_for_empty_bad_character_and_bad_name(found):
-    text = 'agent A { model: "", prompt: "p" }\nagent B { model: "gpt 4", prompt: "p" }\n' \
-           'agent C { model: "-x", prompt: "p" }\n'
+    text = (
+        'agent A { model: "", prompt: "p" }\nagent B { model: "gpt 4", prompt: "p" }\n'
+        'agent C { model: "-x", prompt: "p" }\n'
+    )
     assert [m for *_, m in found(text, "E005")] == [
         "invalid model identifier '': it is empty",
         "invalid model identifier 'gpt 4': ' ' is not allowed",
-        "invalid model identifier '-x': the model name must start with a letter or digit and not end with '/' or ':'",
+        "invalid model identifier '-x': "
+        "the model name must start with a letter or digit and not end with '/' or ':'",
     ]
 
 
@@ -58,4 +61,5 @@ def test_e005_accepts_a_model_tag_and_a_colon_provider(found):
 
 def test_e005_checks_the_model_argument_of_clone(found):
     text = 'agent A { prompt: "p" }\nflow main { b = A.clone("B", model = "nope/x") }\n'
-    assert found(text, "E005") == [("E005", 2, 38, "invalid model identifier 'nope/x': unknown provider 'nope'")]
+    message = "invalid model identifier 'nope/x': unknown provider 'nope'"
+    assert found(text, "E005") == [("E005", 2, 38, message)]
