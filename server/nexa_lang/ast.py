@@ -847,6 +847,8 @@ class JobDecl(Decl):
     on_failure: Block | None = None
     perform_count: int = 0
     failure_count: int = 0
+    perform_spans: list[Span] = field(default_factory=list)  # every `perform`, for E004
+    failure_spans: list[Span] = field(default_factory=list)  # every `on_failure`, for E004
 
 
 @dataclass(kw_only=True, eq=False)

@@ -1104,6 +1104,8 @@ class Lowerer:
         performs = self.fields(node, "perform")
         failures = self.fields(node, "on_failure")
         decl.perform_count, decl.failure_count = len(performs), len(failures)
+        decl.perform_spans = [span(p) for p in performs]
+        decl.failure_spans = [span(f) for f in failures]
         if performs:
             decl.perform = self.block(performs[0].child_by_field_name("body"))
             decl.perform_span = span(performs[0])

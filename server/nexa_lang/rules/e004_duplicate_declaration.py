@@ -1,0 +1,176 @@
+"""E004 duplicate-declaration: a name, key, parameter or field declared twice in one scope.
+
+Why: only the first declaration is used (L§6.1), so edits to the second silently do nothing.
+Covers global declarations of any kind, `impl T for S` pairs and test names across the program;
+inside one declaration: agent property keys (any spelling), member functions, parameters, protocol
+and struct fields, enum variants, trait and impl methods, a tool's `parameters` keys, a second
+`perform`/`on_failure`, `output_type` next to `-> T`; and two items of one agent's tool set
+exposing the same tool name (S§5.1).
+Example: `agent Scout {…}` twice. Fixes (unsafe): rename the second one; remove a duplicate member.
+"""
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from nexa_lang import ast
+from nexa_lang.diagnostics import Diagnostic, Fix, Related, Safety, rule
+from nexa_lang.model import DECLARATION_KINDS, Program, SourceFile
+from nexa_lang.positions import Span
+from nexa_lang.prelude import STD_NAMESPACES
+from nexa_lang.rules.removal import removal_span
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    name: str
+    span: Span  # the name (for properties: the key)
+    file: SourceFile
+    member: Span | None = None  # the whole member, when "Remove the duplicate" applies
+    quoted: bool = False  # a test name: the span includes the quotes
+    renamable: bool = True  # not for property keys and job sections: a new key means nothing
+
+
+@rule("E004", "duplicate-declaration")
+def check(program: Program) -> Iterator[Diagnostic]:
+    for group in _groups(program):
+        first: dict[str, Occurrence] = {}
+        for occurrence in group:
+            if occurrence.name in first:
+                yield _duplicate(first[occurrence.name], occurrence)
+            else:
+                first[occurrence.name] = occurrence
+    for file, decl in program.of_kind(ast.AgentDecl):
+        assert isinstance(decl, ast.AgentDecl)
+        yield from _tool_set_clashes(file, decl)
+
+
+def _duplicate(first: Occurrence, again: Occurrence) -> Diagnostic:
+    line = first.file.line_of(first.span.start) + 1
+    where = "" if first.file is again.file else f" in {os.path.basename(first.file.path or '')}"
+    renamed = f"{again.name}2"
+    fixes = []
+    if again.renamable:
+        text = f'"{renamed}"' if again.quoted else renamed
+        fixes.append(Fix.replace(again.span, text, f"Rename to '{renamed}'", Safety.UNSAFE))
+    if again.member is not None:
+        fixes.append(
+            Fix.delete(removal_span(again.file, again.member), "Remove the duplicate", Safety.UNSAFE)
+        )
+    return Diagnostic.error(
+        again.span,
+        f"duplicate declaration of '{again.name}'; first declared at line {line}{where}",
+        path=again.file.path,
+        related=[Related(first.span, "first declared here", first.file.path)],
+        fixes=fixes,
+    )
+
+
+def _groups(program: Program) -> Iterator[list[Occurrence]]:
+    """Each scope in which names must be unique, with its occurrences in source order."""
+    yield list(_globals(program))
+    yield [
+        Occurrence(d.name, d.name_span, f, quoted=True) for f, d in program.of_kind(ast.TestDecl) if d.name
+    ]
+    yield [
+        Occurrence(f"impl {d.name} for {d.type_name}", d.name_span, f)
+        for f, d in program.of_kind(ast.ImplDecl)
+        if isinstance(d, ast.ImplDecl) and d.name
+    ]
+    for file, decl in program.declarations():
+        yield from _members(file, decl)
+    for file in program.files:
+        for node in file.module.walk():
+            if isinstance(node, ast.Lambda | ast.FunctionDecl | ast.FlowDecl | ast.ToolFnDecl):
+                yield _params(file, node.params)
+
+
+def _globals(program: Program) -> Iterator[Occurrence]:
+    for file, decl in program.declarations():
+        if decl.name and type(decl) in DECLARATION_KINDS and not isinstance(decl, ast.Import):
+            yield Occurrence(decl.name, decl.name_span, file)
+
+
+def _params(file: SourceFile, params: list[ast.Param]) -> list[Occurrence]:
+    return [Occurrence(p.name, p.name_span, file, p.span) for p in params if p.name]
+
+
+def _members(file: SourceFile, decl: ast.Decl) -> Iterator[list[Occurrence]]:
+    if isinstance(decl, ast.AgentDecl):
+        yield _agent_keys(file, decl)
+        functions: list[ast.FunctionDecl | ast.FlowDecl] = [*decl.functions, *decl.flows]
+        functions.sort(key=lambda f: f.span.start)
+        yield [Occurrence(f.name, f.name_span, file, f.span) for f in functions if f.name]
+    elif isinstance(decl, ast.ProtocolDecl):
+        yield [Occurrence(f.name, f.name_span, file, f.span) for f in decl.fields]
+    elif isinstance(decl, ast.StructDecl):
+        yield [Occurrence(f.name, f.name_span, file, f.span) for f in decl.fields]
+    elif isinstance(decl, ast.EnumDecl):
+        yield [Occurrence(v.name, v.name_span, file, v.span) for v in decl.variants]
+        for variant in decl.variants:
+            yield [Occurrence(f.name, f.name_span, file, f.span) for f in variant.fields]
+    elif isinstance(decl, ast.TraitDecl | ast.ImplDecl):
+        yield [Occurrence(m.name, m.name_span, file, m.span) for m in decl.methods if m.name]
+    elif isinstance(decl, ast.ToolDecl):
+        yield [Occurrence(p.key, p.key_span, file, p.span, renamable=False) for p in decl.properties]
+        parameters = decl.property("parameters")
+        if parameters is not None and isinstance(parameters.value, ast.DictLit):
+            yield [Occurrence(e.key, e.key_span, file, e.span) for e in parameters.value.entries]
+    elif isinstance(decl, ast.JobDecl):
+        yield [
+            Occurrence("perform", Span(s.start, s.start + len("perform")), file, s, renamable=False)
+            for s in decl.perform_spans
+        ]
+        yield [
+            Occurrence("on_failure", Span(s.start, s.start + len("on_failure")), file, s, renamable=False)
+            for s in decl.failure_spans
+        ]
+
+
+def _agent_keys(file: SourceFile, agent: ast.AgentDecl) -> list[Occurrence]:
+    """Property keys in either spelling; a `-> T` header counts as a first `output_type`."""
+    keys = [Occurrence(p.key, p.key_span, file, p.span, renamable=False) for p in agent.properties]
+    if agent.return_type is not None:
+        keys.insert(0, Occurrence("output_type", agent.return_type.span, file, renamable=False))
+    return keys
+
+
+# ---- case 3: two items of one tool set exposing the same tool name
+
+
+def _tool_set_clashes(file: SourceFile, agent: ast.AgentDecl) -> Iterator[Diagnostic]:
+    offered: dict[str, str] = {}
+    for text, span, names in _tool_set_items(agent):
+        for tool in names:
+            if tool in offered:
+                message = f"tool name '{tool}' is already offered to '{agent.name}' by '{offered[tool]}'"
+                yield Diagnostic.error(span, message, path=file.path)
+                break
+        for tool in names:
+            offered.setdefault(tool, text)
+
+
+def _tool_set_items(agent: ast.AgentDecl) -> Iterator[tuple[str, Span, Iterable[str]]]:
+    """Explicit items with the tool names they expose (skill files and MCP servers are only
+    known at run time)."""
+    items: list[tuple[str, Span, Iterable[str]]] = []
+    for item in agent.uses:
+        if item.kind == "name":
+            items.append((item.text, item.span, _exposed(item.text)))
+    for prop in agent.properties:
+        if prop.key == "tools" and isinstance(prop.value, ast.ListLit):
+            for element in prop.value.elements:
+                if isinstance(element, ast.Name):
+                    items.append((element.id, element.span, (element.id,)))
+    items.sort(key=lambda item: item[1].start)
+    yield from items
+
+
+def _exposed(text: str) -> Iterable[str]:
+    if not text.startswith("std."):
+        return (text,)
+    path = text[len("std.") :]
+    if path in STD_NAMESPACES:
+        return STD_NAMESPACES[path]
+    namespace, _, function = path.rpartition(".")
+    return (function,) if namespace in STD_NAMESPACES else ()
