@@ -23,6 +23,14 @@ const PREC = {
 
 const DAG_OPERATORS = ['>>', '|>>', '||', '&>>', '&&', '|>'];
 
+// Reserved words that can start an expression (§5.2, §5.4); where a key may stand at the same place
+// (named arguments), they are lexed as these keywords and must be accepted as names explicitly.
+// (`true` and `false` too; they are rules of their own.)
+const EXPRESSION_KEYWORDS = [
+  'not', 'await', 'fn', 'match', 'semantic_if', 'print', 'spawn', 'fork', 'snapshot', 'receive',
+  'none', 'null',
+];
+
 // Words that are keywords only at top level (§1.5.2). Elsewhere they are plain names, so the
 // expression and assignment rules accept them aliased to identifier (Appendix A.5).
 const TOP_LEVEL_WORDS = ['type', 'test', 'job', 'server', 'db', 'kv', 'auth'];
@@ -42,10 +50,57 @@ function looseSep(rule) {
   return repeat(seq(rule, optional(',')));
 }
 
+// Reserved keywords (§1.5.1): never identifiers. The grammar does not reject them as names
+// (ABI 14 has no reserved-word sets); it needs the list for interpolation paths (§1.6.3).
+const RESERVED_WORDS = [
+  'agent', 'tool', 'protocol', 'flow', 'fn', 'let', 'struct', 'enum', 'trait', 'impl', 'include',
+  'import',
+  'if', 'else', 'for', 'each', 'in', 'while', 'loop', 'until', 'break', 'continue', 'return',
+  'match', 'try', 'catch', 'raise', 'assert', 'defer', 'semantic_if',
+  'and', 'or', 'not', 'otherwise', 'fallback', 'await',
+  'true', 'false', 'none', 'null',
+  'print', 'spawn', 'pass', 'receive', 'snapshot', 'restore', 'fork', 'requires', 'ensures',
+  'autoloop', 'with_context', 'context_policy', 'try_agent', 'catch_correction', 'reflect', 'verify',
+  'unharnessed', 'before_step', 'after_step', 'on_error', 'before_tool', 'after_tool',
+  '_',
+];
+
+/**
+ * The `#{path}` token of a string quoted with `quote` (§1.6.3):
+ * `IDENT ( '.' WORD | '[' INT ']' | '[' IDENT ']' | '[' STRING ']' )*`, spaces around it ignored,
+ * `#{}` allowed. With `reserved`, the same shape whose head is a reserved word.
+ */
+function interpolation(quote, reserved) {
+  const other = quote === '"' ? '\'' : '"';
+  const path = seq(
+    reserved ? choice(...RESERVED_WORDS) : /[A-Za-z_][A-Za-z0-9_]*/,
+    repeat(choice(
+      /\.[A-Za-z_][A-Za-z0-9_]*/,
+      /\[[0-9]+\]/,
+      /\[[A-Za-z_][A-Za-z0-9_]*\]/,
+      seq('[', other, new RegExp(`[^${other}\\n\\r]*`), other, ']'),
+    )),
+    /[ \t]*/,
+  );
+  return token.immediate(prec(reserved ? 4 : 3, seq(
+    '#{', /[ \t]*/, reserved ? path : optional(path), '}',
+  )));
+}
+
 module.exports = grammar({
   name: 'nexa',
 
-  extras: $ => [/\s/, $.comment],
+  extras: $ => [/\s/, $.comment, $._scanner_hook],
+
+  // src/scanner.c: see the comment at its top. Only `_fallback_key` and the keywords are ever
+  // returned; the hook (an extra, so valid everywhere) makes the scanner run in every state.
+  externals: $ => [
+    $._scanner_hook,
+    $._error_sentinel,
+    $._string_guard,
+    $._fallback_key,
+    'agent', 'tool', 'protocol', 'flow', 'struct', 'enum', 'trait', 'impl', 'include', 'import',
+  ],
 
   word: $ => $.identifier,
 
@@ -85,13 +140,15 @@ module.exports = grammar({
     string: $ => choice(
       seq('"', repeat(choice(
         alias($._double_string_content, $.string_content),
+        alias($._double_literal_interpolation, $.string_content),
         $.escape_sequence,
-        $.interpolation,
+        alias($._double_interpolation, $.interpolation),
       )), token.immediate('"')),
       seq('\'', repeat(choice(
         alias($._single_string_content, $.string_content),
+        alias($._single_literal_interpolation, $.string_content),
         $.escape_sequence,
-        $.interpolation,
+        alias($._single_interpolation, $.interpolation),
       )), token.immediate('\'')),
     ),
     // Precedence 1 beats `//` comments inside strings; a lone `#` that does not start a valid
@@ -100,28 +157,19 @@ module.exports = grammar({
     _single_string_content: _ => token.immediate(prec(1, choice(/[^'\\#\n\r]+/, '#'))),
     escape_sequence: _ => token.immediate(prec(2, /\\(u[0-9a-fA-F]{4}|[^\n\r])/)),
     // `#{path}` only for a valid path; anything else is kept as text. One token, so the path text
-    // is the node's text minus `#{` and `}` (§1.6.3 grammar note).
-    interpolation: _ => token.immediate(prec(3, seq(
-      '#{',
-      /[ \t]*/,
-      optional(seq(
-        /[A-Za-z_][A-Za-z0-9_]*/,
-        repeat(choice(
-          /\.[A-Za-z_][A-Za-z0-9_]*/,
-          /\[[0-9]+\]/,
-          /\[[A-Za-z_][A-Za-z0-9_]*\]/,
-          /\["[^"\n]*"\]/,
-          /\['[^'\n]*'\]/,
-        )),
-        /[ \t]*/,
-      )),
-      '}',
-    ))),
+    // is the node's text minus `#{` and `}` (§1.6.3 grammar note). A string ends at its first
+    // unescaped quote, so a `[STRING]` key inside the path uses the other quote kind.
+    _double_interpolation: _ => interpolation('"', false),
+    _single_interpolation: _ => interpolation('\'', false),
+    // A path that starts with a reserved word (`#{agent.name}`, `#{_}`) is literal text (§1.6.3):
+    // the same length as the interpolation token, and the higher precedence wins.
+    _double_literal_interpolation: _ => interpolation('"', true),
+    _single_literal_interpolation: _ => interpolation('\'', true),
 
     // """…""": verbatim up to the first following """ (§1.6.4).
     triple_string: $ => seq(
       '"""',
-      optional(alias($._triple_content, $.string_content)),
+      optional(choice(alias($._triple_content, $.string_content), $._string_guard)),
       token.immediate('"""'),
     ),
     _triple_content: _ => token.immediate(prec(1, /([^"]|"[^"]|""[^"])+/)),
@@ -132,11 +180,14 @@ module.exports = grammar({
     // template"""…""": the content is a template (§1.6.6); the server parses it separately.
     template_string: $ => seq(
       'template"""',
-      optional(alias($._triple_content, $.template_content)),
+      optional(choice(alias($._triple_content, $.template_content), $._string_guard)),
       token.immediate('"""'),
     ),
 
     _string_literal: $ => choice($.string, $.triple_string, $.raw_string),
+    // `string_lit = STRING | TSTRING` (§4.6): labels and conditions judged by the model. TSTRING,
+    // which the spec does not define, is the triple-quoted string (`python_stmt` takes one, §4.13).
+    _string_lit: $ => choice($.string, $.triple_string),
 
     // ------------------------------------------------------------------ §2 program structure
 
@@ -169,7 +220,11 @@ module.exports = grammar({
       optional(seq('as', field('alias', $.identifier))),
     ),
 
-    dotted_name: $ => seq($.identifier, repeat(seq('.', $._word))),
+    // `mcp` is a keyword only in `mcp:"…"` (§1.5.2); `uses mcp` names a tool called mcp.
+    dotted_name: $ => seq(
+      choice($.identifier, alias('mcp', $.identifier)),
+      repeat(seq('.', $._word)),
+    ),
 
     // ------------------------------------------------------------------ §3.1 agent
 
@@ -247,6 +302,8 @@ module.exports = grammar({
     // they are listed explicitly (`uses: "std.http"`, `fallback: "m2"`).
     _property_key: $ => choice(
       $.identifier,
+      // `fallback:` right after a value without a comma; from the scanner (§3.1.5).
+      alias($._fallback_key, $.identifier),
       prec(-1, alias(choice('uses', 'fallback', 'otherwise', 'flow', 'fn', 'let'), $.identifier)),
     ),
 
@@ -540,7 +597,7 @@ module.exports = grammar({
 
     semantic_if_statement: $ => seq(
       'semantic_if',
-      field('condition', choice($.string, $.template_string, $.triple_string)),
+      field('condition', $._string_lit),
       optional(seq('fast_match', optional(':'), field('pattern', choice($.string, $.raw_string)))),
       'against',
       field('subject', $._expression),
@@ -698,11 +755,18 @@ module.exports = grammar({
         ':',
         field('alternative', $._operand),
       )),
-      prec.left(PREC.branch, seq(field('input', $._operand), '??', field('cases', $.case_block))),
+      prec.left(PREC.branch, seq(
+        field('input', $._operand), '??', field('cases', alias($._nonempty_case_block, $.case_block)),
+      )),
     ),
-    case_block: $ => seq('{', repeat1(seq(field('case', $.case_arm), optional(','))), '}'),
+    // `case_block = '{' sep(string_lit '=>' expression) '}'`. After `??`, `{}` is a dict (§5.2.4),
+    // so there the block needs one case; after `semantic_if (…)` it may be empty.
+    case_block: $ => seq('{', looseSep(field('case', $.case_arm)), '}'),
+    _nonempty_case_block: $ => seq(
+      '{', field('case', $.case_arm), optional(','), looseSep(field('case', $.case_arm)), '}',
+    ),
     case_arm: $ => seq(
-      field('label', choice($.string, $.template_string, $.triple_string)),
+      field('label', $._string_lit),
       '=>',
       field('value', $._expression),
     ),
@@ -752,7 +816,18 @@ module.exports = grammar({
     // Precedence 1: `print (a)` is always the call form, so `print (a) + b` is `print(a) + b` (§4.4).
     argument_list: $ => prec(1, seq('(', commaSep(field('argument', choice($._expression, $.keyword_argument))), ')')),
     // `name = value` or `name: value` (D34).
-    keyword_argument: $ => seq(field('name', $._word), choice('=', ':'), field('value', $._expression)),
+    // Any word may name an argument (§1.4); the keywords that can also start an expression at this
+    // place are lexed as keywords, so they are accepted here under the identifier name.
+    keyword_argument: $ => seq(
+      field('name', choice(
+        $._word,
+        alias(choice(...EXPRESSION_KEYWORDS), $.identifier),
+        alias($.true, $.identifier),
+        alias($.false, $.identifier),
+      )),
+      choice('=', ':'),
+      field('value', $._expression),
+    ),
 
     _primary: $ => choice(
       $.integer,
@@ -814,14 +889,15 @@ module.exports = grammar({
     ),
     // The guard may stand before `=>` or after the arm body (§5.10).
     match_arm: $ => seq(
-      field('pattern', $._pattern),
+      // `intent` is a keyword only in `intent(` (§1.5.2); `intent => …` binds a variable.
+      field('pattern', choice($._pattern, alias('intent', $.identifier))),
       optional(seq('if', field('guard', $._expression))),
       '=>',
       field('body', choice($.block, $._expression)),
       optional(seq('if', field('guard', $._expression))),
     ),
     intent_arm: $ => seq(
-      'intent', '(', field('intent', choice($.string, $.template_string, $.triple_string)), ')',
+      'intent', '(', field('intent', $._string_lit), ')',
       '=>',
       field('body', choice($.block, $._expression)),
     ),
@@ -831,7 +907,7 @@ module.exports = grammar({
       '(',
       field('subject', $._expression),
       ',',
-      field('question', choice($.string, $.template_string, $.triple_string)),
+      field('question', $._string_lit),
       ')',
       field('cases', $.case_block),
     ),
@@ -921,12 +997,12 @@ module.exports = grammar({
 
     // ------------------------------------------------------------------ shared pieces
 
+    // `literal` of §3.1.1 (no template: a template is evaluated, literals are data, D04).
     _literal: $ => choice(
       $.integer,
       $.float,
       $.negative_number,
       $._string_literal,
-      $.template_string,
       $.true,
       $.false,
       $.none,
