@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import tree_sitter
+
 import tree_sitter_nexa
 
 QUERY_NAMES = ("highlights", "locals", "injections", "folds", "indents", "tags")

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 CORPUS_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "upstream"
-CORPUS_FILES = sorted(
-    p for p in CORPUS_DIR.rglob("*") if p.is_file() and p.suffix in (".nx", ".nxlib")
-) if CORPUS_DIR.is_dir() else []
+CORPUS_FILES = (
+    sorted(p for p in CORPUS_DIR.rglob("*") if p.is_file() and p.suffix in (".nx", ".nxlib"))
+    if CORPUS_DIR.is_dir()
+    else []
+)
 
 
 def test_the_corpus_has_its_74_programs(corpus_files: list[Path]) -> None:

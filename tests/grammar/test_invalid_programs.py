@@ -19,8 +19,12 @@ import pytest
 
 CASES = [
     # §1.6.1 (D02): a line break ends a one-line string, which is then unterminated.
-    pytest.param("flow main {\n    a = 'open\n    b = 2\n}\n", (2, 14), id="unterminated-single-quoted-string"),
-    pytest.param('flow main {\n    a = "open\n    b = 2\n}\n', (2, 14), id="unterminated-double-quoted-string"),
+    pytest.param(
+        "flow main {\n    a = 'open\n    b = 2\n}\n", (2, 14), id="unterminated-single-quoted-string"
+    ),
+    pytest.param(
+        'flow main {\n    a = "open\n    b = 2\n}\n', (2, 14), id="unterminated-double-quoted-string"
+    ),
     pytest.param('flow main {\n    print("hello)\n}\n', (2, 5), id="unterminated-string-in-a-call"),
     pytest.param(
         'flow main {\n    x = "abc\ndef"\n}\n',
@@ -39,11 +43,13 @@ CASES = [
         (6, 2),
         id="agent-missing-closing-brace-takes-the-flow-as-a-member",
     ),
-    pytest.param("agent {\n    prompt: \"p\"\n}\n", (1, 1), id="agent-without-a-name"),
+    pytest.param('agent {\n    prompt: "p"\n}\n', (1, 1), id="agent-without-a-name"),
     # §5.6, §5.9: operators.
     pytest.param("flow main {\n    r = draft >>\n}\n", (2, 15), id="dangling-dag-operator"),
     pytest.param("flow main {\n    x = a >> >> B\n}\n", (2, 14), id="two-dag-operators-in-a-row"),
-    pytest.param('flow main {\n    r = "你好，世界" >>\n}\n', (2, 17), id="dangling-dag-operator-after-chinese-text"),
+    pytest.param(
+        'flow main {\n    r = "你好，世界" >>\n}\n', (2, 17), id="dangling-dag-operator-after-chinese-text"
+    ),
     pytest.param("flow main {\n    x = a? + 1\n}\n", (2, 12), id="question-mark-inside-an-expression"),
     pytest.param("flow main {\n    x = a ?? : B\n}\n", (2, 14), id="semantic-branch-without-first-target"),
     # §1.7, §1.8: tokens that do not exist.
@@ -60,12 +66,18 @@ CASES = [
     pytest.param("flow main {}\n/* never closed\nflow other {}\n", (2, 1), id="unclosed-block-comment"),
     pytest.param('flow main {\n    print(f"hi {name}")\n}\n', (2, 11), id="f-string"),
     pytest.param('flow main {\n    print(r "a+")\n}\n', (2, 11), id="raw-string-prefix-with-space"),
-    pytest.param('flow main {\n    show(template """{{x}}""")\n}\n', (2, 10), id="template-prefix-with-space"),
+    pytest.param(
+        'flow main {\n    show(template """{{x}}""")\n}\n', (2, 10), id="template-prefix-with-space"
+    ),
     pytest.param("flow main {\n    x = `hi`\n}\n", (2, 9), id="backtick-string"),
-    pytest.param('flow main {\n    x = python! """print(1)"""\n}\n', (2, 15), id="python-block-as-expression"),
+    pytest.param(
+        'flow main {\n    x = python! """print(1)"""\n}\n', (2, 15), id="python-block-as-expression"
+    ),
     # §2.8: documentation forms that are not Nexa.
     pytest.param('after 500ms {\n    print("x")\n}\n', (1, 13), id="after-duration-statement"),
-    pytest.param("flow main {\n    schedule every 30s { tick() }\n}\n", (2, 26), id="schedule-every-statement"),
+    pytest.param(
+        "flow main {\n    schedule every 30s { tick() }\n}\n", (2, 26), id="schedule-every-statement"
+    ),
     pytest.param("flow f {\n    requires: x > 0\n}\n", (2, 13), id="requires-with-colon"),
     pytest.param("flow f {\n    ensures: result != none\n}\n", (2, 12), id="ensures-with-colon"),
     pytest.param('db connect "sqlite://x" {\n    query "select 1"\n}\n', (1, 4), id="db-connect-block"),
@@ -77,11 +89,17 @@ CASES = [
     pytest.param('flow main {\n    y = x |>> { "text" }\n}\n', (2, 17), id="fork-into-a-brace-body"),
     # §3.1.1, §3.1.2: decorators are `@name(word=number, …)` before `agent`.
     pytest.param('@retry(3)\nagent A {\n    prompt: "p"\n}\n', (1, 8), id="decorator-positional-argument"),
-    pytest.param('@timeout(seconds: 30)\nagent A {\n    prompt: "p"\n}\n', (1, 10), id="decorator-colon-argument"),
-    pytest.param('@retry max_attempts=2\nagent A {\n    prompt: "p"\n}\n', (1, 1), id="decorator-without-parentheses"),
+    pytest.param(
+        '@timeout(seconds: 30)\nagent A {\n    prompt: "p"\n}\n', (1, 10), id="decorator-colon-argument"
+    ),
+    pytest.param(
+        '@retry max_attempts=2\nagent A {\n    prompt: "p"\n}\n', (1, 1), id="decorator-without-parentheses"
+    ),
     pytest.param('@retry[2]\nagent A {\n    prompt: "p"\n}\n', (1, 1), id="decorator-with-brackets"),
     pytest.param("@timeout(seconds=30)\nflow f {\n}\n", (1, 1), id="decorator-on-a-flow"),
-    pytest.param('@timeout(seconds=-)\nagent A { prompt: "p" }\n', (1, 19), id="decorator-sign-without-number"),
+    pytest.param(
+        '@timeout(seconds=-)\nagent A { prompt: "p" }\n', (1, 19), id="decorator-sign-without-number"
+    ),
     # §3.3: `fn` at top level needs `@tool(…)`.
     pytest.param("fn helper(x) {\n    return x\n}\n", (1, 4), id="top-level-fn-without-tool"),
     pytest.param("fn helper {\n}\n", (1, 1), id="top-level-fn-without-parameters"),
@@ -92,7 +110,9 @@ CASES = [
     pytest.param("enum E { A() }\n", (1, 12), id="enum-variant-with-empty-payload"),
     # §3.10: `job NAME on QUEUE`.
     pytest.param("job Sync {\n    perform() { x() }\n}\n", (1, 5), id="job-without-on"),
-    pytest.param("job Sync (priority: high) {\n    perform() { x() }\n}\n", (1, 5), id="job-options-without-on"),
+    pytest.param(
+        "job Sync (priority: high) {\n    perform() { x() }\n}\n", (1, 5), id="job-options-without-on"
+    ),
     # §3.11: server items.
     pytest.param('server 80 {\n    route GET "/" home\n}\n', (2, 5), id="route-without-arrow"),
     pytest.param('server 80 {\n    cors "*"\n}\n', (2, 5), id="cors-with-a-string"),
@@ -105,24 +125,34 @@ CASES = [
     pytest.param("flow main {\n    for x xs { y() }\n}\n", (2, 5), id="for-without-in"),
     pytest.param("flow main {\n    loop { x() }\n}\n", (2, 5), id="loop-without-until"),
     pytest.param("flow main {\n    loop { x() } until\n}\n", (2, 23), id="until-without-condition"),
-    pytest.param('flow main {\n    semantic_if "is rude" { x() }\n}\n', (2, 5), id="semantic-if-without-against"),
+    pytest.param(
+        'flow main {\n    semantic_if "is rude" { x() }\n}\n', (2, 5), id="semantic-if-without-against"
+    ),
     pytest.param("flow main {\n    try { a() }\n}\n", (2, 5), id="try-without-catch"),
     pytest.param("flow main {\n    try { a() } catch e { b() }\n}\n", (2, 5), id="catch-without-parentheses"),
-    pytest.param("flow main {\n    try { a() } catch (A B c) { b() }\n}\n", (2, 28), id="catch-with-three-names"),
+    pytest.param(
+        "flow main {\n    try { a() } catch (A B c) { b() }\n}\n", (2, 28), id="catch-with-three-names"
+    ),
     pytest.param("flow main {\n    on_error { x() }\n}\n", (2, 5), id="on-error-hook-without-parentheses"),
     pytest.param("flow main {\n    verify x satisfies\n}\n", (2, 14), id="verify-satisfies-without-type"),
     pytest.param('flow main {\n    pass "m" auditor\n}\n', (2, 5), id="pass-without-to"),
     pytest.param(
-        "flow main {\n    with_context max_tokens: 8000 + 1 { x() }\n}\n", (2, 35), id="harness-parameter-expression"
+        "flow main {\n    with_context max_tokens: 8000 + 1 { x() }\n}\n",
+        (2, 35),
+        id="harness-parameter-expression",
     ),
     # §5.10: match arms.
-    pytest.param('flow main {\n    x = match v {\n        1 "one"\n    }\n}\n', (3, 9), id="match-arm-without-arrow"),
+    pytest.param(
+        'flow main {\n    x = match v {\n        1 "one"\n    }\n}\n', (3, 9), id="match-arm-without-arrow"
+    ),
     pytest.param(
         'flow main {\n    x = match v {\n        1 => "one"\n        2 "two"\n    }\n}\n',
         (4, 9),
         id="second-match-arm-without-arrow",
     ),
-    pytest.param('flow main {\n    match m { intent "refund" => A }\n}\n', (2, 15), id="intent-arm-without-parentheses"),
+    pytest.param(
+        'flow main {\n    match m { intent "refund" => A }\n}\n', (2, 15), id="intent-arm-without-parentheses"
+    ),
     # §2.4, §2.5
     pytest.param("include shared\n", (1, 1), id="include-without-a-string"),
     pytest.param("import std.fs as\n", (1, 15), id="import-alias-without-a-name"),
@@ -141,7 +171,9 @@ CASES = [
         "flow main {\n    _ = 1\n}\n",
         (2, 5),
         id="underscore-as-variable",
-        marks=pytest.mark.xfail(reason="grammar: `_` is accepted as an identifier outside patterns", strict=True),
+        marks=pytest.mark.xfail(
+            reason="grammar: `_` is accepted as an identifier outside patterns", strict=True
+        ),
     ),
 ]
 
