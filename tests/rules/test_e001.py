@@ -14,7 +14,7 @@ def apply(text: str, fix: Fix) -> str:
 
 
 def main(body: str) -> str:
-    return AGENTS + "flow main {\n    x = \"topic\"\n" + body + "\n}\n"
+    return AGENTS + 'flow main {\n    x = "topic"\n' + body + "\n}\n"
 
 
 def test_e001_reports_a_misspelt_pipeline_stage_with_a_suggestion(found) -> None:
@@ -64,12 +64,12 @@ def test_e001_covers_dag_lists_match_arms_fork_branches_spawn_and_join(found) ->
     body = (
         "    a = x |>> [Drafter, Ghost1]\n"
         "    b = [Drafter, Ghost2] &>> Polisher\n"
-        "    c = match x { intent(\"hi\") => Ghost3.run(x), _ => x }\n"
+        '    c = match x { intent("hi") => Ghost3.run(x), _ => x }\n'
         "    fork [d = Ghost4.run(x), e = Drafter.run(x)] merge all\n"
         "    f = spawn Ghost5(x)\n"
         "    g = join(Drafter, Ghost6).run(x)\n"
         "    h = x ?? Ghost7 : Polisher\n"
-        "    print(\"#{ghost8}\")"
+        '    print("#{ghost8}")'
     )
     names = [message.split("'")[1] for _, _, _, message in found(main(body), "E001")]
     assert names == [f"{prefix}{i}" for i, prefix in enumerate(["Ghost"] * 7 + ["ghost"], 1)]
