@@ -1,0 +1,42 @@
+"""E303 std-function-not-found: literal std paths that name no namespace or function."""
+
+
+def test_e303_unknown_namespace_in_uses(found) -> None:
+    text = 'agent Browser uses std.web { prompt: "Fetch pages." }\n'
+    assert found(text, "E303") == [("E303", 1, 24, "unknown std namespace 'std.web'")]
+
+
+def test_e303_not_reported_for_known_namespaces_functions_and_strings(found) -> None:
+    text = 'agent B uses std.http, std.fs.file_read, "std.time", std.db.sqlite { prompt: "x" }\n'
+    assert found(text, "E303") == []
+
+
+def test_e303_unknown_function_in_a_call(found) -> None:
+    text = 'flow main { print(std.json.parse_json("{}")) }\n'
+    assert found(text, "E303") == [("E303", 1, 28, "'std.json' has no function 'parse_json'")]
+
+
+def test_e303_suggests_the_closest_function_and_fixes_it(found, fixed) -> None:
+    text = 'flow main { print(std.fs.file_raed("a.txt")) }\n'
+    assert found(text, "E303") == [
+        ("E303", 1, 26, "'std.fs' has no function 'file_raed'; did you mean 'file_read'?")
+    ]
+    assert fixed(text, "E303") == text.replace("file_raed", "file_read")
+
+
+def test_e303_deprecated_short_names_are_w003_not_e303(found) -> None:
+    assert found("flow main { print(std.time.now()) }\n", "E303") == []
+
+
+def test_e303_calls_through_internal_namespaces(found) -> None:
+    assert found("flow main { std.pipe.run(1) }\n", "E303") == [
+        ("E303", 1, 22, "'std.pipe' has no function 'run'")
+    ]
+
+
+def test_e303_import_of_an_unknown_namespace_and_string_item(found) -> None:
+    text = 'import std.os\nagent A uses "std.httpx" { prompt: "x" }\n'
+    assert found(text, "E303") == [
+        ("E303", 1, 12, "unknown std namespace 'std.os'; did you mean 'fs'?"),
+        ("E303", 2, 19, "unknown std namespace 'std.httpx'; did you mean 'http'?"),
+    ]
