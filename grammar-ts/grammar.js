@@ -92,13 +92,13 @@ module.exports = grammar({
 
   extras: $ => [/\s/, $.comment, $._scanner_hook],
 
-  // src/scanner.c: see the comment at its top. Only `_fallback_key` and the keywords are ever
+  // src/scanner.c: see the comment at its top. Only `_operator_key` and the keywords are ever
   // returned; the hook (an extra, so valid everywhere) makes the scanner run in every state.
   externals: $ => [
     $._scanner_hook,
     $._error_sentinel,
     $._string_guard,
-    $._fallback_key,
+    $._operator_key,
     'agent', 'tool', 'protocol', 'flow', 'struct', 'enum', 'trait', 'impl', 'include', 'import',
   ],
 
@@ -302,8 +302,8 @@ module.exports = grammar({
     // they are listed explicitly (`uses: "std.http"`, `fallback: "m2"`).
     _property_key: $ => choice(
       $.identifier,
-      // `fallback:` right after a value without a comma; from the scanner (§3.1.5).
-      alias($._fallback_key, $.identifier),
+      // `fallback:` (or otherwise/and/or) right after a value without a comma; from the scanner.
+      alias($._operator_key, $.identifier),
       prec(-1, alias(choice('uses', 'fallback', 'otherwise', 'flow', 'fn', 'let'), $.identifier)),
     ),
 
@@ -338,7 +338,11 @@ module.exports = grammar({
       looseSep(field('property', alias($.config_entry, $.property))),
       '}',
     ),
-    config_entry: $ => seq(field('key', $._word), ':', field('value', $._expression)),
+    config_entry: $ => seq(
+      field('key', choice($._word, alias($._operator_key, $.identifier))),
+      ':',
+      field('value', $._expression),
+    ),
 
     tool_function_declaration: $ => seq(
       '@', 'tool', '(',

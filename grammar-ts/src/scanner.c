@@ -15,10 +15,10 @@
  *    These words are reserved (spec §1.5.1), so no valid program uses them as a name in that shape;
  *    key positions (`x.flow`, `{agent: 1}`, `f(tool = 2)`) never match it.
  *
- * 2. The property key `fallback` directly after a property value without a comma (spec §3.1.5,
- *    `model: "a"` newline `fallback: "b"`): `fallback` is also the binary operator of §5.8, and
- *    only the `:` after it tells them apart. Where a property may start, `fallback` followed by
- *    `:` (not `::`) is returned as the key token.
+ * 2. A key that is also a binary operator (`fallback`, `otherwise`, `and`, `or`) directly after a
+ *    value without a comma (spec §3.1.5: `model: "a"` newline `fallback: "b"`). The operator would
+ *    continue the value's expression (§5.8), and only the `:` after the word tells them apart.
+ *    Where a key may start, such a word followed by `:` (not `::`) is returned as `_operator_key`.
  *
  * Triple-quoted and template strings contain free text over several lines (prompts, `python!`
  * code with `import`); the grammar marks their content position with `_string_guard` so that the
@@ -33,7 +33,7 @@ enum TokenType {
   SCANNER_HOOK,    // listed in `extras` so that the scanner runs in every state; never returned
   ERROR_SENTINEL,  // never valid in the grammar: if it is, the parser is recovering from an error
   STRING_GUARD,    // valid only at the start of triple-quoted/template content; never returned
-  FALLBACK_KEY,
+  OPERATOR_KEY,
   KEYWORD_AGENT,   // the keywords below, in the grammar's `externals` order
 };
 
@@ -41,7 +41,7 @@ enum TokenType {
 static const char *const KEYWORDS[KEYWORD_COUNT] = {
   "agent", "tool", "protocol", "flow", "struct", "enum", "trait", "impl", "include", "import",
 };
-#define LONGEST_WORD 8  // "protocol"; longer words are never tokens of this scanner
+#define LONGEST_WORD 9  // "otherwise"; longer words are never tokens of this scanner
 
 void *tree_sitter_nexa_external_scanner_create(void) { return NULL; }
 
@@ -57,6 +57,11 @@ void tree_sitter_nexa_external_scanner_deserialize(void *payload, const char *bu
   (void)payload;
   (void)buffer;
   (void)length;
+}
+
+static bool is_operator_word(const char *word) {
+  return strcmp(word, "fallback") == 0 || strcmp(word, "otherwise") == 0 || strcmp(word, "and") == 0 ||
+         strcmp(word, "or") == 0;
 }
 
 static bool is_word_start(int32_t c) {
@@ -91,13 +96,13 @@ bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const
   word[length] = '\0';
   lexer->mark_end(lexer);
 
-  if (strcmp(word, "fallback") == 0) {
-    if (recovering || !valid_symbols[FALLBACK_KEY]) return false;
+  if (is_operator_word(word)) {
+    if (recovering || !valid_symbols[OPERATOR_KEY]) return false;
     while (is_blank(lexer->lookahead) || is_line_break(lexer->lookahead)) lexer->advance(lexer, false);
     if (lexer->lookahead != ':') return false;
     lexer->advance(lexer, false);
     if (lexer->lookahead == ':') return false;
-    lexer->result_symbol = FALLBACK_KEY;
+    lexer->result_symbol = OPERATOR_KEY;
     return true;
   }
 
