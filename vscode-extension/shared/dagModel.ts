@@ -1,0 +1,162 @@
+/**
+ * The result of the `nexa/dag` request, as the language server sends it, and a checked reader for it.
+ *
+ * Positions are LSP positions (0-based line, UTF-16 character), the same numbers VS Code uses, so
+ * neither side converts them. The reader never throws: a malformed reply becomes a readable error
+ * that the preview shows instead of a blank page.
+ */
+
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface Range {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+export const DAG_NODE_KINDS = [
+  'input',
+  'output',
+  'agent',
+  'tool',
+  'flow_call',
+  'pipe_call',
+  'fork',
+  'merge',
+  'consensus',
+  'fire_and_forget',
+  'join',
+  'spawn',
+  'await',
+  'branch',
+  'coalesce',
+  'intent_match',
+  'semantic_if',
+  'loop',
+] as const;
+
+export type DagNodeKind = (typeof DAG_NODE_KINDS)[number];
+
+export interface DagNode {
+  readonly id: string;
+  readonly kind: DagNodeKind;
+  readonly label: string;
+  readonly range: Range | null;
+  /** The file that holds the node when it is not the requested document (an included file). */
+  readonly uri: string | null;
+}
+
+export interface DagEdge {
+  readonly source: string;
+  readonly target: string;
+  readonly label: string | null;
+}
+
+export interface DagResult {
+  /** The flow drawn; null when the document has no flows. */
+  readonly flow: string | null;
+  /** Every flow of the document, for the picker. */
+  readonly flows: readonly string[];
+  readonly nodes: readonly DagNode[];
+  readonly edges: readonly DagEdge[];
+}
+
+export const EMPTY_DAG: DagResult = { flow: null, flows: [], nodes: [], edges: [] };
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const KIND_SET: ReadonlySet<string> = new Set(DAG_NODE_KINDS);
+
+export function isDagNodeKind(value: unknown): value is DagNodeKind {
+  return typeof value === 'string' && KIND_SET.has(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNonNegativeInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+export function parsePosition(value: unknown): Position | undefined {
+  if (!isRecord(value) || !isNonNegativeInteger(value.line) || !isNonNegativeInteger(value.character)) {
+    return undefined;
+  }
+  return { line: value.line, character: value.character };
+}
+
+export function parseRange(value: unknown): Range | undefined {
+  if (!isRecord(value)) {
+    return undefined;
+  }
+  const start = parsePosition(value.start);
+  const end = parsePosition(value.end);
+  return start && end ? { start, end } : undefined;
+}
+
+function parseNode(value: unknown, index: number): Parsed<DagNode> {
+  if (!isRecord(value) || typeof value.id !== 'string' || value.id === '') {
+    return { ok: false, error: `node ${index} has no id` };
+  }
+  if (!isDagNodeKind(value.kind)) {
+    return { ok: false, error: `node ${value.id} has an unknown kind ${JSON.stringify(value.kind)}` };
+  }
+  const range = value.range === null || value.range === undefined ? null : parseRange(value.range);
+  if (range === undefined) {
+    return { ok: false, error: `node ${value.id} has a malformed range` };
+  }
+  const uri = typeof value.uri === 'string' && value.uri !== '' ? value.uri : null;
+  const label = typeof value.label === 'string' ? value.label : '';
+  return { ok: true, value: { id: value.id, kind: value.kind, label, range, uri } };
+}
+
+function parseEdge(value: unknown, index: number, ids: ReadonlySet<string>): Parsed<DagEdge> {
+  if (!isRecord(value) || typeof value.source !== 'string' || typeof value.target !== 'string') {
+    return { ok: false, error: `edge ${index} needs a source and a target` };
+  }
+  for (const end of [value.source, value.target]) {
+    if (!ids.has(end)) {
+      return { ok: false, error: `edge ${index} refers to a missing node ${end}` };
+    }
+  }
+  const label = typeof value.label === 'string' && value.label !== '' ? value.label : null;
+  return { ok: true, value: { source: value.source, target: value.target, label } };
+}
+
+/** Reads a `nexa/dag` reply; `null` (no DAG at all) reads as the empty DAG. */
+export function parseDagResult(value: unknown): Parsed<DagResult> {
+  if (value === null || value === undefined) {
+    return { ok: true, value: EMPTY_DAG };
+  }
+  if (!isRecord(value)) {
+    return { ok: false, error: 'the reply is not an object' };
+  }
+  const flow = typeof value.flow === 'string' ? value.flow : null;
+  const flows = Array.isArray(value.flows) ? value.flows.filter((f): f is string => typeof f === 'string') : [];
+  const nodes: DagNode[] = [];
+  const rawNodes: unknown[] = Array.isArray(value.nodes) ? value.nodes : [];
+  for (const [index, raw] of rawNodes.entries()) {
+    const node = parseNode(raw, index);
+    if (!node.ok) {
+      return node;
+    }
+    nodes.push(node.value);
+  }
+  const ids = new Set(nodes.map((n) => n.id));
+  if (ids.size !== nodes.length) {
+    return { ok: false, error: 'two nodes share an id' };
+  }
+  const edges: DagEdge[] = [];
+  const rawEdges: unknown[] = Array.isArray(value.edges) ? value.edges : [];
+  for (const [index, raw] of rawEdges.entries()) {
+    const edge = parseEdge(raw, index, ids);
+    if (!edge.ok) {
+      return edge;
+    }
+    edges.push(edge.value);
+  }
+  return { ok: true, value: { flow, flows, nodes, edges } };
+}

@@ -1,0 +1,174 @@
+/**
+ * From a `nexa/dag` result to a laid-out graph: node boxes with their centres, edges as polylines.
+ *
+ * Pure: text width comes from an injected measure, so the same code runs in the webview (canvas
+ * metrics) and in unit tests (an estimate). Layout is dagre's layered layout, top to bottom, which is
+ * how a reader follows a pipeline.
+ */
+import dagre from '@dagrejs/dagre';
+import type { DagEdge, DagNode, DagResult } from '../shared/dagModel';
+import { horizontalPadding, KIND_STYLES, minimumHeight, type Family, type Shape } from './nodeKinds';
+
+export interface TextMeasure {
+  /** Width in pixels of `text` in the label font. */
+  label(text: string): number;
+  /** Width in pixels of `text` in the caption font. */
+  caption(text: string): number;
+}
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface LayoutNode {
+  readonly node: DagNode;
+  readonly shape: Shape;
+  readonly family: Family;
+  readonly caption: string;
+  /** The label as drawn (shortened when very long; the full text is in the tooltip). */
+  readonly text: string;
+  /** Centre. */
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface LayoutEdge {
+  readonly edge: DagEdge;
+  readonly points: readonly Point[];
+  /** Centre of the label, when the edge has one. */
+  readonly labelAt: Point | null;
+  readonly labelWidth: number;
+}
+
+export interface LayoutModel {
+  readonly width: number;
+  readonly height: number;
+  readonly nodes: readonly LayoutNode[];
+  readonly edges: readonly LayoutEdge[];
+}
+
+export const LABEL_MAX_CHARS = 40;
+const EDGE_LABEL_HEIGHT = 18;
+const MARGIN = 24;
+
+/** Rough width for tests and for the first paint before fonts load: CJK characters are wide. */
+export const estimateText: TextMeasure = {
+  label: (text) => widthEstimate(text, 7.4),
+  caption: (text) => widthEstimate(text, 6.2),
+};
+
+function widthEstimate(text: string, perChar: number): number {
+  let width = 0;
+  for (const { segment: ch } of graphemes.segment(text)) {
+    width += /[\u1100-\u11ff\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch)
+      ? perChar * 1.9
+      : perChar;
+  }
+  return width;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+export function shortenLabel(label: string): string {
+  // Count user-perceived characters, so a cut never splits an emoji or a combined character.
+  const chars = Array.from(graphemes.segment(label.replace(/\s+/g, ' ').trim()), (s) => s.segment);
+  return chars.length > LABEL_MAX_CHARS ? `${chars.slice(0, LABEL_MAX_CHARS - 1).join('')}…` : chars.join('');
+}
+
+/** The drawn text of a node: its label, or its caption when the server sent no label. */
+function displayText(node: DagNode): string {
+  return shortenLabel(node.label === '' ? KIND_STYLES[node.kind].caption : node.label);
+}
+
+export function layoutDag(result: DagResult, measure: TextMeasure): LayoutModel {
+  const graph = new dagre.graphlib.Graph({ multigraph: true });
+  graph.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 46, edgesep: 14, marginx: MARGIN, marginy: MARGIN });
+  graph.setDefaultEdgeLabel(() => ({}));
+
+  const prepared = result.nodes.map((node) => {
+    const style = KIND_STYLES[node.kind];
+    const text = displayText(node);
+    const contentWidth = Math.max(measure.label(text), measure.caption(style.caption));
+    const width = Math.ceil(Math.max(96, contentWidth + 2 * horizontalPadding(style.shape)));
+    const height = minimumHeight(style.shape);
+    graph.setNode(node.id, { width, height });
+    return { node, style, text, width, height };
+  });
+
+  result.edges.forEach((edge, index) => {
+    const labelWidth = edge.label === null ? 0 : Math.ceil(measure.caption(shortenLabel(edge.label)) + 12);
+    graph.setEdge(
+      edge.source,
+      edge.target,
+      edge.label === null ? {} : { width: labelWidth, height: EDGE_LABEL_HEIGHT, labelpos: 'c' },
+      `e${index}`,
+    );
+  });
+
+  dagre.layout(graph, { constraints: siblingOrder(result.edges) });
+
+  const nodes: LayoutNode[] = prepared.map(({ node, style, text, width, height }) => {
+    const placed = graph.node(node.id) as { x: number; y: number };
+    return { node, shape: style.shape, family: style.family, caption: style.caption, text, x: placed.x, y: placed.y, width, height };
+  });
+
+  const edges: LayoutEdge[] = result.edges.map((edge, index) => {
+    const placed = graph.edge({ v: edge.source, w: edge.target, name: `e${index}` }) as {
+      points?: Point[];
+      x?: number;
+      y?: number;
+      width?: number;
+    };
+    const points = (placed.points ?? []).map((p) => ({ x: p.x, y: p.y }));
+    const labelAt = edge.label !== null && placed.x !== undefined && placed.y !== undefined ? { x: placed.x, y: placed.y } : null;
+    return { edge, points, labelAt, labelWidth: placed.width ?? 0 };
+  });
+
+  const size = graph.graph() as { width?: number; height?: number };
+  return { width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0), nodes, edges };
+}
+
+/**
+ * Keeps the branches of a fan-out in source order, left to right: `|>> [TechScout, MarketScout]`
+ * draws TechScout on the left, as it is written. (Left to itself dagre may mirror them.)
+ */
+export function siblingOrder(edges: readonly DagEdge[]): { left: string; right: string }[] {
+  const targets = new Map<string, string[]>();
+  for (const { source, target } of edges) {
+    const list = targets.get(source) ?? [];
+    if (!list.includes(target)) {
+      list.push(target);
+    }
+    targets.set(source, list);
+  }
+  const constraints: { left: string; right: string }[] = [];
+  for (const list of targets.values()) {
+    for (let i = 0; i + 1 < list.length; i++) {
+      constraints.push({ left: list[i] as string, right: list[i + 1] as string });
+    }
+  }
+  return constraints;
+}
+
+export interface Box {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+
+export function boxOf(node: LayoutNode): Box {
+  return {
+    left: node.x - node.width / 2,
+    top: node.y - node.height / 2,
+    right: node.x + node.width / 2,
+    bottom: node.y + node.height / 2,
+  };
+}
+
+export function boxesOverlap(a: Box, b: Box): boolean {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
