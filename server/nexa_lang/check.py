@@ -13,6 +13,7 @@ they report the same diagnostics for the same text (ARCHITECTURE.md). The steps:
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from tree_sitter import Tree
@@ -67,7 +68,24 @@ def check_source(text: str, path: str | None = None, settings: Settings | None =
     return check_parsed(parse_file(text, path), settings)
 
 
-def check_parsed(parsed: ParsedFile, settings: Settings | None = None) -> list[Diagnostic]:
+@dataclass(frozen=True)
+class FileCheck:
+    diagnostics: list[Diagnostic]
+    dependencies: list[str]  # the other files of the program: the result holds while they are unchanged
+
+
+def check_file(text: str, path: str | None = None, settings: Settings | None = None) -> FileCheck:
+    """`check_source` plus the files the result depends on (for caches)."""
+    dependencies: list[str] = []
+    diagnostics = check_parsed(parse_file(text, path), settings, dependencies)
+    return FileCheck(diagnostics, dependencies)
+
+
+def check_parsed(
+    parsed: ParsedFile, settings: Settings | None = None, dependencies: list[str] | None = None
+) -> list[Diagnostic]:
+    """Every diagnostic of a parsed file, sorted; the paths of the program's other files are
+    appended to `dependencies` when given."""
     settings = settings if settings is not None else Settings()
     selection = settings.selection
     path = parsed.path
@@ -77,6 +95,12 @@ def check_parsed(parsed: ParsedFile, settings: Settings | None = None) -> list[D
     selected = [r for r in rules() if r.code in enabled]
     if selected:
         program = build_model(parsed, settings)
+        if dependencies is not None:
+            dependencies.extend(f.path for f in program.files if f.path and f.source is not parsed.source)
+            for includer, include in program.missing_includes:  # their appearance changes the result
+                if include.path is not None:
+                    base = os.path.dirname(includer.path) if includer.path else os.getcwd()
+                    dependencies.append(os.path.join(base, include.path.value))
         # Diagnostics inside included files are left to the check of those files, so that a
         # library is not reported once per program that includes it.
         found.extend(d for d in check_program(program, selected) if d.path == path)
