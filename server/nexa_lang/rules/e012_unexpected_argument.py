@@ -1,0 +1,65 @@
+"""E012 unexpected-argument: too many positional arguments, or a named argument the callee lacks.
+
+Why: the VM raises a RuntimeError for such a call (L D62), so the line always fails.
+Callees with a known parameter list: flows, member functions, lambdas bound to a name once,
+`@tool fn`s, struct constructors, declared tools, std functions and prelude functions with a fixed
+signature. Agents take any number of inputs and are never reported.
+A named argument that is not a field of a constructed struct is E002 instead (its case 4).
+Example: `greet("Ada", "Lovelace")` for `flow greet(name: str)`; `greet(person = "Ada")`.
+Fix: (unsafe) remove the extra arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nexa_lang import ast
+from nexa_lang.callees import Calls, bind_arguments
+from nexa_lang.diagnostics import Diagnostic, Edit, Fix, Safety, rule
+from nexa_lang.model import Program
+from nexa_lang.positions import Span
+
+
+@rule("E012", "unexpected-argument")
+def check(program: Program) -> Iterator[Diagnostic]:
+    for file, call, callee in Calls(program).calls():
+        binding = bind_arguments(callee, call.arguments)
+        if binding.extra:
+            limit = callee.positional_limit or 0
+            given = sum(1 for a in call.arguments if a.name is None)
+            span = Span(binding.extra[0].span.start, binding.extra[-1].span.end)
+            yield Diagnostic.error(
+                span,
+                f"'{callee.name}' takes {limit} argument(s) but {given} were given",
+                path=file.path,
+                fix=removal(call.arguments, binding.extra, "Remove the extra arguments"),
+            )
+        if callee.kind == "struct":
+            continue  # an unknown field of a struct construction is E002 (case 4)
+        for argument in binding.unknown:
+            yield Diagnostic.error(
+                argument.span,
+                f"'{callee.name}' has no parameter named '{argument.name}'",
+                path=file.path,
+                fix=removal(call.arguments, [argument], f"Remove the argument '{argument.name}'"),
+            )
+
+
+def removal(arguments: list[ast.Argument], removed: list[ast.Argument], title: str) -> Fix:
+    """Delete `removed` from the argument list with their separating commas."""
+    spans = []
+    for argument in removed:
+        index = next(i for i, a in enumerate(arguments) if a is argument)
+        if index > 0:
+            spans.append(Span(arguments[index - 1].span.end, argument.span.end))
+        elif len(arguments) > 1:
+            spans.append(Span(argument.span.start, arguments[1].span.start))
+        else:
+            spans.append(argument.span)
+    merged: list[Span] = []
+    for span in sorted(spans):
+        if merged and span.start <= merged[-1].end:
+            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
+        else:
+            merged.append(span)
+    return Fix(title, tuple(Edit(s.start, s.end, "") for s in merged), Safety.UNSAFE)

@@ -1,0 +1,78 @@
+"""E302 invalid-tool-arguments (static form): a call written in code to a declared tool or a
+std/prelude function omits a required argument or passes a literal of the wrong JSON type.
+
+Why: the VM validates these arguments against the tool's schema (S§5.3–5.4) and raises E302 at
+run time, so the call always fails. Too many arguments or unknown names are E012.
+Example: `std.time.time_sleep("soon")`, `std.fs.file_read()`. No fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nexa_lang import ast
+from nexa_lang.callees import SCHEMA_KINDS, Calls, bind_arguments
+from nexa_lang.diagnostics import Diagnostic, rule
+from nexa_lang.model import Program
+
+
+@rule("E302", "invalid-tool-arguments")
+def check(program: Program) -> Iterator[Diagnostic]:
+    for file, call, callee in Calls(program).calls():
+        if callee.kind not in SCHEMA_KINDS:
+            continue
+        binding = bind_arguments(callee, call.arguments)
+        if binding.missing:
+            problems = ", ".join(f"missing '{p.name}'" for p in binding.missing)
+            yield Diagnostic.error(
+                call.arguments_span, f"invalid arguments for '{callee.name}': {problems}", path=file.path
+            )
+        for argument, param in binding.bound:
+            if not param.schema:
+                continue
+            found = json_kind(argument.value)
+            if found is None or fits(found, param.schema):
+                continue
+            words = [_ARTICLES[w] for w in param.schema.split(" | ")]
+            expected = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+            yield Diagnostic.error(
+                argument.value.span,
+                f"invalid arguments for '{callee.name}': '{param.name}' must be {expected}, "
+                f"found {_ARTICLES[found]}",
+                path=file.path,
+            )
+
+
+_ARTICLES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "array": "an array",
+    "object": "an object",
+    "null": "null",
+}
+
+
+def json_kind(value: ast.Expr) -> str | None:
+    """The JSON type of a literal argument, None for anything that is not a literal."""
+    if isinstance(value, ast.StringLit | ast.TemplateLit):
+        return "string"
+    if isinstance(value, ast.Bool):
+        return "boolean"
+    number = value.operand if isinstance(value, ast.Unary) and value.op == "-" else value
+    if isinstance(number, ast.Number):
+        return "integer" if isinstance(number.value, int) else "number"
+    if isinstance(value, ast.ListLit):
+        return "array"
+    if isinstance(value, ast.DictLit):
+        return "object"
+    if isinstance(value, ast.NoneLit):
+        return "null"
+    return None
+
+
+def fits(found: str, schema: str) -> bool:
+    """An int fits `number` (the int→float conversion of S§5.4)."""
+    accepted = schema.split(" | ")
+    return found in accepted or (found == "integer" and "number" in accepted)
