@@ -15,13 +15,13 @@ from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, Fix, Safety, rule
 from nexa_lang.model import Program, SourceFile
 
-TOOL_SOURCES = ("description", "mcp", "python")
+SELF_DESCRIBED_BY = ("description", "mcp", "python")
 
 
 @rule("E003", "missing-required-property")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file, decl in program.declarations():
-        if isinstance(decl, ast.ToolDecl) and not any(p.key in TOOL_SOURCES for p in decl.properties):
+        if isinstance(decl, ast.ToolDecl) and not any(p.key in SELF_DESCRIBED_BY for p in decl.properties):
             yield Diagnostic.error(
                 decl.name_span,
                 f"tool '{decl.name}' needs a 'description' (or an 'mcp' or 'python' source)",
