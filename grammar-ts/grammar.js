@@ -720,12 +720,19 @@ module.exports = grammar({
 
     // `_expression` adds the postfix `?` (the loosest level) to every operand form, so that `?`
     // can only end an expression: `a? + 1` is a syntax error (§5.9).
-    _expression: $ => choice($.try_expression, $._operand),
+    _expression: $ => choice($.try_expression, $._orelse_operand),
 
-    _operand: $ => choice(
-      $.otherwise_expression,
-      $.branch_expression,
-      $.coalesce_expression,
+    // Levels 2 and 3 of §5.1 whose right end cannot be extended: `a otherwise b` and the semantic
+    // branch. As in the spec's rules (`try_expr = orelse_expr '?'?`, `orelse_expr = branch_expr
+    // ( … )?`), they are operands of `?` and `otherwise` only, never of a tighter operator: after
+    // `x otherwise { … }` or `x ?? { "l" => e }`, a next line starting with `(`, `[` or `-` is a
+    // new statement, and `x ?? A : B ?? c` is a syntax error.
+    _orelse_operand: $ => choice($.otherwise_expression, $.branch_expression, $._operand),
+
+    _operand: $ => choice($.coalesce_expression, $._or_operand),
+
+    // Level 4 and tighter: the operands of a semantic branch `x ?? A : B` (`or_expr` in §5.7.2).
+    _or_operand: $ => choice(
       $.boolean_expression,
       $.unary_expression,
       $.comparison_expression,
@@ -738,12 +745,13 @@ module.exports = grammar({
       $._primary,
     ),
 
-    try_expression: $ => prec(PREC.try, seq(field('operand', $._operand), '?')),
+    try_expression: $ => prec(PREC.try, seq(field('operand', $._orelse_operand), '?')),
 
+    // Right-associative: the right side may itself be an otherwise expression, or a block.
     otherwise_expression: $ => prec.right(PREC.orelse, seq(
-      field('left', $._operand),
+      field('left', choice($.branch_expression, $._operand)),
       field('operator', choice('otherwise', 'fallback')),
-      field('right', choice($._operand, $.block)),
+      field('right', choice($._orelse_operand, $.block)),
     )),
 
     coalesce_expression: $ => prec.left(PREC.branch, seq(
@@ -755,9 +763,9 @@ module.exports = grammar({
       prec.left(PREC.branch, seq(
         field('input', $._operand),
         '??',
-        field('consequence', $._operand),
+        field('consequence', $._or_operand),
         ':',
-        field('alternative', $._operand),
+        field('alternative', $._or_operand),
       )),
       prec.left(PREC.branch, seq(
         field('input', $._operand), '??', field('cases', alias($._nonempty_case_block, $.case_block)),
@@ -825,7 +833,7 @@ module.exports = grammar({
     keyword_argument: $ => seq(
       field('name', choice(
         $._word,
-        alias(choice(...EXPRESSION_KEYWORDS), $.identifier),
+        alias(choice(...EXPRESSION_KEYWORDS, ...TOP_LEVEL_WORDS, 'map'), $.identifier),
         alias($.true, $.identifier),
         alias($.false, $.identifier),
       )),
@@ -932,7 +940,10 @@ module.exports = grammar({
       'merge',
       field('strategy', $._word),
     ),
-    fork_branch: $ => seq(optional(seq(field('name', $.identifier), '=')), field('value', $._expression)),
+    fork_branch: $ => seq(
+      optional(seq(field('name', choice($.identifier, $._top_level_word)), '=')),
+      field('value', $._expression),
+    ),
 
     snapshot_expression: _ => seq('snapshot', '(', ')'),
     // `x ?? receive(): T` — the `:` after `receive()` is its type annotation.
