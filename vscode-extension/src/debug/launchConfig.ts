@@ -11,11 +11,13 @@ export const PROVIDERS = ['offline', 'openai'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 /** Sandbox permissions, as the `--allow-*` flags of `nexa run` name them (stdlib S§0.3). */
-const ALLOW_PATTERN = /^(python|shell|approve-all|(read|write|net):.+)$/;
+export const ALLOW_PATTERN = /^(python|shell|approve-all|(read|write|net):.+)$/;
 const FLOW_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
-const KNOWN_KEYS: ReadonlySet<string> = new Set([
-  'type', 'request', 'name', 'program', 'flow', 'args', 'cwd', 'env', 'provider', 'model', 'record', 'replay', 'allow', 'stopOnEntry', 'noDebug',
-]);
+/** The launch attributes package.json declares for the `nexa` debugger. */
+export const LAUNCH_ATTRIBUTES = [
+  'program', 'flow', 'args', 'cwd', 'env', 'provider', 'model', 'record', 'replay', 'allow', 'stopOnEntry', 'noDebug',
+] as const;
+const KNOWN_KEYS: ReadonlySet<string> = new Set(['type', 'request', 'name', ...LAUNCH_ATTRIBUTES]);
 
 export interface NexaLaunchConfig {
   readonly type: 'nexa';
