@@ -214,3 +214,9 @@ def test_a_valid_neighbour_parses_cleanly(first_problem: Callable[[str], Any]) -
         "}\n"
     )
     assert first_problem(source) is None
+
+
+def test_a_problem_is_described_as_file_line_column(first_problem: Callable[[str], Any]) -> None:
+    # The conformance test's failure message: 1-based line and column, the column in characters.
+    problem = first_problem('flow main {\n    r = "你好" >>\n}\n')
+    assert problem.describe("v1.2/x.nx") == "v1.2/x.nx:2:14: ERROR at '>>'"
