@@ -35,8 +35,10 @@ def watch(
 ) -> int:
     """Run `check_once` now and after every change, until interrupted."""
     try:
-        check_once()
+        # The state is taken before each check, so that a change made while checking is seen by the
+        # next poll (a fix written by the check itself costs one more, quiet, check).
         state = snapshot(arguments, config_files())
+        check_once()
         while True:
             time.sleep(POLL_SECONDS)
             current = snapshot(arguments, config_files())
