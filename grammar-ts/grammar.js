@@ -50,20 +50,21 @@ function looseSep(rule) {
   return repeat(seq(rule, optional(',')));
 }
 
-// Reserved keywords (§1.5.1): never identifiers. The grammar does not reject them as names
-// (ABI 14 has no reserved-word sets); it needs the list for interpolation paths (§1.6.3).
-const RESERVED_WORDS = [
+// Reserved keywords (§1.5.1): never identifiers, but allowed in key positions (§1.4). ABI 14 has
+// no reserved-word sets, so src/scanner.c lexes these words (the literals excepted) and returns the
+// keyword even where the parser cannot use it, unless a key may stand there. KEEP THIS LIST IN THE
+// ORDER OF `KEYWORDS` IN src/scanner.c.
+const SCANNED_KEYWORDS = [
   'agent', 'tool', 'protocol', 'flow', 'fn', 'let', 'struct', 'enum', 'trait', 'impl', 'include',
   'import',
   'if', 'else', 'for', 'each', 'in', 'while', 'loop', 'until', 'break', 'continue', 'return',
   'match', 'try', 'catch', 'raise', 'assert', 'defer', 'semantic_if',
   'and', 'or', 'not', 'otherwise', 'fallback', 'await',
-  'true', 'false', 'none', 'null',
   'print', 'spawn', 'pass', 'receive', 'snapshot', 'restore', 'fork', 'requires', 'ensures',
   'autoloop', 'with_context', 'context_policy', 'try_agent', 'catch_correction', 'reflect', 'verify',
   'unharnessed', 'before_step', 'after_step', 'on_error', 'before_tool', 'after_tool',
-  '_',
 ];
+const RESERVED_WORDS = [...SCANNED_KEYWORDS, 'true', 'false', 'none', 'null', '_'];
 
 /**
  * The `#{path}` token of a string quoted with `quote` (§1.6.3):
@@ -93,13 +94,17 @@ module.exports = grammar({
   extras: $ => [/\s/, $.comment, $._scanner_hook],
 
   // src/scanner.c: see the comment at its top. Only `_operator_key` and the keywords are ever
-  // returned; the hook (an extra, so valid everywhere) makes the scanner run in every state.
+  // returned. The hook (an extra, so valid everywhere) makes the scanner run in every state;
+  // `_string_guard` and `_key_marker` are never returned either, they only tell the scanner where
+  // it is: at string content, or where a key may stand.
   externals: $ => [
     $._scanner_hook,
     $._error_sentinel,
     $._string_guard,
+    $._key_marker,
     $._operator_key,
-    'agent', 'tool', 'protocol', 'flow', 'struct', 'enum', 'trait', 'impl', 'include', 'import',
+    // `break` and `continue` are whole statements, so the scanner returns those nodes directly.
+    ...SCANNED_KEYWORDS.map(word => ({break: $.break_statement, continue: $.continue_statement})[word] ?? word),
   ],
 
   word: $ => $.identifier,
@@ -143,12 +148,14 @@ module.exports = grammar({
         alias($._double_literal_interpolation, $.string_content),
         $.escape_sequence,
         alias($._double_interpolation, $.interpolation),
+        $._string_guard,
       )), token.immediate('"')),
       seq('\'', repeat(choice(
         alias($._single_string_content, $.string_content),
         alias($._single_literal_interpolation, $.string_content),
         $.escape_sequence,
         alias($._single_interpolation, $.interpolation),
+        $._string_guard,
       )), token.immediate('\'')),
     ),
     // Precedence 1 beats `//` comments inside strings; a lone `#` that does not start a valid
@@ -300,12 +307,12 @@ module.exports = grammar({
 
     // Key positions accept any word (§1.4); these keywords can be valid at the same place, so
     // they are listed explicitly (`uses: "std.http"`, `fallback: "m2"`).
-    _property_key: $ => choice(
+    _property_key: $ => seq(optional($._key_marker), choice(
       $.identifier,
       // `fallback:` (or otherwise/and/or) right after a value without a comma; from the scanner.
       alias($._operator_key, $.identifier),
       prec(-1, alias(choice('uses', 'fallback', 'otherwise', 'flow', 'fn', 'let'), $.identifier)),
-    ),
+    )),
 
     // Member functions, impl methods: `fn name(params) (: T | -> T)? { … }` (§3.1.4, §3.9).
     function_declaration: $ => seq(
@@ -629,8 +636,7 @@ module.exports = grammar({
     loop_statement: $ => seq(
       'loop', field('body', $.block), 'until', field('condition', $._expression),
     ),
-    break_statement: _ => 'break',
-    continue_statement: _ => 'continue',
+    // break_statement, continue_statement: external tokens (see `externals`).
     // `return` followed by an expression on the next line takes it as its value (§1.2).
     return_statement: $ => prec.right(seq('return', optional(field('value', $._expression)))),
 
@@ -1026,6 +1032,6 @@ module.exports = grammar({
 
     // A key position: any word, reserved words included (§1.4). Words valid as keywords in the
     // same place are lexed as keywords, so they are accepted here under the identifier name.
-    _word: $ => $.identifier,
+    _word: $ => seq(optional($._key_marker), $.identifier),
   },
 });

@@ -1,28 +1,25 @@
 /**
- * External scanner for tree-sitter-nexa.
+ * External scanner for tree-sitter-nexa: reserved words, and keys that are also operators.
  *
- * The grammar is lexed by tree-sitter's own lexer; this scanner only adds two things the lexer
- * cannot do with one token of lookahead under ABI 14 (which has no reserved-word sets):
- *
- * 1. Declaration keywords in error recovery. With keyword extraction a reserved word is only a
- *    keyword where the parse state can use it; elsewhere it is lexed as an identifier. So after an
- *    unclosed `flow f {`, the text `agent B { … }` on a later line reads as the statements `agent`,
- *    `B` and a dict literal, and the error surfaces at the end of the file. This scanner returns the
- *    keyword token (`agent`, `tool`, `protocol`, `flow`, `struct`, `enum`, `trait`, `impl`,
- *    `include`, `import`) when the word starts a line and is followed by a name (or, for
- *    include/import, a string), even where the keyword is not valid. The parser then reports the
- *    error at that word and recovers by inserting the missing `}`, leaving the declaration intact.
- *    These words are reserved (spec §1.5.1), so no valid program uses them as a name in that shape;
- *    key positions (`x.flow`, `{agent: 1}`, `f(tool = 2)`) never match it.
+ * 1. Reserved words (spec §1.5.1). They are never identifiers, but any word may be a key (§1.4:
+ *    property, config and dict keys, named arguments, field names, members after `.`). ABI 14 has
+ *    no reserved-word sets: with keyword extraction a word is a keyword only where the parser can
+ *    use it, and an identifier everywhere else. Then, after an unclosed `flow f {`, the line
+ *    `agent B { … }` reads as the statements `agent`, `B` and a dict, and `x = f()? and g()` as
+ *    three statements, all without a syntax error. So this scanner lexes the reserved words
+ *    (except the literals `true false none null` and `_`, which the grammar's own lexer keeps):
+ *    it returns the keyword where the parser can use it, and also where it cannot, unless a key
+ *    may stand there (the grammar marks those places with `_key_marker`). A keyword the parser
+ *    cannot use is a syntax error at that word; the parser recovers there, e.g. by inserting the
+ *    missing `}` before `agent`, which keeps the following declarations intact.
  *
  * 2. A key that is also a binary operator (`fallback`, `otherwise`, `and`, `or`) directly after a
- *    value without a comma (spec §3.1.5: `model: "a"` newline `fallback: "b"`). The operator would
+ *    value without a comma (§3.1.5: `model: "a"` newline `fallback: "b"`). The operator would
  *    continue the value's expression (§5.8), and only the `:` after the word tells them apart.
  *    Where a key may start, such a word followed by `:` (not `::`) is returned as `_operator_key`.
  *
- * Triple-quoted and template strings contain free text over several lines (prompts, `python!`
- * code with `import`); the grammar marks their content position with `_string_guard` so that the
- * scanner leaves it alone.
+ * String content is left alone: the grammar marks the positions inside strings with
+ * `_string_guard`. During error recovery (every symbol valid) a reserved word is its keyword.
  */
 
 #include "tree_sitter/parser.h"
@@ -30,18 +27,26 @@
 #include <string.h>
 
 enum TokenType {
-  SCANNER_HOOK,    // listed in `extras` so that the scanner runs in every state; never returned
-  ERROR_SENTINEL,  // never valid in the grammar: if it is, the parser is recovering from an error
-  STRING_GUARD,    // valid only at the start of triple-quoted/template content; never returned
+  SCANNER_HOOK,    // in `extras`, so the scanner runs in every state; never returned
+  ERROR_SENTINEL,  // used nowhere in the grammar: when it is valid, the parser is recovering
+  STRING_GUARD,    // valid inside strings; never returned
+  KEY_MARKER,      // valid where a key (any word) may stand; never returned
   OPERATOR_KEY,
-  KEYWORD_AGENT,   // the keywords below, in the grammar's `externals` order
+  FIRST_KEYWORD,   // the keywords below, in the order of SCANNED_KEYWORDS in grammar.js
 };
 
-#define KEYWORD_COUNT 10
-static const char *const KEYWORDS[KEYWORD_COUNT] = {
-  "agent", "tool", "protocol", "flow", "struct", "enum", "trait", "impl", "include", "import",
+static const char *const KEYWORDS[] = {
+  "agent", "tool", "protocol", "flow", "fn", "let", "struct", "enum", "trait", "impl", "include",
+  "import",
+  "if", "else", "for", "each", "in", "while", "loop", "until", "break", "continue", "return",
+  "match", "try", "catch", "raise", "assert", "defer", "semantic_if",
+  "and", "or", "not", "otherwise", "fallback", "await",
+  "print", "spawn", "pass", "receive", "snapshot", "restore", "fork", "requires", "ensures",
+  "autoloop", "with_context", "context_policy", "try_agent", "catch_correction", "reflect", "verify",
+  "unharnessed", "before_step", "after_step", "on_error", "before_tool", "after_tool",
 };
-#define LONGEST_WORD 9  // "otherwise"; longer words are never tokens of this scanner
+#define KEYWORD_COUNT (sizeof KEYWORDS / sizeof KEYWORDS[0])
+#define LONGEST_WORD 16  // "catch_correction"; a longer word is an identifier
 
 void *tree_sitter_nexa_external_scanner_create(void) { return NULL; }
 
@@ -59,31 +64,32 @@ void tree_sitter_nexa_external_scanner_deserialize(void *payload, const char *bu
   (void)length;
 }
 
+static bool is_word_char(int32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static bool is_space(int32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 static bool is_operator_word(const char *word) {
   return strcmp(word, "fallback") == 0 || strcmp(word, "otherwise") == 0 || strcmp(word, "and") == 0 ||
          strcmp(word, "or") == 0;
 }
 
-static bool is_word_start(int32_t c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+static int keyword_index(const char *word) {
+  for (unsigned i = 0; i < KEYWORD_COUNT; i++) {
+    if (strcmp(word, KEYWORDS[i]) == 0) return (int)i;
+  }
+  return -1;
 }
-
-static bool is_word_char(int32_t c) { return is_word_start(c) || (c >= '0' && c <= '9'); }
-
-static bool is_line_break(int32_t c) { return c == '\n' || c == '\r'; }
-
-static bool is_blank(int32_t c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
 
 bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols) {
   (void)payload;
   bool recovering = valid_symbols[ERROR_SENTINEL];
   if (valid_symbols[STRING_GUARD] && !recovering) return false;
 
-  bool at_line_start = false;
-  while (is_blank(lexer->lookahead) || is_line_break(lexer->lookahead)) {
-    if (is_line_break(lexer->lookahead)) at_line_start = true;
-    lexer->advance(lexer, true);
-  }
+  while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
   if (lexer->lookahead < 'a' || lexer->lookahead > 'z') return false;
 
   char word[LONGEST_WORD + 1];
@@ -94,28 +100,23 @@ bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const
     lexer->advance(lexer, false);
   }
   word[length] = '\0';
+  int keyword = keyword_index(word);
+  if (keyword < 0) return false;
   lexer->mark_end(lexer);
 
-  if (is_operator_word(word)) {
-    if (recovering || !valid_symbols[OPERATOR_KEY]) return false;
-    while (is_blank(lexer->lookahead) || is_line_break(lexer->lookahead)) lexer->advance(lexer, false);
-    if (lexer->lookahead != ':') return false;
-    lexer->advance(lexer, false);
-    if (lexer->lookahead == ':') return false;
-    lexer->result_symbol = OPERATOR_KEY;
-    return true;
+  if (!recovering && valid_symbols[OPERATOR_KEY] && is_operator_word(word)) {
+    while (is_space(lexer->lookahead)) lexer->advance(lexer, false);
+    if (lexer->lookahead == ':') {
+      lexer->advance(lexer, false);
+      if (lexer->lookahead != ':') {
+        lexer->result_symbol = OPERATOR_KEY;
+        return true;
+      }
+    }
   }
 
-  for (int i = 0; i < KEYWORD_COUNT; i++) {
-    if (strcmp(word, KEYWORDS[i]) != 0) continue;
-    lexer->result_symbol = (TSSymbol)(KEYWORD_AGENT + i);
-    if (valid_symbols[KEYWORD_AGENT + i]) return true;
-    if (recovering || !at_line_start) return false;
-    while (is_blank(lexer->lookahead)) lexer->advance(lexer, false);
-    if (strcmp(word, "include") == 0 || strcmp(word, "import") == 0) {
-      if (lexer->lookahead == '"' || lexer->lookahead == '\'') return true;
-    }
-    return is_word_start(lexer->lookahead);
-  }
-  return false;
+  TSSymbol symbol = (TSSymbol)(FIRST_KEYWORD + keyword);
+  if (!valid_symbols[symbol] && valid_symbols[KEY_MARKER] && !recovering) return false;
+  lexer->result_symbol = symbol;
+  return true;
 }
