@@ -150,6 +150,7 @@ class CheckCommand:
 
     def check_once(self) -> int:
         started = time.monotonic()
+        self.loader = SettingsLoader(explicit_config_path(self.args.config))  # --watch: read edits too
         sources, problems = discover(self.arguments)
         jobs: list[CheckJob] = []
         config_problems: dict[str, Diagnostic] = {}
