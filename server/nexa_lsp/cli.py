@@ -177,6 +177,8 @@ class CheckCommand:
         if config_problems:
             self._print_config_problems(list(config_problems.values()))
             return EXIT_ERROR
+        if not sources and not problems:
+            print("nexa-lsp: no .nx or .nxlib files found", file=self.stderr)
 
         progress = Progress(len(jobs), self.stderr)
         results = run_jobs(jobs, self.args.jobs or default_workers(), lambda _: progress.advance())

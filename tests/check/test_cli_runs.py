@@ -42,6 +42,12 @@ def test_a_file_named_explicitly_is_checked_whatever_its_extension(nexa_lsp, tmp
     ]
 
 
+def test_a_folder_without_sources_says_so(nexa_lsp, tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    run = nexa_lsp("--check", "empty")
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "nexa-lsp: no .nx or .nxlib files found\n")
+
+
 def test_a_file_given_twice_is_checked_once(nexa_lsp, tmp_path: Path):
     (tmp_path / "a.nx").write_text(BROKEN, encoding="utf-8")
     assert len(records(nexa_lsp("--check", "a.nx", ".", "--output-format", "json"))) == 1
