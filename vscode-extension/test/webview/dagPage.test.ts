@@ -13,8 +13,8 @@ import { launchChromium, openDagPage, type DagPage } from './pageHarness';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
-function dagMessage(result: DagResult, followCursor = true): ToWebview {
-  return { type: 'dag', result, documentUri: REVIEW_PIPELINE_URI, documentName: 'review_pipeline.nx', followCursor };
+function dagMessage(result: DagResult, followCursor = true, documentName = 'review_pipeline.nx'): ToWebview {
+  return { type: 'dag', result, documentUri: REVIEW_PIPELINE_URI, documentName, followCursor };
 }
 
 interface Rect {
@@ -265,7 +265,7 @@ describe('the DAG page’s controls', () => {
     await page.send({ type: 'debug', state: 'paused', position: rangeOf('Chair', 'flow main(').start, uri: REVIEW_PIPELINE_URI });
     await page.page.screenshot({ path: `${ARTIFACTS}dag-light.png` });
     await page.send({ type: 'debug', state: null, position: null, uri: null });
-    await page.send({ ...dagMessage(everyKindDag), documentName: 'kinds.nx' });
+    await page.send(dagMessage(everyKindDag, true, 'kinds.nx'));
     expect(await page.page.locator('#graph .node').count()).toBe(everyKindDag.nodes.length);
     expect(await page.page.locator('#legend .legend-item').count()).toBe(everyKindDag.nodes.length);
     await page.page.screenshot({ path: `${ARTIFACTS}dag-kinds.png` });
