@@ -160,6 +160,7 @@ def write_atomically(path: Path, text: str, expected: bytes) -> str | None:
     """Replace `path`'s contents with `text` if the file still holds `expected`; None on success,
     else the reason. The new text goes to a temporary file beside it that replaces the original in
     one step, so a crash never leaves a half-written file and a concurrent edit is never lost."""
+    path = path.resolve()  # through a symbolic link: replace the file, not the link
     try:
         if path.read_bytes() != expected:
             return "the file changed while it was being checked; fixes not written"

@@ -77,3 +77,12 @@ def test_fix_of_standard_input_prints_the_fixed_text(nexa_lsp, tmp_path: Path):
     assert run.stdout == TRIMMED + "\nflow main { x = = 1 }\n"
     assert "<stdin>:2:17: E008" in run.stderr
     assert run.returncode == 1
+
+
+def test_fix_through_a_symbolic_link_changes_the_target(nexa_lsp, tmp_path: Path):
+    target = tmp_path / "real.nx"
+    target.write_text(TRIM + "\n", encoding="utf-8")
+    (tmp_path / "link.nx").symlink_to(target)
+    assert nexa_lsp("--check", "link.nx", "--fix").returncode == 0
+    assert (tmp_path / "link.nx").is_symlink()
+    assert target.read_text(encoding="utf-8") == TRIMMED + "\n"
