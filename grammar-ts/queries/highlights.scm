@@ -123,8 +123,10 @@
 (map_pattern_entry key: (identifier) @property)
 (fallback_element "fallback" @property)
 
-; Bare words used as symbols: `risk_level: low`, `priority: high`, `strategy: sliding_window`,
-; `merge vote`, a job queue named by a word.
+; Bare words used as symbols (§3.1.4, §3.10, §4.15): `memory: persistent`, `risk_level: low`,
+; `priority: high`, `strategy: sliding_window`, `merge vote`, a job queue named by a word.
+(agent_body (property value: (identifier) @constant))
+(tool_declaration property: (property value: (identifier) @constant))
 (tool_option value: (identifier) @constant)
 (job_option value: (identifier) @constant)
 (job_declaration queue: (identifier) @constant)

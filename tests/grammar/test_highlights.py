@@ -55,6 +55,7 @@ AGENT = (
     "@timeout(seconds=45)\n"
     "agent Writer uses std.fs, Search implements Draft {\n"
     '    prompt: "Write."\n'
+    "    memory: persistent\n"
     "    model = pick()\n"
     "}\n"
 )
@@ -99,6 +100,7 @@ HIGHLIGHT_CASES = [
     (AGENT, "Draft", 0, "type"),
     (AGENT, "prompt", 0, "property"),
     (AGENT, '"Write."', 0, "string"),
+    (AGENT, "persistent", 0, "constant"),
     (AGENT, "model", 0, "property"),
     (AGENT, "pick", 0, "function.call"),
     (FLOW, "flow", 0, "keyword.function"),
