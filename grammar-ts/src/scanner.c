@@ -11,7 +11,10 @@
  *    it returns the keyword where the parser can use it, and also where it cannot, unless a key
  *    may stand there (the grammar marks those places with `_key_marker`). A keyword the parser
  *    cannot use is a syntax error at that word; the parser recovers there, e.g. by inserting the
- *    missing `}` before `agent`, which keeps the following declarations intact.
+ *    missing `}` before `agent`, which keeps the following declarations intact. Where a key may
+ *    stand, a word that starts a top-level item is still its keyword when it begins a line and a
+ *    name (or, for include/import, a string) follows: `agent B {` after an agent body that lacks
+ *    its `}` is the next declaration, not a property `agent`.
  *
  * 2. A key that is also a binary operator (`fallback`, `otherwise`, `and`, `or`) directly after a
  *    value without a comma (§3.1.5: `model: "a"` newline `fallback: "b"`). The operator would
@@ -46,6 +49,7 @@ static const char *const KEYWORDS[] = {
   "unharnessed", "before_step", "after_step", "on_error", "before_tool", "after_tool",
 };
 #define KEYWORD_COUNT (sizeof KEYWORDS / sizeof KEYWORDS[0])
+#define FIRST_FILE_KEYWORD 10  // include, import
 #define LONGEST_WORD 16  // "catch_correction"; a longer word is an identifier
 
 void *tree_sitter_nexa_external_scanner_create(void) { return NULL; }
@@ -77,6 +81,9 @@ static bool is_operator_word(const char *word) {
          strcmp(word, "or") == 0;
 }
 
+// agent tool protocol flow struct enum trait impl include import (not fn, let).
+static bool starts_top_level_item(int keyword) { return keyword <= 11 && keyword != 4 && keyword != 5; }
+
 static int keyword_index(const char *word) {
   for (unsigned i = 0; i < KEYWORD_COUNT; i++) {
     if (strcmp(word, KEYWORDS[i]) == 0) return (int)i;
@@ -89,7 +96,11 @@ bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const
   bool recovering = valid_symbols[ERROR_SENTINEL];
   if (valid_symbols[STRING_GUARD] && !recovering) return false;
 
-  while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
+  bool at_line_start = false;
+  while (is_space(lexer->lookahead)) {
+    if (lexer->lookahead == '\n' || lexer->lookahead == '\r') at_line_start = true;
+    lexer->advance(lexer, true);
+  }
   if (lexer->lookahead < 'a' || lexer->lookahead > 'z') return false;
 
   char word[LONGEST_WORD + 1];
@@ -116,7 +127,14 @@ bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const
   }
 
   TSSymbol symbol = (TSSymbol)(FIRST_KEYWORD + keyword);
-  if (!valid_symbols[symbol] && valid_symbols[KEY_MARKER] && !recovering) return false;
   lexer->result_symbol = symbol;
-  return true;
+  if (valid_symbols[symbol] || recovering || !valid_symbols[KEY_MARKER]) return true;
+  // A key may stand here, so the word is a key, unless it starts a line the way a declaration
+  // does (`agent Name`, `include "x"`): after an agent body that lacks its `}`, the next
+  // declaration begins where a property key could.
+  if (!at_line_start || !starts_top_level_item(keyword)) return false;
+  while (lexer->lookahead == ' ' || lexer->lookahead == '\t') lexer->advance(lexer, false);
+  if (lexer->lookahead == '"' || lexer->lookahead == '\'') return keyword >= FIRST_FILE_KEYWORD;
+  return (lexer->lookahead >= 'a' && lexer->lookahead <= 'z') || (lexer->lookahead >= 'A' && lexer->lookahead <= 'Z') ||
+         lexer->lookahead == '_';
 }
