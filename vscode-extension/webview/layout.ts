@@ -115,6 +115,7 @@ export function layoutDag(result: DagResult, measure: TextMeasure): LayoutModel 
     return { node, shape: style.shape, family: style.family, caption: style.caption, text, x: placed.x, y: placed.y, width, height };
   });
 
+  const byId = new Map(nodes.map((n) => [n.node.id, n]));
   const edges: LayoutEdge[] = result.edges.map((edge, index) => {
     const placed = graph.edge({ v: edge.source, w: edge.target, name: `e${index}` }) as {
       points?: Point[];
@@ -123,12 +124,51 @@ export function layoutDag(result: DagResult, measure: TextMeasure): LayoutModel 
       width?: number;
     };
     const points = (placed.points ?? []).map((p) => ({ x: p.x, y: p.y }));
+    clipEnds(points, byId.get(edge.source), byId.get(edge.target));
     const labelAt = edge.label !== null && placed.x !== undefined && placed.y !== undefined ? { x: placed.x, y: placed.y } : null;
     return { edge, points, labelAt, labelWidth: placed.width ?? 0 };
   });
 
   const size = graph.graph() as { width?: number; height?: number };
   return { width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0), nodes, edges };
+}
+
+/**
+ * dagre ends edges on the node's bounding box; a diamond or an ellipse is smaller than its box, so the
+ * arrow would stop short of it. Moves each end onto the real outline, along the same direction.
+ */
+function clipEnds(points: Point[], source: LayoutNode | undefined, target: LayoutNode | undefined): void {
+  const [first, second] = points;
+  if (source && first && second) {
+    points[0] = onOutline(source, second);
+  }
+  const last = points[points.length - 1];
+  const beforeLast = points[points.length - 2];
+  if (target && last && beforeLast) {
+    points[points.length - 1] = onOutline(target, beforeLast);
+  }
+}
+
+/** Where the line from the node's centre towards `toward` leaves the node's outline. */
+export function onOutline(node: LayoutNode, toward: Point): Point {
+  const dx = toward.x - node.x;
+  const dy = toward.y - node.y;
+  const rx = node.width / 2;
+  const ry = node.height / 2;
+  let scale: number;
+  switch (node.shape) {
+    case 'diamond':
+    case 'double-diamond':
+    case 'small-diamond':
+      scale = Math.abs(dx) / rx + Math.abs(dy) / ry;
+      break;
+    case 'ellipse':
+      scale = Math.hypot(dx / rx, dy / ry);
+      break;
+    default:
+      scale = Math.max(Math.abs(dx) / rx, Math.abs(dy) / ry);
+  }
+  return scale === 0 ? { x: node.x, y: node.y } : { x: node.x + dx / scale, y: node.y + dy / scale };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxesOverlap, boxOf, estimateText, layoutDag, LABEL_MAX_CHARS, shortenLabel, siblingOrder } from '../../webview/layout';
+import { boxesOverlap, boxOf, estimateText, layoutDag, LABEL_MAX_CHARS, onOutline, shortenLabel, siblingOrder } from '../../webview/layout';
 import { everyKindDag, noFlowDag, reviewPipelineDag } from '../fixtures/dagFixtures';
 
 describe('layoutDag', () => {
@@ -110,5 +110,36 @@ describe('siblingOrder', () => {
       { left: 'a', right: 'b' },
       { left: 'b', right: 'c' },
     ]);
+  });
+});
+
+describe('edge ends', () => {
+  it('touch the outline of diamonds and ellipses, not their bounding box', () => {
+    const layout = layoutDag(reviewPipelineDag, estimateText);
+    const branch = layout.nodes.find((n) => n.node.id === 'n13');
+    const intent = layout.nodes.find((n) => n.node.id === 'n16');
+    if (!branch || !intent) {
+      throw new Error('fixture changed');
+    }
+    for (const { edge, points } of layout.edges) {
+      const start = points[0];
+      const end = points[points.length - 1];
+      if (edge.source === 'n13' && start) {
+        // On a diamond: |dx|/rx + |dy|/ry = 1.
+        expect(Math.abs(start.x - branch.x) / (branch.width / 2) + Math.abs(start.y - branch.y) / (branch.height / 2)).toBeCloseTo(1, 5);
+      }
+      if (edge.target === 'n16' && end) {
+        expect(Math.hypot((end.x - intent.x) / (intent.width / 2), (end.y - intent.y) / (intent.height / 2))).toBeCloseTo(1, 5);
+      }
+    }
+  });
+
+  it('on a box, end where the line meets its border', () => {
+    const layout = layoutDag(reviewPipelineDag, estimateText);
+    const editor = layout.nodes.find((n) => n.node.id === 'n6');
+    if (!editor) {
+      throw new Error('fixture changed');
+    }
+    expect(onOutline(editor, { x: editor.x, y: editor.y + 500 })).toEqual({ x: editor.x, y: editor.y + editor.height / 2 });
   });
 });

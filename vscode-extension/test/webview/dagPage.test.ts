@@ -2,7 +2,7 @@
  * The DAG page in headless Chromium: what a user sees and what the page tells the extension.
  * Screenshots go to test-artifacts/ (dark and light theme) for a person to look at.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -227,6 +227,7 @@ describe('the DAG page’s controls', () => {
     expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
     expect(svg).not.toContain('var(');
     expect(svg).toContain('stroke="rgb(26, 133, 255)"'); // charts.blue of Light Modern on the agents
+    writeFileSync(`${ARTIFACTS}dag-export.svg`, svg);
     for (const node of reviewPipelineDag.nodes) {
       expect(svg).toContain(`>${node.label.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</text>`);
     }
@@ -241,6 +242,7 @@ describe('the DAG page’s controls', () => {
     const png = Buffer.from(message?.type === 'export' ? message.data : '', 'base64');
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(png.readUInt32BE(16)).toBeGreaterThan(200); // width from the IHDR chunk
+    writeFileSync(`${ARTIFACTS}dag-export.png`, png);
   });
 
   it('shows an error notice, and drops it when a DAG arrives', async () => {
