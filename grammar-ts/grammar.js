@@ -24,8 +24,8 @@ const PREC = {
 const DAG_OPERATORS = ['>>', '|>>', '||', '&>>', '&&', '|>'];
 
 // Reserved words that can start an expression (§5.2, §5.4); where a key may stand at the same place
-// (named arguments), they are lexed as these keywords and must be accepted as names explicitly.
-// (`true` and `false` too; they are rules of their own.)
+// (named arguments), they are lexed as these keywords and must be accepted as names explicitly
+// (`true` and `false` too, which are rules of their own, and the top-level words below).
 const EXPRESSION_KEYWORDS = [
   'not', 'await', 'fn', 'match', 'semantic_if', 'print', 'spawn', 'fork', 'snapshot', 'receive',
   'none', 'null',
@@ -173,7 +173,8 @@ module.exports = grammar({
     _double_literal_interpolation: _ => interpolation('"', true),
     _single_literal_interpolation: _ => interpolation('\'', true),
 
-    // """…""": verbatim up to the first following """ (§1.6.4).
+    // """…""": verbatim up to the first following """ (§1.6.4). `_string_guard` (never produced)
+    // keeps the scanner away from the content: prompts and python! code mention reserved words.
     triple_string: $ => seq(
       '"""',
       optional(choice(alias($._triple_content, $.string_content), $._string_guard)),
@@ -305,8 +306,8 @@ module.exports = grammar({
     ),
     uses_member: $ => seq('uses', field('list', $.use_list), optional(',')),
 
-    // Key positions accept any word (§1.4); these keywords can be valid at the same place, so
-    // they are listed explicitly (`uses: "std.http"`, `fallback: "m2"`).
+    // Key positions accept any word (§1.4; see `_word`); these keywords can be valid at the same
+    // place, so they are listed explicitly (`uses: "std.http"`, `fallback: "m2"`, `flow: …`).
     _property_key: $ => seq(optional($._key_marker), choice(
       $.identifier,
       // `fallback:` (or otherwise/and/or) right after a value without a comma; from the scanner.
@@ -1030,8 +1031,10 @@ module.exports = grammar({
     ),
     negative_number: $ => seq('-', choice($.integer, $.float)),
 
-    // A key position: any word, reserved words included (§1.4). Words valid as keywords in the
-    // same place are lexed as keywords, so they are accepted here under the identifier name.
+    // A key position: any word, reserved words included (§1.4). `_key_marker` (never produced)
+    // tells the scanner that a reserved word here is a key, lexed as an identifier. Where the word
+    // is also valid as a keyword at the same place, the rule using `_word` lists it (named
+    // arguments, property keys).
     _word: $ => seq(optional($._key_marker), $.identifier),
   },
 });
