@@ -365,7 +365,7 @@ module.exports = grammar({
       field('body', $.block),
     ),
     tool_option: $ => seq(
-      field('key', $._word), ':', field('value', choice($._literal, $.identifier)),
+      field('key', $._word), ':', field('value', choice($._literal, $._word)),
     ),
 
     protocol_declaration: $ => seq(
@@ -480,7 +480,7 @@ module.exports = grammar({
       field('key', $._word), choice(':', '='), field('value', $._job_value),
     ),
     job_entry: $ => seq(field('key', $._word), ':', field('value', $._job_value), optional(',')),
-    _job_value: $ => choice($.integer, $.float, $._string_literal, $.identifier),
+    _job_value: $ => choice($.integer, $.float, $._string_literal, $._word),  // WORD: any word
     perform_clause: $ => seq(
       'perform',
       '(', commaSep(field('parameter', $.identifier)), ')',
@@ -677,7 +677,7 @@ module.exports = grammar({
     harness_parameter: $ => seq(
       field('name', $._word),
       ':',
-      field('value', choice($.integer, $.float, $._string_literal, $.identifier, $.true, $.false)),
+      field('value', choice($.integer, $.float, $._string_literal, $._word, $.true, $.false)),
     ),
     try_agent_statement: $ => seq(
       'try_agent', field('body', $.block), repeat1(field('correction', $.correction_clause)),
