@@ -166,16 +166,9 @@ CASES = [
     pytest.param("include shared\n", (1, 1), id="include-without-a-string"),
     pytest.param("import std.fs as\n", (1, 15), id="import-alias-without-a-name"),
     # §1.5.1: reserved words are never identifiers, `_` is only a pattern.
-    pytest.param(
-        "flow main {\n    until = 1\n}\n",
-        (2, 5),
-        id="reserved-word-until-as-variable",
-        marks=pytest.mark.xfail(
-            reason="grammar: a reserved word that is not valid at that point is lexed as an identifier "
-            "(tree-sitter keyword extraction; no `reserved` word set)",
-            strict=True,
-        ),
-    ),
+    pytest.param("flow main {\n    until = 1\n}\n", (2, 5), id="reserved-word-until-as-variable"),
+    pytest.param("flow main {\n    else { x() }\n}\n", (2, 5), id="else-without-if"),
+    pytest.param("flow main {\n    x = in\n}\n", (2, 7), id="reserved-word-in-as-value"),
     pytest.param(
         "flow main {\n    _ = 1\n}\n",
         (2, 5),
