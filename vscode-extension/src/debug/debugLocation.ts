@@ -15,6 +15,18 @@ export interface DebugLocation {
 
 export type DebugMark = { readonly state: 'paused' | 'running'; readonly location: DebugLocation } | null;
 
+export function sameMark(a: DebugMark, b: DebugMark): boolean {
+  return (
+    a === b ||
+    (a !== null &&
+      b !== null &&
+      a.state === b.state &&
+      a.location.path === b.location.path &&
+      a.location.position.line === b.location.position.line &&
+      a.location.position.character === b.location.position.character)
+  );
+}
+
 interface Frame {
   readonly location: DebugLocation | null;
 }
@@ -153,14 +165,7 @@ export class DebugLocationTracker {
   }
 
   private setMark(mark: DebugMark): void {
-    const same =
-      mark === this.mark ||
-      (mark !== null &&
-        this.mark !== null &&
-        mark.state === this.mark.state &&
-        mark.location.path === this.mark.location.path &&
-        mark.location.position.line === this.mark.location.position.line &&
-        mark.location.position.character === this.mark.location.position.character);
+    const same = sameMark(mark, this.mark);
     this.mark = mark;
     if (!same) {
       this.onChange(mark);

@@ -6,12 +6,13 @@
  * selected in the Call Stack view. The mark shown is the active session's.
  */
 import * as vscode from 'vscode';
-import { DebugLocationTracker, type DebugMark } from './debugLocation';
+import { DebugLocationTracker, sameMark, type DebugMark } from './debugLocation';
 
 export class DebugTracking implements vscode.Disposable {
   private readonly trackers = new Map<string, DebugLocationTracker>();
   private readonly emitter = new vscode.EventEmitter<DebugMark>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  private lastFired: DebugMark = null;
   /** Fires with the mark of the active Nexa session (null: none, or it ended). */
   readonly onDidChangeMark = this.emitter.event;
 
@@ -21,7 +22,7 @@ export class DebugTracking implements vscode.Disposable {
         createDebugAdapterTracker: (session) => {
           const tracker = new DebugLocationTracker(() => {
             if (this.isActive(session)) {
-              this.emitter.fire(this.current);
+              this.fireIfChanged();
             }
           });
           this.trackers.set(session.id, tracker);
@@ -46,12 +47,12 @@ export class DebugTracking implements vscode.Disposable {
         }
       }),
       vscode.debug.onDidChangeActiveDebugSession(() => {
-        this.emitter.fire(this.current);
+        this.fireIfChanged();
       }),
       vscode.debug.onDidTerminateDebugSession((session) => {
         this.trackers.get(session.id)?.clear();
         this.trackers.delete(session.id);
-        this.emitter.fire(this.current);
+        this.fireIfChanged();
       }),
     );
   }
@@ -68,6 +69,14 @@ export class DebugTracking implements vscode.Disposable {
       }
     }
     return null;
+  }
+
+  private fireIfChanged(): void {
+    const mark = this.current;
+    if (!sameMark(mark, this.lastFired)) {
+      this.lastFired = mark;
+      this.emitter.fire(mark);
+    }
   }
 
   private isActive(session: vscode.DebugSession): boolean {

@@ -1,0 +1,418 @@
+/**
+ * A stand-in for the `vscode` module, enough of it to run the extension's host-side classes (the DAG
+ * panel, the commands, the debug glue, the language service) in Node. vitest aliases `vscode` to this
+ * file for the tests in test/host; `host` lets a test play the user (open documents, move the cursor,
+ * type) and see what the extension did (messages posted to the webview, documents shown, sessions
+ * started, errors shown).
+ *
+ * It follows the documented behaviour of the real API for the parts used; it is not a VS Code.
+ */
+import { posix } from 'node:path';
+
+type Listener<T> = (event: T) => unknown;
+
+export class Disposable {
+  constructor(private readonly callback: () => void = () => undefined) {}
+  dispose(): void {
+    this.callback();
+  }
+}
+
+export class EventEmitter<T> {
+  private listeners: Listener<T>[] = [];
+  readonly event = (listener: Listener<T>): Disposable => {
+    this.listeners.push(listener);
+    return new Disposable(() => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    });
+  };
+  fire(event: T): void {
+    for (const listener of [...this.listeners]) {
+      listener(event);
+    }
+  }
+  dispose(): void {
+    this.listeners = [];
+  }
+}
+
+export class Uri {
+  private constructor(
+    readonly scheme: string,
+    readonly authority: string,
+    readonly path: string,
+  ) {}
+  static parse(value: string): Uri {
+    const match = /^([a-z][a-z0-9+.-]*):(?:\/\/([^/]*))?(.*)$/i.exec(value);
+    if (!match) {
+      throw new Error(`not a uri: ${value}`);
+    }
+    const path = decodeURIComponent(match[3] ?? '');
+    return new Uri(match[1] ?? 'file', match[2] ?? '', path.startsWith('/') ? path : `/${path}`);
+  }
+  static file(path: string): Uri {
+    return new Uri('file', '', path);
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(base.scheme, base.authority, posix.normalize(posix.join(base.path, ...parts)));
+  }
+  get fsPath(): string {
+    return this.path;
+  }
+  toString(): string {
+    return `${this.scheme}://${this.authority}${this.path}`;
+  }
+}
+
+export class Position {
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
+}
+
+export class Range {
+  readonly start: Position;
+  readonly end: Position;
+  constructor(startLine: number, startCharacter: number, endLine: number, endCharacter: number) {
+    this.start = new Position(startLine, startCharacter);
+    this.end = new Position(endLine, endCharacter);
+  }
+}
+
+export class Selection extends Range {
+  get active(): Position {
+    return this.end;
+  }
+}
+
+export class SymbolInformation {
+  constructor(
+    readonly name: string,
+    readonly location: { range: Range },
+  ) {}
+}
+
+export class DocumentSymbol {
+  children: DocumentSymbol[] = [];
+  constructor(
+    readonly name: string,
+    readonly range: Range,
+  ) {}
+}
+
+export class DebugStackFrame {
+  constructor(
+    readonly session: { id: string },
+    readonly threadId: number,
+    readonly frameId: number,
+  ) {}
+}
+
+export class DebugThread {
+  constructor(
+    readonly session: { id: string },
+    readonly threadId: number,
+  ) {}
+}
+
+export class DebugAdapterExecutable {
+  constructor(
+    readonly command: string,
+    readonly args: string[],
+    readonly options: { cwd?: string } = {},
+  ) {}
+}
+
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
+export enum ViewColumn {
+  Active = -1,
+  Beside = -2,
+  One = 1,
+  Two = 2,
+}
+
+export enum StatusBarAlignment {
+  Left = 1,
+  Right = 2,
+}
+
+export enum DebugConfigurationProviderTriggerKind {
+  Initial = 1,
+  Dynamic = 2,
+}
+
+export class FakeDocument {
+  version = 1;
+  isDirty = false;
+  saved = 0;
+  constructor(
+    readonly uri: Uri,
+    public text: string,
+    readonly languageId = 'nexa',
+  ) {}
+  save(): Promise<boolean> {
+    this.saved++;
+    this.isDirty = false;
+    return Promise.resolve(true);
+  }
+}
+
+export class FakeEditor {
+  selection: Selection;
+  constructor(
+    readonly document: FakeDocument,
+    readonly viewColumn: ViewColumn = ViewColumn.One,
+  ) {
+    this.selection = new Selection(0, 0, 0, 0);
+  }
+}
+
+export class FakeWebview {
+  html = '';
+  options: unknown = {};
+  readonly cspSource = 'https://fake.vscode-resource';
+  readonly posted: unknown[] = [];
+  readonly receive = new EventEmitter<unknown>();
+  readonly onDidReceiveMessage = this.receive.event;
+  asWebviewUri(uri: Uri): Uri {
+    return Uri.parse(`https://fake.vscode-resource${uri.path}`);
+  }
+  postMessage(message: unknown): Promise<boolean> {
+    this.posted.push(JSON.parse(JSON.stringify(message)) as unknown);
+    return Promise.resolve(true);
+  }
+}
+
+export class FakePanel {
+  readonly webview = new FakeWebview();
+  title = '';
+  disposed = false;
+  readonly disposeEmitter = new EventEmitter<void>();
+  readonly onDidDispose = this.disposeEmitter.event;
+  constructor(
+    readonly viewType: string,
+    readonly viewColumn: ViewColumn,
+  ) {}
+  reveal(): void {
+    // Nothing to show in a test.
+  }
+  dispose(): void {
+    if (!this.disposed) {
+      this.disposed = true;
+      this.disposeEmitter.fire();
+    }
+  }
+}
+
+interface ShownDocument {
+  uri: string;
+  selection: Range | undefined;
+  viewColumn: ViewColumn | undefined;
+}
+
+/** The test's handle on the fake host. */
+export const host = {
+  documents: [] as FakeDocument[],
+  editors: [] as FakeEditor[],
+  activeEditor: undefined as FakeEditor | undefined,
+  panels: [] as FakePanel[],
+  shown: [] as ShownDocument[],
+  errors: [] as string[],
+  warnings: [] as string[],
+  infos: [] as string[],
+  /** What the next showErrorMessage call answers (the button the user clicks). */
+  errorAnswer: undefined as string | undefined,
+  executed: [] as { command: string; args: unknown[] }[],
+  commands: new Map<string, (...args: unknown[]) => unknown>(),
+  symbols: [] as (DocumentSymbol | SymbolInformation)[],
+  settings: {} as Record<string, unknown>,
+  files: new Map<string, Uint8Array>(),
+  saveDialogAnswer: undefined as Uri | undefined,
+  startedDebugging: [] as { folder: unknown; config: Record<string, unknown>; options: unknown }[],
+  workspaceFolders: [] as { uri: Uri; name: string; index: number }[],
+  activeDebugSession: undefined as { id: string; type: string } | undefined,
+  trackerFactories: [] as { type: string; factory: { createDebugAdapterTracker(session: unknown): unknown } }[],
+
+  emitters: {
+    activeEditor: new EventEmitter<FakeEditor | undefined>(),
+    selection: new EventEmitter<{ textEditor: FakeEditor; selections: Selection[] }>(),
+    documentChange: new EventEmitter<{ document: FakeDocument; contentChanges: unknown[] }>(),
+    configuration: new EventEmitter<{ affectsConfiguration(section: string): boolean }>(),
+    activeStackItem: new EventEmitter<unknown>(),
+    activeDebugSession: new EventEmitter<unknown>(),
+    terminateDebugSession: new EventEmitter<{ id: string }>(),
+  },
+
+  reset(): void {
+    this.documents = [];
+    this.editors = [];
+    this.activeEditor = undefined;
+    this.panels = [];
+    this.shown = [];
+    this.errors = [];
+    this.warnings = [];
+    this.infos = [];
+    this.errorAnswer = undefined;
+    this.executed = [];
+    this.commands = new Map();
+    this.symbols = [];
+    this.settings = {};
+    this.files = new Map();
+    this.saveDialogAnswer = undefined;
+    this.startedDebugging = [];
+    this.workspaceFolders = [];
+    this.activeDebugSession = undefined;
+    this.trackerFactories = [];
+    for (const emitter of Object.values(this.emitters)) {
+      emitter.dispose();
+    }
+  },
+
+  /** Opens a document in an editor and makes it the active one. */
+  open(path: string, text: string, languageId = 'nexa', column = ViewColumn.One): FakeEditor {
+    const document = new FakeDocument(Uri.file(path), text, languageId);
+    this.documents.push(document);
+    const editor = new FakeEditor(document, column);
+    this.editors.push(editor);
+    this.activeEditor = editor;
+    this.emitters.activeEditor.fire(editor);
+    return editor;
+  },
+
+  moveCursor(editor: FakeEditor, line: number, character: number): void {
+    editor.selection = new Selection(line, character, line, character);
+    this.emitters.selection.fire({ textEditor: editor, selections: [editor.selection] });
+  },
+
+  type(document: FakeDocument, text: string): void {
+    document.text = text;
+    document.version++;
+    document.isDirty = true;
+    this.emitters.documentChange.fire({ document, contentChanges: [{ text }] });
+  },
+};
+
+export const window = {
+  get activeTextEditor() {
+    return host.activeEditor;
+  },
+  get visibleTextEditors() {
+    return host.editors;
+  },
+  onDidChangeActiveTextEditor: host.emitters.activeEditor.event,
+  onDidChangeTextEditorSelection: host.emitters.selection.event,
+  createWebviewPanel(viewType: string, title: string, showOptions: { viewColumn: ViewColumn }): FakePanel {
+    const panel = new FakePanel(viewType, showOptions.viewColumn);
+    panel.title = title;
+    host.panels.push(panel);
+    return panel;
+  },
+  registerWebviewPanelSerializer: () => new Disposable(),
+  showTextDocument(uri: Uri, options: { selection?: Range; viewColumn?: ViewColumn } = {}): Promise<unknown> {
+    host.shown.push({ uri: uri.toString(), selection: options.selection, viewColumn: options.viewColumn });
+    return Promise.resolve(undefined);
+  },
+  showErrorMessage(message: string): Promise<string | undefined> {
+    host.errors.push(message);
+    return Promise.resolve(host.errorAnswer);
+  },
+  showWarningMessage(message: string): Promise<undefined> {
+    host.warnings.push(message);
+    return Promise.resolve(undefined);
+  },
+  showInformationMessage(message: string): Promise<undefined> {
+    host.infos.push(message);
+    return Promise.resolve(undefined);
+  },
+  showSaveDialog(): Promise<Uri | undefined> {
+    return Promise.resolve(host.saveDialogAnswer);
+  },
+  createOutputChannel() {
+    const lines: string[] = [];
+    const log = (level: string) => (message: string) => lines.push(`${level} ${message}`);
+    return { lines, info: log('info'), warn: log('warn'), error: log('error'), show: () => undefined, dispose: () => undefined, appendLine: log('') };
+  },
+  createStatusBarItem() {
+    return { text: '', tooltip: '', command: '', name: '', backgroundColor: undefined, visible: false, show() { this.visible = true; }, hide() { this.visible = false; }, dispose: () => undefined };
+  },
+};
+
+export const workspace = {
+  get workspaceFolders() {
+    return host.workspaceFolders;
+  },
+  get textDocuments() {
+    return host.documents;
+  },
+  onDidChangeTextDocument: host.emitters.documentChange.event,
+  onDidChangeConfiguration: host.emitters.configuration.event,
+  getConfiguration(section: string) {
+    return {
+      get: <T>(key: string, fallback: T): T => (host.settings[`${section}.${key}`] as T | undefined) ?? fallback,
+    };
+  },
+  getWorkspaceFolder(uri: Uri) {
+    return host.workspaceFolders.find((f) => uri.path.startsWith(`${f.uri.path}/`));
+  },
+  openTextDocument(uri: Uri): Promise<FakeDocument> {
+    const found = host.documents.find((d) => d.uri.toString() === uri.toString());
+    if (found) {
+      return Promise.resolve(found);
+    }
+    const document = new FakeDocument(uri, '');
+    host.documents.push(document);
+    return Promise.resolve(document);
+  },
+  asRelativePath(uri: Uri): string {
+    return uri.path;
+  },
+  fs: {
+    readFile(uri: Uri): Promise<Uint8Array> {
+      const data = host.files.get(uri.path);
+      return data ? Promise.resolve(data) : Promise.reject(new Error(`no file ${uri.path}`));
+    },
+    writeFile(uri: Uri, data: Uint8Array): Promise<void> {
+      host.files.set(uri.path, data);
+      return Promise.resolve();
+    },
+  },
+};
+
+export const commands = {
+  registerCommand(command: string, callback: (...args: unknown[]) => unknown): Disposable {
+    host.commands.set(command, callback);
+    return new Disposable(() => host.commands.delete(command));
+  },
+  executeCommand(command: string, ...args: unknown[]): Promise<unknown> {
+    host.executed.push({ command, args });
+    if (command === 'vscode.executeDocumentSymbolProvider') {
+      return Promise.resolve(host.symbols);
+    }
+    const registered = host.commands.get(command);
+    return Promise.resolve(registered ? registered(...args) : undefined);
+  },
+};
+
+export const debug = {
+  get activeDebugSession() {
+    return host.activeDebugSession;
+  },
+  activeStackItem: undefined,
+  onDidChangeActiveStackItem: host.emitters.activeStackItem.event,
+  onDidChangeActiveDebugSession: host.emitters.activeDebugSession.event,
+  onDidTerminateDebugSession: host.emitters.terminateDebugSession.event,
+  registerDebugConfigurationProvider: () => new Disposable(),
+  registerDebugAdapterDescriptorFactory: () => new Disposable(),
+  registerDebugAdapterTrackerFactory(type: string, factory: { createDebugAdapterTracker(session: unknown): unknown }): Disposable {
+    host.trackerFactories.push({ type, factory });
+    return new Disposable();
+  },
+  startDebugging(folder: unknown, config: Record<string, unknown>, options: unknown): Promise<boolean> {
+    host.startedDebugging.push({ folder, config, options });
+    return Promise.resolve(true);
+  },
+};
