@@ -105,6 +105,8 @@ module.exports = grammar({
     $._operator_key,
     // `break` and `continue` are whole statements, so the scanner returns those nodes directly.
     ...SCANNED_KEYWORDS.map(word => ({break: $.break_statement, continue: $.continue_statement})[word] ?? word),
+    // `_` (§1.4): the wildcard pattern, never an identifier outside key positions.
+    $.wildcard_pattern,
   ],
 
   word: $ => $.identifier,
@@ -968,7 +970,7 @@ module.exports = grammar({
       $.variant_pattern,
       $.parenthesized_pattern,
     ),
-    wildcard_pattern: _ => '_',
+    // wildcard_pattern: `_`, an external token (see `externals`).
     literal_pattern: $ => choice(
       $.integer,
       $.float,

@@ -7,7 +7,7 @@
  *    use it, and an identifier everywhere else. Then, after an unclosed `flow f {`, the line
  *    `agent B { … }` reads as the statements `agent`, `B` and a dict, and `x = f()? and g()` as
  *    three statements, all without a syntax error. So this scanner lexes the reserved words
- *    (except the literals `true false none null` and `_`, which the grammar's own lexer keeps):
+ *    (except the literals `true false none null`, which the grammar's own lexer keeps) and `_`:
  *    it returns the keyword where the parser can use it, and also where it cannot, unless a key
  *    may stand there (the grammar marks those places with `_key_marker`). A keyword the parser
  *    cannot use is a syntax error at that word; the parser recovers there, e.g. by inserting the
@@ -49,6 +49,7 @@ static const char *const KEYWORDS[] = {
   "unharnessed", "before_step", "after_step", "on_error", "before_tool", "after_tool",
 };
 #define KEYWORD_COUNT (sizeof KEYWORDS / sizeof KEYWORDS[0])
+#define WILDCARD (FIRST_KEYWORD + KEYWORD_COUNT)  // `_`, after the keywords in `externals`
 #define FIRST_FILE_KEYWORD 10  // include, import
 #define LONGEST_WORD 16  // "catch_correction"; a longer word is an identifier
 
@@ -101,7 +102,7 @@ bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const
     if (lexer->lookahead == '\n' || lexer->lookahead == '\r') at_line_start = true;
     lexer->advance(lexer, true);
   }
-  if (lexer->lookahead < 'a' || lexer->lookahead > 'z') return false;
+  if ((lexer->lookahead < 'a' || lexer->lookahead > 'z') && lexer->lookahead != '_') return false;
 
   char word[LONGEST_WORD + 1];
   unsigned length = 0;
@@ -111,6 +112,11 @@ bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const
     lexer->advance(lexer, false);
   }
   word[length] = '\0';
+  if (strcmp(word, "_") == 0) {
+    lexer->mark_end(lexer);
+    lexer->result_symbol = WILDCARD;
+    return valid_symbols[WILDCARD] || recovering || !valid_symbols[KEY_MARKER];
+  }
   int keyword = keyword_index(word);
   if (keyword < 0) return false;
   lexer->mark_end(lexer);
