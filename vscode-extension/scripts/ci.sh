@@ -34,6 +34,7 @@ step "typecheck" npm run --silent typecheck
 step "lint" npm run --silent lint
 step "unit tests" npx vitest run --config vitest.config.mts --reporter=default --reporter=json --outputFile.json="$results/unit.json"
 step "build" npm run --silent build
+step "built extension + stdio LSP" npx vitest run --config vitest.bundle.config.mts --reporter=default --reporter=json --outputFile.json="$results/bundle.json"
 
 chromium=${NEXA_CHROMIUM:-/usr/bin/chromium}
 if [[ -x $chromium ]]; then

@@ -154,6 +154,15 @@ export class FakeDocument {
     public text: string,
     readonly languageId = 'nexa',
   ) {}
+  getText(): string {
+    return this.text;
+  }
+  get fileName(): string {
+    return this.uri.fsPath;
+  }
+  get isUntitled(): boolean {
+    return this.uri.scheme === 'untitled';
+  }
   save(): Promise<boolean> {
     this.saved++;
     this.isDirty = false;
@@ -305,6 +314,12 @@ export const window = {
   },
   onDidChangeActiveTextEditor: host.emitters.activeEditor.event,
   onDidChangeTextEditorSelection: host.emitters.selection.event,
+  /** No tabs: the language client only reads them to decide which documents to pull diagnostics for. */
+  tabGroups: {
+    all: [] as unknown[],
+    onDidChangeTabs: () => new Disposable(),
+    onDidChangeTabGroups: () => new Disposable(),
+  },
   createWebviewPanel(viewType: string, title: string, showOptions: { viewColumn: ViewColumn }): FakePanel {
     const panel = new FakePanel(viewType, showOptions.viewColumn);
     panel.title = title;
@@ -331,10 +346,27 @@ export const window = {
   showSaveDialog(): Promise<Uri | undefined> {
     return Promise.resolve(host.saveDialogAnswer);
   },
-  createOutputChannel() {
+  createOutputChannel(name = 'output') {
     const lines: string[] = [];
     const log = (level: string) => (message: string) => lines.push(`${level} ${message}`);
-    return { lines, info: log('info'), warn: log('warn'), error: log('error'), show: () => undefined, dispose: () => undefined, appendLine: log('') };
+    return {
+      name,
+      lines,
+      logLevel: 2,
+      onDidChangeLogLevel: () => new Disposable(),
+      trace: log('trace'),
+      debug: log('debug'),
+      info: log('info'),
+      warn: log('warn'),
+      error: log('error'),
+      append: (text: string) => lines.push(text),
+      appendLine: (text: string) => lines.push(text),
+      replace: (text: string) => lines.splice(0, lines.length, text),
+      clear: () => lines.splice(0, lines.length),
+      show: () => undefined,
+      hide: () => undefined,
+      dispose: () => undefined,
+    };
   },
   createStatusBarItem() {
     return { text: '', tooltip: '', command: '', name: '', backgroundColor: undefined, visible: false, show() { this.visible = true; }, hide() { this.visible = false; }, dispose: () => undefined };
@@ -397,6 +429,23 @@ export const commands = {
   },
 };
 
+interface DocumentFilter {
+  readonly scheme?: string;
+  readonly language?: string;
+}
+
+export const languages = {
+  /** Score of a document against a selector, as vscode.languages.match (0: no match). */
+  match(selector: readonly DocumentFilter[] | DocumentFilter, document: FakeDocument): number {
+    const filters: readonly DocumentFilter[] = Array.isArray(selector) ? selector : [selector as DocumentFilter];
+    return filters.some(
+      (f) => (f.language === undefined || f.language === document.languageId) && (f.scheme === undefined || f.scheme === document.uri.scheme),
+    )
+      ? 10
+      : 0;
+  },
+};
+
 export const debug = {
   get activeDebugSession() {
     return host.activeDebugSession;
@@ -416,3 +465,6 @@ export const debug = {
     return Promise.resolve(true);
   },
 };
+
+/** The engine version the fake pretends to be (vscode-languageclient checks it). */
+export const version = '1.95.0';
