@@ -93,7 +93,7 @@ module.exports = grammar({
 
   extras: $ => [/\s/, $.comment, $._scanner_hook],
 
-  // src/scanner.c: see the comment at its top. Only `_operator_key` and the keywords are ever
+  // src/scanner.c: see the comment at its top. Only `_operator_key`, the keywords and `_` are ever
   // returned. The hook (an extra, so valid everywhere) makes the scanner run in every state;
   // `_string_guard` and `_key_marker` are never returned either, they only tell the scanner where
   // it is: at string content, or where a key may stand.
