@@ -722,8 +722,12 @@ module.exports = grammar({
       field('body', $.block),
     ),
     pass_statement: $ => seq(
-      'pass', field('message', $._expression), 'to', field('actor', $._expression),
+      'pass', field('message', $._expression), $._to, field('actor', $._expression),
     ),
+    // A rule of its own so that `to` ends in a reduction: then the parser can recover from
+    // `pass "m" actor` by inserting the missing `to` (it inserts a token only when the next one
+    // would then be reduced).
+    _to: $ => seq('to', optional($._scanner_hook)),  // the hook (never produced) keeps it a rule
 
     // ------------------------------------------------------------------ §5 expressions
 
