@@ -169,14 +169,8 @@ CASES = [
     pytest.param("flow main {\n    until = 1\n}\n", (2, 5), id="reserved-word-until-as-variable"),
     pytest.param("flow main {\n    else { x() }\n}\n", (2, 5), id="else-without-if"),
     pytest.param("flow main {\n    x = in\n}\n", (2, 7), id="reserved-word-in-as-value"),
-    pytest.param(
-        "flow main {\n    _ = 1\n}\n",
-        (2, 5),
-        id="underscore-as-variable",
-        marks=pytest.mark.xfail(
-            reason="grammar: `_` is accepted as an identifier outside patterns", strict=True
-        ),
-    ),
+    pytest.param("flow main {\n    _ = 1\n}\n", (2, 5), id="underscore-as-variable"),
+    pytest.param("flow main {\n    y = _\n}\n", (2, 7), id="underscore-as-value"),
 ]
 
 
