@@ -2,8 +2,9 @@
  * The TextMate grammar, run through vscode-textmate and Oniguruma (the engine VS Code uses), on Nexa
  * snippets. Each test names what a reader should see coloured and how.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as oniguruma from 'vscode-oniguruma';
@@ -278,5 +279,52 @@ describe('comments, numbers and keywords', () => {
     expectScope(source, 'autoloop', 'keyword.control.harness.nexa');
     expectScope(source, 'max_steps', 'variable.parameter.harness.nexa');
     expectScope(source, 'satisfies', 'keyword.other.satisfies.nexa');
+  });
+});
+
+/** The upstream example programs, read in place from the shared folder beside the repository. */
+const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/upstream/', import.meta.url));
+
+function corpusFiles(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    return statSync(path).isDirectory() ? corpusFiles(path) : /\.nx(lib)?$/.test(name) ? [path] : [];
+  });
+}
+
+describe.skipIf(!existsSync(CORPUS))('the upstream corpus', () => {
+  it('leaves no region open at the end of any file, and starts every top-level declaration at top level', () => {
+    const files = corpusFiles(CORPUS);
+    expect(files.length).toBeGreaterThan(50);
+    const problems: string[] = [];
+    for (const file of files) {
+      let state = textmate.INITIAL;
+      readFileSync(file, 'utf8')
+        .split(/\r?\n/)
+        .forEach((line, index) => {
+          const result = grammar.tokenizeLine(line, state);
+          const first = result.tokens[0];
+          if (/^(agent|flow|tool|protocol) /.test(line) && first && first.scopes.length > 2 && !/^meta\.(agent|flow|tool|protocol)\.nexa$/.test(first.scopes[1] ?? '')) {
+            problems.push(`${file}:${index + 1} starts inside ${first.scopes.slice(1).join(' ')}`);
+          }
+          state = result.ruleStack;
+        });
+      if (state.depth !== 1) {
+        problems.push(`${file}: ends with ${state.depth - 1} region(s) open`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('type annotations', () => {
+  it('end a one-line trait method without swallowing the closing brace', () => {
+    const source = 'trait Printable { fn format() : String }';
+    expectScope(source, 'String', 'support.type.primitive.nexa');
+    let state = textmate.INITIAL;
+    for (const line of [source, 'impl Printable for Point { fn format() { "Point" } }', 'flow f(x: int) -> str { return "a" }']) {
+      state = grammar.tokenizeLine(line, state).ruleStack;
+      expect(state.depth, line).toBe(1);
+    }
   });
 });
