@@ -41,8 +41,9 @@ function isNexa(document: vscode.TextDocument): boolean {
 
 function toSymbolNodes(symbols: readonly (vscode.DocumentSymbol | vscode.SymbolInformation)[]): SymbolNode[] {
   return symbols.map((symbol) =>
-    symbol instanceof vscode.SymbolInformation || 'location' in symbol
-      ? { name: symbol.name, range: (symbol as vscode.SymbolInformation).location.range }
+    // A server may answer with flat SymbolInformation (a location) or nested DocumentSymbols.
+    'location' in symbol
+      ? { name: symbol.name, range: symbol.location.range }
       : { name: symbol.name, range: symbol.range, children: toSymbolNodes(symbol.children) },
   );
 }

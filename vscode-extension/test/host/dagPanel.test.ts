@@ -11,7 +11,7 @@ import type { DebugMark } from '../../src/debug/debugLocation';
 import type { DebugTracking } from '../../src/debug/debugTracking';
 import { DagPreview, type DagSource } from '../../src/dag/dagPanel';
 import { quickFlowDag, rangeOf, REVIEW_PIPELINE_SOURCE, reviewPipelineDag } from '../fixtures/dagFixtures';
-import { DocumentSymbol, EventEmitter, host, Range, Uri, type FakeEditor, type FakePanel } from './fakeVscode';
+import { DocumentSymbol, EventEmitter, host, Range, SymbolInformation, Uri, type FakeEditor, type FakePanel } from './fakeVscode';
 
 const EXTENSION = Uri.file('/ext');
 const PROGRAM = '/work/app/review_pipeline.nx';
@@ -185,6 +185,16 @@ describe('the cursor', () => {
     await settle();
     expect(server.requests.at(-1)?.params.flow).toBe('quick');
     expect(postedOf('dag').at(-1)?.result.flow).toBe('quick');
+  });
+
+  it('also follows a server that answers document symbols as flat SymbolInformation', async () => {
+    const lines = REVIEW_PIPELINE_SOURCE.split('\n');
+    const quickLine = lines.findIndex((l) => l.startsWith('flow quick'));
+    host.symbols = [new SymbolInformation('quick', { range: new Range(quickLine, 0, lines.length - 1, 1) })];
+    host.moveCursor(editor, quickLine + 1, 4);
+    await vi.advanceTimersByTimeAsync(120);
+    await settle();
+    expect(server.requests.at(-1)?.params.flow).toBe('quick');
   });
 
   it('keeps a flow picked in the page while the cursor moves within the same flow', async () => {
