@@ -73,7 +73,7 @@ function render(): void {
     renderLegend(legend, result.nodes.map((n) => n.kind));
     viewport.setContentSize(layout.width, layout.height);
     if (drawnGeneration !== state.generation) {
-      viewport.fit();
+      viewport.fit('readable');
     }
     drawnResult = result;
     drawnGeneration = state.generation;
@@ -129,6 +129,7 @@ required('#toggle-legend', HTMLButtonElement).addEventListener('click', (event) 
   const button = event.currentTarget as HTMLButtonElement;
   legend.hidden = !legend.hidden;
   button.setAttribute('aria-pressed', String(!legend.hidden));
+  viewport.fitUnlessMoved();
 });
 svg.addEventListener('keydown', (event) => {
   if (event.key === '+' || event.key === '=') {

@@ -1,31 +1,12 @@
 /**
- * Pan and zoom of the graph: drag the background to pan, wheel to zoom around the pointer,
- * keys + - 0 for keyboard users. The transform lives on one <g>, so the graph itself never moves.
+ * Pan and zoom of the graph: drag the background or scroll to move, Ctrl+scroll (or pinch) to zoom
+ * around the pointer, keys + - 0 for keyboard users. The transform lives on one <g>, so the graph
+ * itself never moves.
  */
 
-export interface Transform {
-  readonly x: number;
-  readonly y: number;
-  readonly scale: number;
-}
+import { fitTransform, MIN_SCALE, type FitMode, type Transform } from './fitting';
 
-const MIN_SCALE = 0.2;
 const MAX_SCALE = 3;
-/** Fitting never enlarges a small graph past this: big boxes with big text look like a mistake. */
-const MAX_FIT_SCALE = 1.25;
-
-export function fitTransform(content: { width: number; height: number }, view: { width: number; height: number }): Transform {
-  if (content.width <= 0 || content.height <= 0 || view.width <= 0 || view.height <= 0) {
-    return { x: 0, y: 0, scale: 1 };
-  }
-  const scale = Math.max(MIN_SCALE, Math.min(MAX_FIT_SCALE, view.width / content.width, view.height / content.height));
-  return {
-    x: (view.width - content.width * scale) / 2,
-    // Top-aligned when the graph is shorter than the view: a flow reads from the top.
-    y: Math.max(0, Math.min((view.height - content.height * scale) / 2, 16)),
-    scale,
-  };
-}
 
 export class Viewport {
   private transform: Transform = { x: 0, y: 0, scale: 1 };
@@ -40,9 +21,14 @@ export class Viewport {
   ) {
     svg.addEventListener('wheel', (event) => {
       event.preventDefault();
-      const factor = Math.exp(-event.deltaY * 0.0015);
       this.touched = true;
-      this.zoomAt(factor, this.pointerPoint(event));
+      if (event.ctrlKey || event.metaKey) {
+        // Pinch gestures arrive as Ctrl+wheel too.
+        this.zoomAt(Math.exp(-event.deltaY * 0.01), this.pointerPoint(event));
+      } else {
+        const { x, y, scale } = this.transform;
+        this.set({ x: x - (event.shiftKey ? event.deltaY : event.deltaX), y: y - (event.shiftKey ? 0 : event.deltaY), scale });
+      }
     }, { passive: false });
     svg.addEventListener('pointerdown', (event) => {
       if (event.button !== 0 || (event.target as Element).closest('.node')) {
@@ -75,15 +61,15 @@ export class Viewport {
     this.content = { width, height };
   }
 
-  fit(): void {
+  fit(mode: FitMode = 'whole'): void {
     const box = this.svg.getBoundingClientRect();
     this.touched = false;
-    this.set(fitTransform(this.content, { width: box.width, height: box.height }));
+    this.set(fitTransform(this.content, { width: box.width, height: box.height }, mode));
   }
 
-  fitUnlessMoved(): void {
+  fitUnlessMoved(mode: FitMode = 'readable'): void {
     if (!this.touched) {
-      this.fit();
+      this.fit(mode);
     }
   }
 

@@ -273,3 +273,54 @@ describe('the DAG page’s controls', () => {
     await page.page.screenshot({ path: `${ARTIFACTS}dag-kinds.png` });
   });
 });
+
+describe('the DAG page in a narrow panel beside the editor', () => {
+  let page: DagPage;
+
+  beforeAll(async () => {
+    page = await openDagPage(browser, 'dark', { width: 480, height: 820 });
+    await page.send(dagMessage(reviewPipelineDag));
+  });
+
+  afterAll(async () => {
+    await page.page.close();
+  });
+
+  async function graphBox(): Promise<{ top: number; bottom: number }> {
+    return page.page.$eval('#graph', (svg) => {
+      const box = svg.getBoundingClientRect();
+      return { top: box.top, bottom: box.bottom };
+    });
+  }
+
+  it('starts readable at the top of a long flow instead of shrinking it to fit', async () => {
+    const labelHeight = await page.page.$eval('#graph .node[data-id="n1"] .label', (t) => t.getBoundingClientRect().height);
+    expect(labelHeight).toBeGreaterThanOrEqual(9);
+    const rects = await nodeRects(page);
+    const view = await graphBox();
+    const input = rects.find((r) => r.id === 'n1');
+    expect(input && input.top >= view.top && input.bottom <= view.bottom).toBe(true);
+    const notifier = rects.find((r) => r.id === 'n22');
+    expect(notifier && notifier.top > view.bottom).toBe(true);
+    await page.page.screenshot({ path: `${ARTIFACTS}dag-narrow.png` });
+  });
+
+  it('scrolls down with the mouse wheel', async () => {
+    const before = (await nodeRects(page)).find((r) => r.id === 'n1')?.top ?? 0;
+    await page.page.mouse.move(240, 400);
+    await page.page.mouse.wheel(0, 300);
+    await page.page.waitForFunction((y) => {
+      const node = document.querySelector('#graph .node[data-id="n1"]');
+      return node !== null && node.getBoundingClientRect().top < y - 200;
+    }, before);
+  });
+
+  it('shows the whole flow on Fit', async () => {
+    await page.page.click('#fit');
+    const view = await graphBox();
+    for (const rect of await nodeRects(page)) {
+      expect(rect.top).toBeGreaterThanOrEqual(view.top - 0.5);
+      expect(rect.bottom).toBeLessThanOrEqual(view.bottom + 0.5);
+    }
+  });
+});
