@@ -45,8 +45,14 @@ class Activation:
     parent: Activation | None = None
     agent: ast.AgentDecl | None = None
     locals: dict[str, Span] = field(default_factory=dict)
+    bindings: list[tuple[str, Span]] = field(default_factory=list)  # every binding occurrence, in order
     specials: frozenset[str] = frozenset()
     is_open: bool = False  # contains a python! block (§2.3)
+
+    def bind(self, name: str, span: Span) -> None:
+        """Record a binding occurrence; the first one of a name is where the local is declared."""
+        self.locals.setdefault(name, span)
+        self.bindings.append((name, span))
 
     def binds(self, name: str) -> bool:
         activation: Activation | None = self
@@ -197,11 +203,11 @@ class _ScopeBuilder:
             if decl.perform is not None:
                 scope = self._body(file, "job", decl, [], decl.perform)
                 for name in decl.perform_params:
-                    scope.locals.setdefault(name.id, name.span)
+                    scope.bind(name.id, name.span)
             if decl.on_failure is not None:
                 scope = self._body(file, "job", decl, [], decl.on_failure)
                 for name in decl.failure_params:
-                    scope.locals.setdefault(name.id, name.span)
+                    scope.bind(name.id, name.span)
         elif isinstance(decl, ast.ServerDecl):
             for route, _ in _routes(decl):
                 for stage in route.stages:
@@ -237,7 +243,7 @@ class _ScopeBuilder:
             extra.add("self")
         scope = self._open(kind, node, file, parent, agent, frozenset(extra))
         for param in params:
-            scope.locals.setdefault(param.name, param.name_span)
+            scope.bind(param.name, param.name_span)
             if param.default is not None:
                 self._expr(scope, param.default)
         if body is not None:
@@ -257,7 +263,7 @@ class _ScopeBuilder:
             if isinstance(node, ast.Lambda):
                 continue
             for name, name_span in _binding_occurrences(node):
-                scope.locals.setdefault(name, name_span)
+                scope.bind(name, name_span)
             if isinstance(node, ast.PythonBlock):
                 scope.is_open = True
             stack.extend(node.children())
