@@ -1,0 +1,122 @@
+"""Go to definition, find references and document highlights: pure functions of an `Analysis` and a
+byte offset, answering spans with the file they are in (a definition may be in an included file).
+
+Nexa has no separate declarations (a name is declared where it is defined), so the server answers
+`textDocument/declaration` with `definition` too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from nexa_lang.analysis import Analysis
+from nexa_lang.model import Program, SourceFile
+from nexa_lang.occurrences import Denotes, Occurrence, Role, Target, program_occurrences
+from nexa_lang.positions import Span
+
+
+@dataclass(frozen=True)
+class Location:
+    file: SourceFile
+    span: Span
+
+
+class HighlightKind(str, Enum):
+    """LSP's DocumentHighlightKind, by name: a declaration or assignment is a write."""
+
+    READ = "read"
+    WRITE = "write"
+
+
+@dataclass(frozen=True)
+class Highlight:
+    span: Span
+    kind: HighlightKind
+
+
+def occurrence_at(analysis: Analysis, offset: int) -> Occurrence | None:
+    """The name under `offset` in the analysed file and what it denotes."""
+    return program_occurrences(analysis.program).at(analysis.file, offset)
+
+
+def definition(analysis: Analysis, offset: int) -> list[Location]:
+    """Where the name under `offset` is declared: a global's declaration (the one the program uses),
+    a local's first binding, a parameter, an agent member, an enum variant, an included file (its
+    start). Empty for built-ins, std names, unresolved names and non-names."""
+    occurrence = occurrence_at(analysis, offset)
+    if occurrence is None:
+        return []
+    return definitions_of(analysis.program, occurrence.target)
+
+
+def definitions_of(program: Program, target: Target) -> list[Location]:
+    if target.denotes is Denotes.FILE:
+        return [Location(target.owner, Span(0, 0))] if isinstance(target.owner, SourceFile) else []
+    if target.denotes is Denotes.GLOBAL:
+        symbol = program.lookup(target.name)
+        if symbol is not None and symbol.kind != "global":
+            return [Location(symbol.file, symbol.name_span)]
+    declared = [o for o in program_occurrences(program).of(target) if o.role is Role.DECLARATION]
+    if target.denotes in (Denotes.GLOBAL, Denotes.LOCAL):
+        declared = declared[:1]
+    return [Location(o.file, o.span) for o in declared]
+
+
+def references(
+    analysis: Analysis,
+    offset: int,
+    include_declaration: bool = True,
+    programs: Sequence[Program] = (),
+) -> list[Location]:
+    """Every occurrence of the thing named under `offset` across the files of the program, in file
+    then source order. `programs` adds other programs that include this file (their roots may use
+    its globals); a global counts there only when it resolves to the same declaration."""
+    occurrence = occurrence_at(analysis, offset)
+    if occurrence is None:
+        return []
+    found = occurrences_of(analysis.program, occurrence.target, programs)
+    if not include_declaration:
+        found = [o for o in found if o.role is not Role.DECLARATION]
+    return [Location(o.file, o.span) for o in found]
+
+
+def occurrences_of(program: Program, target: Target, programs: Sequence[Program] = ()) -> list[Occurrence]:
+    """The occurrences of `target` in `program`, then (for globals) in `programs`, each file once."""
+    found = list(program_occurrences(program).of(target))
+    if target.denotes is Denotes.GLOBAL and programs:
+        home = definitions_of(program, target)
+        for other in programs:
+            if other is program or not _same_locations(home, definitions_of(other, target)):
+                continue
+            found.extend(program_occurrences(other).of(target))
+    unique: dict[tuple[str, Span], Occurrence] = {}
+    for occurrence in found:
+        unique.setdefault((_file_key(occurrence.file), occurrence.span), occurrence)
+    order = {_file_key(f): i for i, f in enumerate(program.files)}
+    return sorted(unique.values(), key=lambda o: (order.get(_file_key(o.file), len(order)), o.span))
+
+
+def document_highlights(analysis: Analysis, offset: int) -> list[Highlight]:
+    """The occurrences in this file of the thing named under `offset`: declarations and bindings
+    are writes, the rest reads."""
+    occurrence = occurrence_at(analysis, offset)
+    if occurrence is None:
+        return []
+    return [
+        Highlight(o.span, HighlightKind.READ if o.role is Role.READ else HighlightKind.WRITE)
+        for o in program_occurrences(analysis.program).in_file(analysis.file)
+        if o.target == occurrence.target
+    ]
+
+
+def _file_key(file: SourceFile) -> str:
+    return os.path.normpath(os.path.abspath(file.path)) if file.path else f"<{id(file)}>"
+
+
+def _same_locations(left: list[Location], right: list[Location]) -> bool:
+    return bool(left) and [(_file_key(x.file), x.span) for x in left] == [
+        (_file_key(x.file), x.span) for x in right
+    ]
