@@ -1,0 +1,683 @@
+"""Completion at a cursor: what may be typed there, with documentation and snippets.
+
+`complete(analysis, offset)` decides the context from the text before the cursor and the syntax
+around it, most specific first:
+
+1. a model string (`model: "…`, `fallback: "…`, `clone(model="…`) → model identifiers (S§4);
+2. after `std.` / `std.ns.` → namespaces or their functions (S§2);
+3. after `X.` → members of agent, tool or job `X` (`run`, `run_result`, `clone`, member fns,
+   flows, lets, properties; S§1.4, S§1.10), or of `self` in an agent's member;
+4. after `implements` → protocols; in a `uses` list or a `tools` list → tools, `@tool fn`s and
+   std namespaces;
+5. at a member position of an agent body → property keys (S§3.1) with value snippets, and the
+   member keywords; in a property's value → its legal words;
+6. anywhere else → the keywords the grammar accepts there (`cursor_context.keywords_at`),
+   declaration and statement snippets, the activation's locals, the agent's members, the
+   program's declarations and the prelude, with runnables first right after a DAG operator.
+
+Items carry the byte span they replace (`Completions.replace`); the server converts it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from nexa_lang import ast
+from nexa_lang.analysis import Analysis
+from nexa_lang.builtin_docs import (
+    AGENT_MEMBERS,
+    JOB_MEMBERS,
+    NAMESPACE_DOCS,
+    PRELUDE_DOCS,
+    STD_DOCS,
+    TOOL_MEMBERS,
+    signature_text,
+)
+from nexa_lang.cursor_context import CursorContext
+from nexa_lang.keywords import RESERVED
+from nexa_lang.model import Symbol, pattern_bindings
+from nexa_lang.model_ids import KNOWN_MODEL_NAMES, KNOWN_PROVIDERS
+from nexa_lang.positions import Span
+from nexa_lang.prelude import PREDEFINED_VALUES, PRELUDE_NAMES, STD_NAMESPACES
+from nexa_lang.properties import (
+    AGENT_PROPERTIES,
+    BOOL,
+    DICT,
+    ENUM,
+    INT,
+    MODEL_ID,
+    NUMBER,
+    PATH,
+    STR,
+    TOOL_LIST,
+    TYPE,
+    SettingSpec,
+)
+from nexa_lang.signatures import PRELUDE_SIGNATURES, std_signature
+from nexa_lang.token_estimates import context_window
+
+
+class CompletionKind(str, Enum):
+    KEYWORD = "keyword"
+    SNIPPET = "snippet"
+    AGENT = "agent"
+    TOOL = "tool"
+    PROTOCOL = "protocol"
+    FLOW = "flow"
+    FUNCTION = "function"
+    METHOD = "method"
+    VARIABLE = "variable"
+    PROPERTY = "property"
+    FIELD = "field"
+    MODULE = "module"
+    VALUE = "value"
+    TYPE = "type"
+
+
+@dataclass(frozen=True)
+class CompletionItem:
+    label: str
+    kind: CompletionKind
+    detail: str = ""
+    documentation: str = ""  # markdown
+    insert_text: str | None = None  # None: the label
+    is_snippet: bool = False  # insert_text uses snippet syntax ($1, ${1:x}, ${1|a,b|})
+    sort_text: str = ""
+
+
+@dataclass
+class Completions:
+    items: list[CompletionItem] = field(default_factory=list)
+    replace: Span = Span(0, 0)  # the text the chosen item replaces
+
+    def labels(self) -> list[str]:
+        return [item.label for item in self.items]
+
+    def item(self, label: str) -> CompletionItem | None:
+        return next((i for i in self.items if i.label == label), None)
+
+
+# Sort groups: lower sorts first.
+_LOCAL, _MEMBER, _GLOBAL, _PRELUDE, _KEYWORD, _SNIPPET = "0", "1", "2", "3", "4", "5"
+
+_MODEL_STRING = re.compile(r"""\b(?:model|fallback)\s*[:=]?\s*(?:\[[^\]\n]*)?["']([^"'\n]*)$""")
+_STD_PATH = re.compile(r"\bstd((?:\.[A-Za-z_]\w*)*)\.$")
+_MEMBER_ACCESS = re.compile(r"\b([A-Za-z_]\w*)\.$")
+_IMPLEMENTS = re.compile(r"\bimplements\s+(?:[A-Za-z_]\w*\s*,\s*)*$")
+_USES = re.compile(r"""\buses\b[^{}=;]*$|\btools\s*[:=]\s*\[[^\]]*$""")
+_VALUE_AFTER_KEY = re.compile(r"^\s*([A-Za-z_]\w*)\s*[:=]\s*$")
+_DAG_OPERATOR = re.compile(r"(>>|\|>>|\|\||&>>|&&|\|>|\?\?|:)\s*$")
+
+DECLARATION_SNIPPETS: dict[str, tuple[str, str]] = {
+    # keyword that must be valid → (label, snippet)
+    "agent": (
+        "agent",
+        'agent ${1:Name} {\n    role: "${2:role}"\n    model: "${3:openai/gpt-4o-mini}"\n'
+        '    prompt: "${4:what the agent does}"\n}\n',
+    ),
+    "flow": ("flow", "flow ${1:main}(${2}) {\n    $0\n}\n"),
+    "tool": (
+        "tool",
+        'tool ${1:name} {\n    description: "${2:what the tool does}"\n'
+        '    parameters: {"${3:arg}": "string"}\n}\n',
+    ),
+    "protocol": ("protocol", "protocol ${1:Name} {\n    ${2:field}: ${3:str}\n}\n"),
+    "test": ("test", 'test "${1:what it checks}" {\n    $0\n}\n'),
+}
+TOOL_FN_SNIPPET = '@tool("${1:what it does}")\nfn ${2:name}(${3:arg}: str) -> str {\n    $0\n}\n'
+STATEMENT_SNIPPETS: dict[str, tuple[str, str]] = {
+    "match": (
+        "match intent",
+        'match ${1:message} {\n    intent("${2:what the text asks for}") => ${3:Agent}.run(${1:message})\n'
+        "    _ => ${4:none}\n}",
+    ),
+    "semantic_if": ("semantic_if", 'semantic_if "${1:condition}" against ${2:text} {\n    $0\n}'),
+    "for": ("for each", "for each ${1:item} in ${2:items} {\n    $0\n}"),
+    "try": ("try catch", "try {\n    $1\n} catch (${2:e}) {\n    $0\n}"),
+    "loop": ("loop until", 'loop {\n    $1\n} until ("${2:condition}")'),
+}
+AGENT_MEMBER_SNIPPETS: tuple[tuple[str, str, str], ...] = (
+    ("fn", "fn ${1:name}(${2}) {\n    $0\n}", "member function"),
+    ("flow", "flow ${1:name}(${2}) {\n    $0\n}", "member flow"),
+    ("let", "let ${1:name} = $0", "member value"),
+    ("uses", "uses ${1:std.fs}", "tools offered to the model"),
+)
+# Keywords when the parse state is unknown (the fallback rules).
+_DECLARATION_WORDS = (
+    "agent",
+    "tool",
+    "protocol",
+    "flow",
+    "test",
+    "type",
+    "struct",
+    "enum",
+    "trait",
+    "impl",
+    "include",
+    "import",
+    "job",
+    "server",
+    "db",
+    "kv",
+    "auth",
+)
+_STATEMENT_WORDS = (
+    "if",
+    "for",
+    "while",
+    "loop",
+    "match",
+    "try",
+    "raise",
+    "assert",
+    "defer",
+    "return",
+    "break",
+    "continue",
+    "let",
+    "print",
+    "semantic_if",
+    "autoloop",
+    "with_context",
+    "try_agent",
+    "verify",
+    "reflect",
+)
+_EXPRESSION_WORDS = (
+    "true",
+    "false",
+    "none",
+    "not",
+    "await",
+    "match",
+    "spawn",
+    "fork",
+    "snapshot",
+    "receive",
+    "semantic_if",
+)
+
+# How a known model name is usually addressed (S§4.1): the provider prefix completion offers.
+_MODEL_PROVIDERS = (
+    ("gpt-", "openai"), ("claude-", "anthropic"), ("deepseek-", "deepseek"), ("minimax-", "minimax"),
+    ("glm-", "zhipu"), ("llama", "ollama"), ("mistral", "mistral"),
+)  # fmt: skip
+
+
+def complete(analysis: Analysis, offset: int) -> Completions:
+    """The completion items at byte `offset` of the analysed file."""
+    ctx = CursorContext(analysis, offset)
+    model = _model_string(ctx)
+    if model is not None:
+        return model
+    if ctx.in_comment_or_string:
+        return Completions([], ctx.word)
+    line = ctx.line_before
+    std = _STD_PATH.search(line)
+    if std is not None:
+        return Completions(std_items(std.group(1).lstrip(".")), ctx.word)
+    member = _MEMBER_ACCESS.search(line)
+    if member is not None:
+        return Completions(member_items(ctx, member.group(1)), ctx.word)
+    if _IMPLEMENTS.search(line):
+        return Completions(_symbols_of(analysis, "protocol", _MEMBER), ctx.word)
+    if _in_uses(ctx):
+        return Completions(uses_items(analysis), ctx.word)
+    if ctx.in_agent_body_slot:
+        return Completions(agent_body_items(ctx), ctx.word)
+    value = _property_value(ctx)
+    if value is not None:
+        return Completions(value, ctx.word)
+    return Completions(general_items(ctx), ctx.word)
+
+
+# ------------------------------------------------------------------------------ model strings
+
+
+def _model_string(ctx: CursorContext) -> Completions | None:
+    line_start = ctx.source.rfind(b"\n", 0, ctx.offset) + 1
+    before = ctx.source[line_start : ctx.offset].decode("utf-8", "replace")
+    found = _MODEL_STRING.search(before)
+    if found is None or not _inside_string(before, found.start(1)):
+        return None
+    typed = found.group(1)
+    start = ctx.offset - len(typed.encode("utf-8"))
+    rest = ctx.source[ctx.offset :]
+    end = ctx.offset
+    while end < len(ctx.source) and rest[end - ctx.offset : end - ctx.offset + 1] not in (
+        b'"',
+        b"'",
+        b"\n",
+        b"",
+    ):
+        end += 1
+    return Completions(model_items(typed), Span(start, end))
+
+
+def _inside_string(line: str, content_start: int) -> bool:
+    """The quote before `content_start` opens a string (an even number of quotes precede it)."""
+    quote = line[content_start - 1]
+    return line[: content_start - 1].count(quote) % 2 == 0
+
+
+def model_items(typed: str = "") -> list[CompletionItem]:
+    """Model identifiers: `provider/name` for the known names, the bare names, the provider
+    prefixes and `offline`; with a provider typed, that provider's names first."""
+    provider = typed.split("/", 1)[0] if "/" in typed else None
+    items = [
+        CompletionItem(
+            "offline",
+            CompletionKind.VALUE,
+            "built-in offline provider",
+            "Deterministic replies, no network (S§4.5).",
+            sort_text="0offline",
+        )
+    ]
+    for name in KNOWN_MODEL_NAMES:
+        usual = _usual_provider(name)
+        window = context_window(name)
+        detail = f"context: {window:,} tokens" if window else "context: unknown"
+        for prefix in dict.fromkeys(p for p in (provider, usual) if p):
+            rank = "1" if prefix == usual else "2"
+            items.append(
+                CompletionItem(f"{prefix}/{name}", CompletionKind.VALUE, detail, sort_text=rank + name)
+            )
+        if provider is None:
+            items.append(CompletionItem(name, CompletionKind.VALUE, detail, sort_text="3" + name))
+    if provider is None:
+        for known in KNOWN_PROVIDERS:
+            if known != "offline":
+                items.append(
+                    CompletionItem(f"{known}/", CompletionKind.MODULE, "provider", sort_text="4" + known)
+                )
+    return items
+
+
+def _usual_provider(name: str) -> str | None:
+    return next((p for prefix, p in _MODEL_PROVIDERS if name.startswith(prefix)), None)
+
+
+# ------------------------------------------------------------------------------ std
+
+
+def std_items(path: str) -> list[CompletionItem]:
+    """After `std.` (path ""), `std.db.` or `std.ns.`: the next namespace part or the functions."""
+    items: list[CompletionItem] = []
+    if path in STD_NAMESPACES and STD_NAMESPACES[path]:
+        for name in STD_NAMESPACES[path]:
+            signature = std_signature(path, name) or PRELUDE_SIGNATURES.get(name)
+            detail = signature_text(signature) if signature else f"std.{path}.{name}"
+            documentation = STD_DOCS.get(name) or PRELUDE_DOCS.get(name, "")
+            items.append(
+                CompletionItem(
+                    name, CompletionKind.FUNCTION, detail, documentation, f"{name}($1)", True, _MEMBER + name
+                )
+            )
+        return items
+    prefix = f"{path}." if path else ""
+    children = sorted({ns[len(prefix) :].split(".")[0] for ns in STD_NAMESPACES if ns.startswith(prefix)})
+    for child in children:
+        full = prefix + child
+        items.append(
+            CompletionItem(
+                child,
+                CompletionKind.MODULE,
+                f"std.{full}",
+                NAMESPACE_DOCS.get(full, ""),
+                sort_text=_MEMBER + child,
+            )
+        )
+    return items
+
+
+# ------------------------------------------------------------------------------ members
+
+
+def member_items(ctx: CursorContext, receiver: str) -> list[CompletionItem]:
+    analysis = ctx.analysis
+    if receiver == "self" and ctx.agent is not None:
+        return agent_member_items(ctx.agent)
+    local = ctx.activation is not None and ctx.activation.binds(receiver)
+    symbol = None if local else analysis.program.lookup(receiver)
+    node = symbol.node if symbol is not None else None
+    if isinstance(node, ast.AgentDecl):
+        return agent_member_items(node)
+    if isinstance(node, ast.ToolDecl | ast.ToolFnDecl):
+        return _signature_members(TOOL_MEMBERS)
+    if isinstance(node, ast.JobDecl):
+        return _signature_members(JOB_MEMBERS)
+    if isinstance(node, ast.EnumDecl):
+        return [CompletionItem(v.name, CompletionKind.VALUE, f"{node.name}::{v.name}") for v in node.variants]
+    return []
+
+
+def _signature_members(table: dict) -> list[CompletionItem]:
+    return [
+        CompletionItem(
+            name, CompletionKind.METHOD, signature_text(sig), doc, f"{name}($1)", True, _MEMBER + name
+        )
+        for name, (sig, doc) in table.items()
+    ]
+
+
+def agent_member_items(agent: ast.AgentDecl) -> list[CompletionItem]:
+    """`run`, `run_result`, `clone`, member fns and flows, lets, then the properties (S§1.4)."""
+    items = _signature_members(AGENT_MEMBERS)
+    for function in [*agent.functions, *agent.flows]:
+        params = ", ".join(p.name for p in function.params)
+        items.append(
+            CompletionItem(
+                function.name,
+                CompletionKind.METHOD,
+                f"{agent.name}.{function.name}({params})",
+                function.doc or "",
+                f"{function.name}($1)",
+                True,
+                _MEMBER + function.name,
+            )
+        )
+    for let in agent.lets:
+        for name, _ in pattern_bindings(let.pattern):
+            items.append(CompletionItem(name, CompletionKind.FIELD, f"let {name}", sort_text=_MEMBER + name))
+    for key in dict.fromkeys(
+        ["name", "role", "prompt", "model", "description", *(p.key for p in agent.properties)]
+    ):
+        spec = AGENT_PROPERTIES.get(key)
+        items.append(
+            CompletionItem(
+                key,
+                CompletionKind.PROPERTY,
+                "read-only field",
+                spec.meaning if spec else "",
+                sort_text=_GLOBAL + key,
+            )
+        )
+    return items
+
+
+# ------------------------------------------------------------------------------ uses and implements
+
+
+def _in_uses(ctx: CursorContext) -> bool:
+    if _USES.search(ctx.line_before) is None:
+        return False
+    return ctx.agent is not None or "agent" in ctx.line_before
+
+
+def uses_items(analysis: Analysis) -> list[CompletionItem]:
+    items = _symbols_of(analysis, "tool", _LOCAL) + _symbols_of(analysis, "tool_fn", _LOCAL)
+    for ns in STD_NAMESPACES:
+        if STD_NAMESPACES[ns]:
+            items.append(
+                CompletionItem(
+                    f"std.{ns}",
+                    CompletionKind.MODULE,
+                    "std namespace",
+                    NAMESPACE_DOCS.get(ns, ""),
+                    sort_text=_GLOBAL + ns,
+                )
+            )
+    items.append(
+        CompletionItem(
+            'mcp:"…"',
+            CompletionKind.SNIPPET,
+            "tools of an MCP server",
+            insert_text='mcp:"${1:uri}"',
+            is_snippet=True,
+            sort_text=_SNIPPET,
+        )
+    )
+    return items
+
+
+def _symbols_of(analysis: Analysis, kind: str, group: str) -> list[CompletionItem]:
+    return [
+        symbol_item(symbols[0], group)
+        for symbols in analysis.program.symbols.values()
+        if symbols and symbols[0].kind == kind
+    ]
+
+
+# ------------------------------------------------------------------------------ agent bodies
+
+
+def agent_body_items(ctx: CursorContext) -> list[CompletionItem]:
+    agent = ctx.agent
+    assert agent is not None
+    present = {p.key for p in agent.properties}
+    typed = ctx.prefix
+    items: list[CompletionItem] = []
+    for key, spec in AGENT_PROPERTIES.items():
+        if key in present and key != typed:
+            continue
+        items.append(
+            CompletionItem(
+                key,
+                CompletionKind.PROPERTY,
+                f"{spec.value.kind} · default {spec.default}",
+                property_documentation(spec),
+                f"{key}: {value_snippet(spec)}",
+                True,
+                _MEMBER + key,
+            )
+        )
+    for label, snippet, detail in AGENT_MEMBER_SNIPPETS:
+        items.append(
+            CompletionItem(
+                label,
+                CompletionKind.KEYWORD,
+                detail,
+                insert_text=snippet,
+                is_snippet=True,
+                sort_text=_KEYWORD + label,
+            )
+        )
+    return items
+
+
+def property_documentation(spec: SettingSpec) -> str:
+    return (
+        f"**{spec.key}**: {spec.meaning}\n\nAccepts {spec.value.expected}; default `{spec.default}` (S§3.1)."
+    )
+
+
+def value_snippet(spec: SettingSpec) -> str:
+    """The value part of a property snippet, shaped by the key's value type."""
+    value = spec.value
+    if value.words and value.kind == ENUM:
+        return '"${1|' + ",".join(value.words) + '|}"'
+    if value.kind == BOOL:
+        return "${1|true,false|}"
+    if value.kind in (INT, NUMBER):
+        default = spec.default if re.fullmatch(r"[0-9.]+", spec.default) else ""
+        return "${1:" + default + "}"
+    if value.kind in (STR, PATH, MODEL_ID):
+        return '"$1"'
+    if value.kind == TOOL_LIST:
+        return "[$1]"
+    if value.kind == DICT:
+        return "{$1}"
+    if value.kind == TYPE:
+        return "${1:str}"
+    return "$1"
+
+
+def _property_value(ctx: CursorContext) -> list[CompletionItem] | None:
+    """Legal words in the value of an agent property (`tool_call_strategy: |`)."""
+    if ctx.agent is None:
+        return None
+    key: str | None = None
+    if ctx.property is not None:
+        key = ctx.property.key
+    else:
+        found = _VALUE_AFTER_KEY.match(ctx.line_before)
+        key = found.group(1) if found else None
+    spec = AGENT_PROPERTIES.get(key or "")
+    if spec is None:
+        return None
+    if spec.value.kind == MODEL_ID:
+        return [
+            CompletionItem(f'"{i.label}"', i.kind, i.detail, i.documentation, sort_text=i.sort_text)
+            for i in model_items()
+        ]
+    words = list(spec.value.words)
+    if spec.value.kind == BOOL or spec.value.also_bool:
+        words = ["true", "false", *(f'"{w}"' for w in words)]
+    else:
+        words = [f'"{w}"' for w in words]
+    if not words:
+        return None
+    return [
+        CompletionItem(w, CompletionKind.VALUE, spec.key, spec.meaning, sort_text=f"{i:02}")
+        for i, w in enumerate(words)
+    ]
+
+
+# ------------------------------------------------------------------------------ everywhere else
+
+
+def general_items(ctx: CursorContext) -> list[CompletionItem]:
+    analysis = ctx.analysis
+    after_dag = _DAG_OPERATOR.search(ctx.line_before) is not None and not ctx.at_line_start
+    keywords = ctx.keywords if ctx.keywords is not None else _fallback_keywords(ctx)
+    items: list[CompletionItem] = []
+    seen: set[str] = set()
+
+    def add(item: CompletionItem) -> None:
+        if item.label not in seen:
+            seen.add(item.label)
+            items.append(item)
+
+    activation = ctx.activation
+    chain = activation
+    while chain is not None:
+        if chain.kind != "top":
+            for name in chain.locals:
+                add(CompletionItem(name, CompletionKind.VARIABLE, "local variable", sort_text=_LOCAL + name))
+            for name in sorted(chain.specials):
+                add(
+                    CompletionItem(
+                        name, CompletionKind.VARIABLE, f"bound in this {chain.kind}", sort_text=_LOCAL + name
+                    )
+                )
+        chain = chain.parent
+    agent = _enclosing_agent(activation)
+    if agent is not None:
+        for item in agent_member_items(agent):
+            if item.label not in AGENT_MEMBERS and item.label not in ("name",):
+                add(item)
+    runnable_group = _LOCAL if after_dag else _GLOBAL
+    for symbols in analysis.program.symbols.values():
+        symbol = symbols[0]
+        is_runnable = symbol.kind in ("agent", "flow", "tool", "tool_fn")
+        add(symbol_item(symbol, runnable_group if is_runnable else _GLOBAL))
+    for name in sorted(PRELUDE_NAMES):
+        if name in RESERVED:
+            continue
+        add(prelude_item(name))
+    for word in sorted(keywords):
+        add(CompletionItem(word, CompletionKind.KEYWORD, "keyword", sort_text=_KEYWORD + word))
+    for keyword, (label, snippet) in DECLARATION_SNIPPETS.items():
+        if keyword in keywords and not after_dag:
+            items.append(
+                CompletionItem(
+                    label,
+                    CompletionKind.SNIPPET,
+                    f"{label} declaration",
+                    insert_text=snippet,
+                    is_snippet=True,
+                    sort_text=_SNIPPET + label,
+                )
+            )
+    if "agent" in keywords and not after_dag:
+        items.append(
+            CompletionItem(
+                "@tool fn",
+                CompletionKind.SNIPPET,
+                "tool function declaration",
+                insert_text=TOOL_FN_SNIPPET,
+                is_snippet=True,
+                sort_text=_SNIPPET + "tool fn",
+            )
+        )
+    for keyword, (label, snippet) in STATEMENT_SNIPPETS.items():
+        if keyword in keywords:
+            items.append(
+                CompletionItem(
+                    label,
+                    CompletionKind.SNIPPET,
+                    f"{label} template",
+                    insert_text=snippet,
+                    is_snippet=True,
+                    sort_text=_SNIPPET + label,
+                )
+            )
+    return items
+
+
+def _enclosing_agent(activation: object) -> ast.AgentDecl | None:
+    while activation is not None:
+        agent = getattr(activation, "agent", None)
+        if agent is not None:
+            return agent
+        activation = getattr(activation, "parent", None)
+    return None
+
+
+def _fallback_keywords(ctx: CursorContext) -> frozenset[str]:
+    """Context rules for when the parse state says nothing (inside an error)."""
+    if not ctx.at_line_start:
+        return frozenset(_EXPRESSION_WORDS)
+    activation = ctx.activation
+    if activation is None or activation.kind == "top":
+        return frozenset(_DECLARATION_WORDS + _STATEMENT_WORDS + _EXPRESSION_WORDS)
+    return frozenset(_STATEMENT_WORDS + _EXPRESSION_WORDS)
+
+
+_SYMBOL_KINDS = {
+    "agent": CompletionKind.AGENT,
+    "tool": CompletionKind.TOOL,
+    "tool_fn": CompletionKind.TOOL,
+    "protocol": CompletionKind.PROTOCOL,
+    "flow": CompletionKind.FLOW,
+    "global": CompletionKind.VARIABLE,
+    "type": CompletionKind.TYPE,
+    "struct": CompletionKind.TYPE,
+    "enum": CompletionKind.TYPE,
+    "trait": CompletionKind.TYPE,
+    "import": CompletionKind.MODULE,
+}
+
+
+def symbol_item(symbol: Symbol, group: str = _GLOBAL) -> CompletionItem:
+    from nexa_lang.hover import declaration_markdown  # hover's summary is the documentation
+
+    kind = _SYMBOL_KINDS.get(symbol.kind, CompletionKind.VARIABLE)
+    detail = symbol.kind.replace("_", " ") if symbol.kind != "global" else "global variable"
+    decl = symbol.decl
+    documentation = declaration_markdown(symbol.file, decl) if decl is not None else ""
+    insert: str | None = None
+    is_snippet = False
+    if isinstance(decl, ast.FlowDecl | ast.ToolFnDecl) and decl.params:
+        insert = f"{symbol.name}($1)"
+        is_snippet = True
+    return CompletionItem(symbol.name, kind, detail, documentation, insert, is_snippet, group + symbol.name)
+
+
+def prelude_item(name: str) -> CompletionItem:
+    signature = PRELUDE_SIGNATURES.get(name)
+    if name in PREDEFINED_VALUES:
+        return CompletionItem(name, CompletionKind.VARIABLE, "built-in value", sort_text=_PRELUDE + name)
+    detail = signature_text(signature) if signature else "built-in function"
+    return CompletionItem(
+        name,
+        CompletionKind.FUNCTION,
+        detail,
+        PRELUDE_DOCS.get(name, ""),
+        f"{name}($1)",
+        True,
+        _PRELUDE + name,
+    )

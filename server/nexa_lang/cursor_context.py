@@ -1,0 +1,276 @@
+"""What surrounds a cursor: the word being typed, the text before it on its line, the declaration
+and activation that hold it, and the keywords the grammar accepts there.
+
+Editor features (completion above all) work on half-typed text, where the AST may have lost the
+construct being written. So this module answers from three sources, most precise first: the
+tree-sitter parse state at the cursor (`keywords_at`, through `Language.lookahead_iterator`), the
+AST (`nodes_at`, activations), and the text of the line before the cursor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from tree_sitter import Node as TSNode
+
+from nexa_lang import ast
+from nexa_lang.analysis import Analysis
+from nexa_lang.keywords import CONTEXTUAL, RESERVED
+from nexa_lang.model import SourceFile
+from nexa_lang.parsing import nexa_language
+from nexa_lang.positions import Span
+from nexa_lang.scopes import Activation
+
+KEYWORDS = RESERVED | CONTEXTUAL
+_ERROR_STATE = 65535
+_START_STATE = 1
+_WORD_CHAR = re.compile(rb"[A-Za-z0-9_]")
+PLACEHOLDER = "__nexa_cursor__"
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+# Keywords that continue an expression (`a and b`, `x otherwise y`): not offered at a line start.
+INFIX_KEYWORDS = frozenset({"and", "or", "otherwise", "fallback", "in", "as", "to", "satisfies", "against"})
+
+
+def word_span(source: bytes, offset: int) -> Span:
+    """The identifier characters right before `offset` (the word being typed) and after it."""
+    start = offset
+    while start > 0 and _WORD_CHAR.fullmatch(source[start - 1 : start]):
+        start -= 1
+    end = offset
+    while end < len(source) and _WORD_CHAR.fullmatch(source[end : end + 1]):
+        end += 1
+    return Span(start, end)
+
+
+@dataclass(eq=False)
+class CursorContext:
+    analysis: Analysis
+    offset: int
+
+    @cached_property
+    def source(self) -> bytes:
+        return self.analysis.file.source
+
+    @cached_property
+    def word(self) -> Span:
+        """The span a completion replaces: the word around the cursor, up to the cursor's end."""
+        return word_span(self.source, self.offset)
+
+    @property
+    def prefix(self) -> str:
+        """The part of the word before the cursor."""
+        return self.source[self.word.start : self.offset].decode("utf-8", "replace")
+
+    @cached_property
+    def line_before(self) -> str:
+        """The text of the cursor's line before the word being typed."""
+        line_start = self.source.rfind(b"\n", 0, self.word.start) + 1
+        return self.source[line_start : self.word.start].decode("utf-8", "replace")
+
+    @cached_property
+    def text_before(self) -> str:
+        """Everything before the word being typed (for constructs spanning lines)."""
+        return self.source[: self.word.start].decode("utf-8", "replace")
+
+    @cached_property
+    def structure(self) -> Analysis:
+        """The analysis the cursor's surroundings are read from: the document itself, or, when it
+        has syntax errors, a repaired copy of the text before the cursor (`repair_prefix`), whose
+        offsets up to the word being typed are the document's."""
+        if not self.analysis.file.has_syntax_errors:
+            return self.analysis
+        prefix = self.source[: self.word.start].decode("utf-8", "replace")
+        return repaired_analysis(self.analysis, prefix)
+
+    @property
+    def anchor(self) -> int:
+        """The offset to query `structure` at."""
+        return self.offset if self.structure is self.analysis else self.word.start
+
+    @cached_property
+    def nodes(self) -> list[ast.Node]:
+        return self.structure.nodes_at(self.anchor)
+
+    @property
+    def at_line_start(self) -> bool:
+        return self.line_before.strip() == ""
+
+    def innermost(self, *kinds: type[ast.Node]) -> ast.Node | None:
+        return next((n for n in reversed(self.nodes) if isinstance(n, kinds)), None)
+
+    @cached_property
+    def agent(self) -> ast.AgentDecl | None:
+        """The agent declaration whose text holds the cursor."""
+        found = self.innermost(ast.AgentDecl)
+        return found if isinstance(found, ast.AgentDecl) else None
+
+    @cached_property
+    def in_agent_body_slot(self) -> bool:
+        """The cursor is directly in an agent body, where a member (property, fn, flow, let) starts."""
+        agent = self.agent
+        if agent is None or not (agent.body_span.start < self.anchor < agent.body_span.end):
+            return False
+        inner = self.nodes[self.nodes.index(agent) + 1 :]
+        if any(not isinstance(n, ast.Property) for n in inner):
+            return False  # inside a member function, a let, a value…
+        prop = next((n for n in inner if isinstance(n, ast.Property)), None)
+        if prop is not None and not (prop.key_span.start <= self.word.start <= prop.key_span.end):
+            return False  # in the value of a property
+        return self.at_line_start or self.line_before.rstrip().endswith((",", "{", ";"))
+
+    @cached_property
+    def property(self) -> ast.Property | None:
+        """The agent property whose value the cursor is in."""
+        found = self.innermost(ast.Property)
+        if isinstance(found, ast.Property) and self.anchor > found.key_span.end:
+            return found
+        return None
+
+    @cached_property
+    def activation(self) -> Activation | None:
+        """The innermost activation of this file whose node holds the cursor (the top level when
+        none does)."""
+        best: Activation | None = None
+        top: Activation | None = None
+        for activation in self.structure.program.scopes.activations:
+            if activation.file is not self.structure.file:
+                continue
+            if activation.kind == "top":
+                top = activation
+                continue
+            span = activation.node.span
+            if span.start <= self.anchor <= span.end and (best is None or best.node.span.contains(span)):
+                best = activation
+        return best or top
+
+    @cached_property
+    def in_comment_or_string(self) -> bool:
+        node = self._ts_node
+        while node is not None:
+            if node.type in ("comment", "string", "raw_string", "template_string"):
+                return node.start_byte < self.offset < node.end_byte or (
+                    node.type == "comment" and node.start_byte < self.offset
+                )
+            node = node.parent
+        return False
+
+    @cached_property
+    def _ts_node(self) -> TSNode | None:
+        root = self.analysis.file.tree.root_node
+        at = max(self.offset - 1, 0)
+        return root.descendant_for_byte_range(at, at)
+
+    @cached_property
+    def keywords(self) -> frozenset[str] | None:
+        """`keywords_at` the start of the word being typed."""
+        structure = self.structure.file
+        return keywords_at(structure.tree.root_node, structure.source, self.word.start)
+
+
+def unclosed_brackets(text: str) -> str:
+    """The closing brackets that `text` leaves open, innermost first (strings and `//` comments
+    skipped)."""
+    stack: list[str] = []
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if text.startswith("//", index):
+            end = text.find("\n", index)
+            index = length if end < 0 else end
+            continue
+        if text.startswith('"""', index):
+            end = text.find('"""', index + 3)
+            index = length if end < 0 else end + 3
+            continue
+        if char in "\"'":
+            end = index + 1
+            while end < length and text[end] not in (char, "\n"):
+                end += 2 if text[end] == "\\" else 1
+            index = end + 1
+            continue
+        if char in _CLOSERS:
+            stack.append(_CLOSERS[char])
+        elif stack and char == stack[-1]:
+            stack.pop()
+        index += 1
+    return "".join(reversed(stack))
+
+
+def repaired_analysis(analysis: Analysis, prefix: str) -> Analysis:
+    """An analysis of `prefix` completed so that it parses: a placeholder name where the cursor
+    is (so `x >> ` has an operand) and the brackets it leaves open closed. Of the two variants,
+    with and without the placeholder, the first that parses without errors is taken."""
+    closers = unclosed_brackets(prefix)
+    chosen: SourceFile | None = None
+    for middle in (PLACEHOLDER, ""):
+        candidate = SourceFile.from_text(f"{prefix}{middle}\n{closers}", analysis.file.path)
+        if not candidate.has_syntax_errors:
+            chosen = candidate
+            break
+        chosen = chosen or candidate
+    assert chosen is not None
+    return Analysis(chosen, analysis.workspace.program(chosen), analysis.workspace)
+
+
+def _leaves(node: TSNode) -> Iterator[TSNode]:
+    if node.child_count == 0:
+        yield node
+        return
+    for child in node.children:
+        yield from _leaves(child)
+
+
+def parse_state_at(root: TSNode, offset: int) -> int | None:
+    """The parser's state between the tokens around `offset`.
+
+    The state after the token before the cursor (`next_parse_state`) when the table has a shift for
+    it; otherwise (the token triggered reductions first) the state in which the token after the
+    cursor was read, which accepts the same lookaheads. None when both are error states.
+    """
+    previous: TSNode | None = None
+    following: TSNode | None = None
+    for leaf in _leaves(root):
+        if leaf.type == "comment":
+            continue
+        if leaf.end_byte <= offset and leaf.end_byte > leaf.start_byte:
+            previous = leaf
+        elif leaf.start_byte >= offset and following is None:
+            following = leaf
+    candidates = [previous.next_parse_state if previous is not None else _START_STATE]
+    if following is not None:
+        candidates.append(following.parse_state)
+    return next((s for s in candidates if s not in (0, _ERROR_STATE)), None)
+
+
+def keywords_at(root: TSNode, source: bytes, offset: int) -> frozenset[str] | None:
+    """The keywords the grammar accepts at `offset`, or None when the parse state is unknown there
+    (the caller then falls back to its own context rules).
+
+    Contextual keywords are kept only where no identifier is expected: a word such as `db` or `type`
+    is an ordinary name inside expressions, so offering it as a keyword there would be noise. Infix
+    keywords are dropped when the cursor starts a new line.
+    """
+    state = parse_state_at(root, offset)
+    if state is None:
+        return None
+    iterator = nexa_language().lookahead_iterator(state)
+    if iterator is None:
+        return None
+    names = set(iterator.names())
+    words = {n for n in names if n in RESERVED}
+    if "identifier" not in names or _at_top_level(root, offset):
+        words |= {n for n in names if n in CONTEXTUAL}
+    line_start = source.rfind(b"\n", 0, offset) + 1
+    if source[line_start:offset].strip() == b"":
+        words -= INFIX_KEYWORDS
+    return frozenset(words)
+
+
+def _at_top_level(root: TSNode, offset: int) -> bool:
+    for child in root.children:
+        if child.start_byte < offset < child.end_byte and child.type != "ERROR":
+            return False
+    return True

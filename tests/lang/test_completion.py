@@ -1,0 +1,250 @@
+"""Completion (nexa_lang.completion): each context on small programs, half-typed ones included."""
+
+from pathlib import Path
+
+import pytest
+
+from nexa_lang.analysis import Analysis, analyze
+from nexa_lang.completion import CompletionKind, Completions, complete
+from nexa_lang.model import Workspace
+
+CURSOR = "‸"
+
+
+def completions(text: str) -> Completions:
+    """Completions at the ‸ of `text` (the marker is removed)."""
+    analysis, offset = _at_cursor(text)
+    return complete(analysis, offset)
+
+
+def _at_cursor(text: str) -> tuple[Analysis, int]:
+    before, after = text.split(CURSOR)
+    workspace = Workspace()
+    file = workspace.set_text("/virtual/main.nx", before + after)
+    return analyze(workspace, file), len(before.encode("utf-8"))
+
+
+# ---- agent bodies
+
+
+def test_agent_body_right_after_the_brace_offers_property_keys_with_snippets():
+    found = completions("agent A {\n‸")
+    model = found.item("model")
+    assert model is not None and model.kind is CompletionKind.PROPERTY
+    assert model.insert_text == 'model: "$1"' and model.is_snippet
+    assert "primary model" in model.documentation
+
+
+def test_agent_body_offers_member_keywords():
+    assert {"fn", "flow", "let", "uses"} <= set(completions("agent A {\n‸").labels())
+
+
+def test_agent_body_enum_property_snippet_lists_the_legal_words():
+    item = completions("agent A {\n‸\n}\n").item("tool_call_strategy")
+    assert item is not None and item.insert_text == 'tool_call_strategy: "${1|auto,required,none|}"'
+
+
+def test_agent_body_leaves_out_keys_already_set():
+    labels = completions('agent A {\n    role: "r"\n    ‸\n}\n').labels()
+    assert "role" not in labels and "prompt" in labels
+
+
+def test_agent_body_with_a_half_typed_key_replaces_the_word():
+    text = "agent A {\n  mo‸"
+    found = completions(text)
+    assert "model" in found.labels()
+    start = text.index("mo")
+    assert found.replace == (start, start + 2)
+
+
+def test_property_value_offers_the_enum_words():
+    assert completions("agent A {\n  tool_call_strategy: ‸\n}").labels() == ['"auto"', '"required"', '"none"']
+
+
+def test_property_value_of_a_boolean_offers_true_and_false():
+    assert completions("agent A {\n  stream: ‸\n}").labels()[:2] == ["true", "false"]
+
+
+def test_not_in_agent_body_slot_inside_a_member_function():
+    labels = completions("agent A {\n  fn f(a) {\n    ‸\n  }\n}\n").labels()
+    assert "a" in labels and "self" in labels and "tool_call_strategy" not in labels
+
+
+# ---- model strings
+
+
+def test_model_string_right_after_the_quote_offers_model_ids():
+    found = completions('agent A {\n  model: "‸')
+    assert {"openai/gpt-4o", "gpt-4o", "offline", "anthropic/"} <= set(found.labels())
+
+
+def test_model_string_with_a_provider_typed_offers_names_of_that_provider():
+    text = 'agent A { model: "deepseek/de‸" }'
+    found = completions(text)
+    assert "deepseek/deepseek-chat" in found.labels()
+    start = text.index("deepseek/")
+    assert found.replace == (start, start + len("deepseek/de"))
+
+
+def test_model_items_show_the_context_window():
+    item = completions('agent A { model: "‸" }').item("openai/gpt-4o")
+    assert item is not None and item.detail == "context: 128,000 tokens"
+
+
+def test_fallback_list_entry_is_a_model_string():
+    assert "gpt-4o-mini" in completions('agent A { model: ["gpt-4o", fallback: "‸"] }').labels()
+
+
+def test_an_ordinary_string_offers_nothing():
+    assert completions('flow main() {\n  x = "mo‸"\n}').items == []
+
+
+def test_a_comment_offers_nothing():
+    assert completions("// model: x‸\nflow main() { }").items == []
+
+
+# ---- std
+
+
+def test_after_std_dot_offers_namespaces():
+    assert {"fs", "http", "db", "kv"} <= set(completions("flow main() {\n  y = std.‸").labels())
+
+
+def test_after_std_db_dot_offers_the_database_namespaces():
+    assert completions("flow main() {\n  y = std.db.‸").labels() == ["memory", "postgres", "sqlite"]
+
+
+def test_after_a_std_namespace_offers_its_functions_with_signatures():
+    item = completions("flow main() {\n  y = std.fs.‸").item("file_read")
+    assert item is not None and item.detail == "file_read(path: str, encoding: str = …) -> str"
+    assert item.insert_text == "file_read($1)"
+
+
+def test_std_in_a_uses_clause():
+    assert "fs" in completions("agent A uses std.‸ {\n}\n").labels()
+
+
+# ---- members, implements, uses
+
+
+def test_agent_members_after_the_agent_name_and_dot():
+    text = (
+        'agent W {\n  prompt: "p"\n  fn shout(x) { return x }\n  let banner = "b"\n}\nflow main() {\n  W.‸\n}'
+    )
+    labels = completions(text).labels()
+    assert labels[:3] == ["run", "run_result", "clone"]
+    assert {"shout", "banner", "prompt", "model"} <= set(labels)
+
+
+def test_members_of_self_inside_a_member_function():
+    text = 'agent W {\n  prompt: "p"\n  fn a() { return 1 }\n  fn b() { return self.‸ }\n}\n'
+    assert {"a", "b", "run"} <= set(completions(text).labels())
+
+
+def test_member_of_a_local_variable_is_not_an_agent_member():
+    text = 'agent W { prompt: "p" }\nflow main() {\n  W = "text"\n  W.‸\n}'
+    assert "run" not in completions(text).labels()
+
+
+def test_implements_offers_protocols_only():
+    text = 'protocol Verdict { label: str }\nagent Judge { prompt: "p" }\nagent A implements ‸'
+    assert completions(text).labels() == ["Verdict"]
+
+
+def test_uses_offers_tools_and_std_namespaces():
+    text = 'tool search { description: "d" }\n@tool("x")\nfn shout(a: str) { return a }\nagent A uses ‸'
+    labels = completions(text).labels()
+    assert {"search", "shout", "std.fs", "std.db.sqlite"} <= set(labels)
+
+
+# ---- names and keywords
+
+
+def test_after_a_dag_operator_runnables_sort_first():
+    text = 'agent Writer { prompt: "p" }\nflow polish(t) { return t }\nflow main() {\n  x = "题目" >> ‸'
+    found = completions(text)
+    writer, polish, length = found.item("Writer"), found.item("polish"), found.item("len")
+    assert writer is not None and polish is not None and length is not None
+    assert writer.sort_text < length.sort_text and polish.sort_text < length.sort_text
+
+
+def test_after_a_dag_operator_no_declaration_snippets():
+    kinds = {i.kind for i in completions("flow main() {\n  x = 1 >> ‸").items if i.label == "agent"}
+    assert CompletionKind.SNIPPET not in kinds
+
+
+def test_locals_of_the_activation_and_not_of_another():
+    text = "flow other() { secret_value = 1 }\nflow main() {\n  count = 1\n  ‸\n}"
+    labels = completions(text).labels()
+    assert "count" in labels and "secret_value" not in labels
+
+
+def test_loop_variables_are_locals():
+    text = "flow main() {\n  items = [1]\n  for each it in items {\n    ‸"
+    item = completions(text).item("it")
+    assert item is not None and item.kind is CompletionKind.VARIABLE
+
+
+def test_statement_keywords_inside_a_flow_body():
+    labels = set(completions("flow main() {\n  ‸\n}").labels())
+    assert {"if", "return", "match", "try"} <= labels and "agent" not in labels
+
+
+def test_declaration_keywords_and_snippets_at_top_level():
+    found = completions("‸")
+    snippets = {i.label for i in found.items if i.kind is CompletionKind.SNIPPET}
+    assert {"agent", "flow", "tool", "protocol", "test", "@tool fn"} <= snippets
+
+
+def test_match_intent_snippet_in_a_flow():
+    item = next(i for i in completions("flow main() {\n  ‸\n}").items if i.label == "match intent")
+    assert 'intent("' in (item.insert_text or "") and item.is_snippet
+
+
+def test_agent_header_offers_only_clause_keywords():
+    keywords = {i.label for i in completions("agent A ‸").items if i.kind is CompletionKind.KEYWORD}
+    assert keywords == {"uses", "implements", "requires", "ensures"}
+
+
+def test_prelude_functions_carry_their_signature_and_doc():
+    item = completions("flow main() {\n  x = ‸\n}").item("len")
+    assert item is not None and item.detail == "len(x: str | list | map) -> int" and item.documentation
+
+
+def test_declarations_carry_their_hover_as_documentation():
+    text = '// Writes the first draft.\nagent Writer { prompt: "写一篇文章" }\nflow main() {\n  ‸\n}'
+    item = completions(text).item("Writer")
+    assert item is not None and item.kind is CompletionKind.AGENT
+    assert "Writes the first draft." in item.documentation
+
+
+def test_chinese_text_before_the_cursor_keeps_byte_spans():
+    text = 'agent A { prompt: "你好，世界" }\nflow main() {\n  问 = "问题"\n  x = 问 >> A\n  y = le‸'
+    found = completions(text)
+    start = len(text.split(CURSOR)[0].encode()) - 2
+    assert found.replace == (start, start + 2) and "len" in found.labels()
+
+
+def test_completion_everywhere_in_a_corpus_file_does_not_fail(corpus_dir: Path):
+    path = corpus_dir / "v1.0" / "15_dag_topology.nx"
+    if not path.exists():
+        path = next(corpus_dir.rglob("*.nx"))
+    text = path.read_text(encoding="utf-8")
+    workspace = Workspace()
+    analysis = analyze(workspace, workspace.set_text(str(path), text))
+    for offset in range(0, len(analysis.file.source), 7):
+        complete(analysis, offset)
+
+
+@pytest.mark.parametrize("cut", [0.25, 0.5, 0.75])
+def test_completion_in_truncated_corpus_files(corpus_files: list[Path], cut: float):
+    for path in corpus_files[::6]:
+        text = path.read_text(encoding="utf-8")
+        source = text.encode("utf-8")
+        at = int(len(source) * cut)
+        while at < len(source) and source[at] & 0xC0 == 0x80:
+            at += 1
+        truncated = source[:at].decode("utf-8")
+        workspace = Workspace()
+        analysis = analyze(workspace, workspace.set_text(str(path), truncated))
+        assert isinstance(complete(analysis, len(source[:at])), Completions)
