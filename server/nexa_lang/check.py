@@ -54,11 +54,14 @@ def parse_file(text: str, path: str | None = None) -> ParsedFile:
     return ParsedFile(path, source, tree, LineIndex.of(source), error_spans(tree))
 
 
-def build_model(parsed: ParsedFile, settings: Settings) -> Program:
+def build_model(parsed: ParsedFile, settings: Settings, workspace: Workspace | None = None) -> Program:
     """The semantic model the rules read: the program of this file (the file and what it includes,
-    nexa_lang.model), with `settings` attached for the rules that need configuration."""
+    nexa_lang.model), with `settings` attached for the rules that need configuration. Included files
+    are read through `workspace` (the language server's, where open documents override the disk),
+    else from the disk."""
     module = lower(parsed.tree.root_node, parsed.source, parsed.path)
-    program = Workspace().program(SourceFile(parsed.path, parsed.source, parsed.tree, module))
+    workspace = workspace if workspace is not None else Workspace()
+    program = workspace.program(SourceFile(parsed.path, parsed.source, parsed.tree, module))
     program.settings = settings
     return program
 
@@ -82,10 +85,14 @@ def check_file(text: str, path: str | None = None, settings: Settings | None = N
 
 
 def check_parsed(
-    parsed: ParsedFile, settings: Settings | None = None, dependencies: list[str] | None = None
+    parsed: ParsedFile,
+    settings: Settings | None = None,
+    dependencies: list[str] | None = None,
+    workspace: Workspace | None = None,
 ) -> list[Diagnostic]:
     """Every diagnostic of a parsed file, sorted; the paths of the program's other files are
-    appended to `dependencies` when given."""
+    appended to `dependencies` when given. Included files are read through `workspace` when given
+    (the language server's open documents), else from the disk."""
     settings = settings if settings is not None else Settings()
     selection = settings.selection
     path = parsed.path
@@ -94,7 +101,7 @@ def check_parsed(
     enabled = selection.enabled_for(path)
     selected = [r for r in rules() if r.code in enabled]
     if selected:
-        program = build_model(parsed, settings)
+        program = build_model(parsed, settings, workspace)
         if dependencies is not None:
             dependencies.extend(f.path for f in program.files if f.path and f.source is not parsed.source)
             for includer, include in program.missing_includes:  # their appearance changes the result

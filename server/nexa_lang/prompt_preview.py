@@ -31,6 +31,7 @@ class AgentCall:
     span: Span  # the whole call expression
     name_span: Span  # the agent's name at the call
     inputs: tuple[ast.Expr, ...]  # the arguments (or the left operand of a DAG operator)
+    is_stage: bool = False  # a DAG stage (`x >> A`), not a call
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def agent_calls(analysis: Analysis) -> Iterator[AgentCall]:
             for target in targets:
                 agent = agent_of(analysis, target)
                 if agent is not None:
-                    yield AgentCall(agent, node.span, target.span, (node.left,))
+                    yield AgentCall(agent, node.span, target.span, (node.left,), is_stage=True)
 
 
 def user_message(inputs: tuple[ast.Expr, ...]) -> tuple[str, int, bool]:

@@ -1,0 +1,112 @@
+"""Code actions: the fixes the rules attach to their diagnostics, as editor actions, plus the
+declaration a W005 finding lacks.
+
+The rules already offer most quick fixes (diagnostics.md): E001/E006/E007 "change to the closest
+name" and "declare the missing agent/flow/protocol/tool", W001 "remove the unused declaration",
+E005/E010/W003/W007 repairs. `fix_actions` turns them into actions one for one. W005 (the same
+unresolved name, where it may be bound elsewhere) carries only the rename, so `code_actions` adds
+the declaration there, shaped by where the name stands: a protocol after `implements`, a tool in a
+tool position, an agent for a runnable or a capitalised call, a flow for a lower-case call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from nexa_lang import ast
+from nexa_lang.analysis import Analysis
+from nexa_lang.checker import check_program
+from nexa_lang.diagnostics import Diagnostic, Edit, Fix, Safety
+from nexa_lang.positions import Span
+from nexa_lang.rules.unresolved import agent_start, insertion_before_first_flow, tool_items
+from nexa_lang.scopes import Position
+
+QUICK_FIX = "quickfix"
+
+
+@dataclass(frozen=True)
+class CodeAction:
+    title: str
+    edits: tuple[Edit, ...]  # byte edits of the file `path`
+    diagnostics: tuple[Diagnostic, ...] = ()
+    kind: str = QUICK_FIX
+    is_preferred: bool = False
+    path: str | None = None
+    is_safe: bool = True
+
+
+def fix_actions(diagnostics: Iterable[Diagnostic]) -> list[CodeAction]:
+    """One action per fix of each diagnostic; a diagnostic's only safe fix is the preferred one."""
+    actions = []
+    for diagnostic in diagnostics:
+        safe = [f for f in diagnostic.fixes if f.safety is Safety.SAFE]
+        for fix in diagnostic.fixes:
+            actions.append(_action(fix, diagnostic, preferred=len(safe) == 1 and fix is safe[0]))
+    return actions
+
+
+def _action(fix: Fix, diagnostic: Diagnostic, preferred: bool = False) -> CodeAction:
+    return CodeAction(
+        fix.title, fix.edits, (diagnostic,), QUICK_FIX, preferred, diagnostic.path, fix.safety is Safety.SAFE
+    )
+
+
+def code_actions(
+    analysis: Analysis, span: Span, diagnostics: Iterable[Diagnostic] | None = None
+) -> list[CodeAction]:
+    """The actions for the range `span` of the analysed file: fixes of the diagnostics overlapping
+    it (the program is checked when `diagnostics` is not given), then the added declarations."""
+    if diagnostics is None:
+        diagnostics = check_program(analysis.program)
+    path = analysis.file.path
+    relevant = [
+        d
+        for d in diagnostics
+        if (d.path is None or d.path == path) and d.span.start <= span.end and span.start <= d.span.end
+    ]
+    actions = fix_actions(relevant)
+    for diagnostic in relevant:
+        if diagnostic.code == "W005":
+            declared = declare_missing(analysis, diagnostic)
+            if declared is not None:
+                actions.append(_action(declared, diagnostic))
+    return _unique(actions)
+
+
+def _unique(actions: list[CodeAction]) -> list[CodeAction]:
+    seen: set[tuple[str, tuple[Edit, ...]]] = set()
+    kept = []
+    for action in actions:
+        key = (action.title, action.edits)
+        if key not in seen:
+            seen.add(key)
+            kept.append(action)
+    return kept
+
+
+def declare_missing(analysis: Analysis, diagnostic: Diagnostic) -> Fix | None:
+    """The declaration of the name a W005 finding is about (None for a plain variable)."""
+    file = analysis.file
+    name = file.text_of(diagnostic.span)
+    for decl in file.module.declarations:
+        if isinstance(decl, ast.AgentDecl) and any(p.span == diagnostic.span for p in decl.implements):
+            text = f'protocol {name} {{\n    summary: "string"\n}}\n\n'
+            return Fix.insert(agent_start(decl), text, f"Declare protocol '{name}'", Safety.UNSAFE)
+    for item in tool_items(analysis.program):
+        if item.file is file and item.span == diagnostic.span:
+            offset = (
+                agent_start(item.agent) if item.agent is not None else insertion_before_first_flow(file)[0]
+            )
+            text = f'tool {name} {{\n    description: "",\n    parameters: {{}}\n}}\n\n'
+            return Fix.insert(offset, text, f"Declare tool '{name}'", Safety.UNSAFE)
+    reference = next((r for r in analysis.references if r.span == diagnostic.span), None)
+    if reference is None or reference.position is Position.VARIABLE:
+        return None
+    offset, prefix = insertion_before_first_flow(file)
+    if reference.position is Position.CALL and not name[:1].isupper():
+        return Fix.insert(
+            offset, f"{prefix}flow {name}() {{\n}}\n\n", f"Declare flow '{name}'", Safety.UNSAFE
+        )
+    text = f'{prefix}agent {name} {{\n    prompt: ""\n}}\n\n'
+    return Fix.insert(offset, text, f"Declare agent '{name}'", Safety.UNSAFE)

@@ -1,0 +1,138 @@
+"""Hover (nexa_lang.hover): declarations, names, built-ins, std functions, property keys, models."""
+
+from pathlib import Path
+
+from nexa_lang.analysis import analyze
+from nexa_lang.hover import Hover, hover
+from nexa_lang.model import Workspace
+
+CURSOR = "‸"
+
+
+def hover_at(text: str) -> Hover | None:
+    before, after = text.split(CURSOR)
+    workspace = Workspace()
+    analysis = analyze(workspace, workspace.set_text("/virtual/main.nx", before + after))
+    return hover(analysis, len(before.encode("utf-8")))
+
+
+def markdown_at(text: str) -> str:
+    found = hover_at(text)
+    assert found is not None
+    return found.markdown
+
+
+AGENT = (
+    "// Drafts articles in Chinese.\n"
+    "agent Writer uses std.fs implements Draft {\n"
+    '    role: "作家"\n'
+    '    model: "openai/gpt-4o"\n'
+    '    prompt: "写一篇文章"\n'
+    "    fn outline(topic) { return topic }\n"
+    "}\n"
+    'protocol Draft { title: str, body: "string" }\n'
+)
+
+
+def test_agent_name_at_its_declaration_shows_signature_doc_and_summary():
+    text = markdown_at(AGENT.replace("agent Writer", "agent Wri‸ter"))
+    assert "agent Writer uses std.fs implements Draft" in text
+    assert "Drafts articles in Chinese." in text
+    assert "`openai/gpt-4o` (context 128,000 tokens)" in text
+    assert "**role** 作家" in text and "`std.fs`" in text and "`outline()`" in text
+
+
+def test_agent_reference_in_a_flow_shows_the_agent():
+    text = markdown_at(AGENT + 'flow main() {\n  x = "题目" >> Wr‸iter\n}')
+    assert "agent Writer" in text
+
+
+def test_hover_span_is_the_name():
+    source = AGENT + 'flow main() {\n  x = "题目" >> Writer‸\n}'
+    found = hover_at(source)
+    clean = source.replace(CURSOR, "").encode()
+    assert found is not None and clean[found.span.start : found.span.end] == b"Writer"
+
+
+def test_protocol_in_implements_shows_its_fields():
+    text = markdown_at(AGENT.replace("implements Draft", "implements Dr‸aft"))
+    assert "protocol Draft" in text and "- `title`: `str`" in text and '- `body`: `"string"`' in text
+
+
+def test_property_key_shows_its_table_row():
+    text = markdown_at(AGENT.replace("    model:", "    mod‸el:"))
+    assert "**model** (agent property)" in text and "primary model" in text
+
+
+def test_model_string_shows_provider_and_window():
+    text = markdown_at(AGENT.replace('"openai/gpt-4o"', '"openai/gp‸t-4o"'))
+    assert "provider: `openai`" in text and "128,000 tokens" in text
+
+
+def test_unknown_model_has_unknown_window():
+    text = markdown_at('agent A { model: "zhipu/gl‸m-5" }')
+    assert "context window: unknown" in text
+
+
+def test_decorator_shows_the_property_it_sets():
+    text = markdown_at('@time‸out(seconds=30)\nagent A { prompt: "p" }')
+    assert "**timeout** (@timeout)" in text
+
+
+def test_flow_call_shows_the_flow_signature_and_doc():
+    source = '// Says hello.\nflow greet(name: str) -> str { return name }\nflow main() { gr‸eet("x") }'
+    text = markdown_at(source)
+    assert "flow greet(name: str) -> str" in text and "Says hello." in text
+
+
+def test_prelude_function_shows_signature_and_meaning():
+    text = markdown_at("flow main() { n = l‸en([1]) }")
+    assert "len(x: str | list | map) -> int" in text and "built-in" in text
+
+
+def test_std_function_shows_signature_and_meaning():
+    text = markdown_at('flow main() { t = std.fs.file_re‸ad("a") }')
+    assert "std.fs.file_read(path: str, encoding: str = …) -> str" in text and "Reads a whole file" in text
+
+
+def test_std_uses_item_shows_the_namespace():
+    text = markdown_at('agent A uses std.f‸s { prompt: "p" }')
+    assert "std.fs" in text and "file_read" in text
+
+
+def test_agent_run_member():
+    text = markdown_at('agent A { prompt: "p" }\nflow main() { A.r‸un("x") }')
+    assert "A.run(*inputs: any)" in text
+
+
+def test_agent_member_function():
+    text = markdown_at(AGENT + "flow main() { Writer.outl‸ine(1) }")
+    assert "fn outline(topic)" in text
+
+
+def test_local_variable_shows_its_type():
+    text = markdown_at("flow main() {\n  count = 3\n  print(cou‸nt)\n}")
+    assert "count: int" in text and "local variable" in text
+
+
+def test_tool_declaration_shows_parameters():
+    source = 'tool ra‸te { description: "Exchange rate", parameters: {"base": "string"} }'
+    text = markdown_at(source)
+    assert "tool rate" in text and "Exchange rate" in text and '- `base`: `"string"`' in text
+
+
+def test_tool_function_option_key():
+    text = markdown_at('@tool("d", risk_le‸vel: "low")\nfn f(a: str) { return a }')
+    assert "**risk_level** (@tool option)" in text
+
+
+def test_nothing_on_white_space():
+    assert hover_at("flow main() {\n  ‸\n}") is None
+
+
+def test_hover_everywhere_in_corpus_files(corpus_files: list[Path]):
+    for path in corpus_files[::8]:
+        workspace = Workspace()
+        analysis = analyze(workspace, workspace.set_text(str(path), path.read_text(encoding="utf-8")))
+        for offset in range(0, len(analysis.file.source), 11):
+            hover(analysis, offset)
