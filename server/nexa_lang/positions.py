@@ -218,6 +218,17 @@ class LineIndex:
         )
 
 
+def tree_sitter_point(data: bytes, offset: int) -> tuple[int, int]:
+    """tree-sitter's own (row, byte column) of `offset` in `data`: rows count LF only.
+
+    Only for `Tree.edit`, which wants the points tree-sitter itself would compute; every position
+    shown to a user or a client comes from `LineIndex` instead.
+    """
+    offset = min(max(offset, 0), len(data))
+    row = data.count(b"\n", 0, offset)
+    return row, offset - (data.rfind(b"\n", 0, offset) + 1)
+
+
 def _utf16_length(text: str) -> int:
     # Characters above the Basic Multilingual Plane take a surrogate pair (two code units).
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)

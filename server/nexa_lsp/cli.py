@@ -1,6 +1,10 @@
 """The `nexa-lsp` command: the language server (stdio), or `--check` for CI and the shell.
 
+    nexa-lsp                 serve LSP on stdio (`--tcp HOST:PORT` serves one client over TCP)
     nexa-lsp --check PATH…   check files and folders (.nx, .nxlib; `-` is standard input)
+    nexa-lsp --dag FILE [--flow NAME] [--output-format json|mermaid|dot]
+                             print the agent graph of a flow (json: LSP ranges, 0-based line, UTF-16)
+    nexa-lsp --format FILE…  format files in place (when the formatter is installed)
 
 Exit codes of `--check` (diagnostics.md §14.3): 0 when no selected diagnostic reaches the
 `--severity` threshold, 1 when one does (0 with `--exit-zero`), 2 for usage errors, paths that
@@ -42,7 +46,7 @@ from nexa_lsp.reports import (
     report_junit,
 )
 from nexa_lsp.sarif import report_sarif
-from nexa_lsp.sources import STDIN, SourcePath, SourceProblem, discover
+from nexa_lsp.sources import STDIN, SourcePath, SourceProblem, discover, write_atomically
 from nexa_lsp.watch import watch
 
 FORMATS = {
@@ -54,7 +58,7 @@ FORMATS = {
     "junit": report_junit,
 }
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-SERVER_NOT_BUILT = "nexa-lsp: the language server is not built yet (issue #5); use --check"
+DAG_FORMATS = ("json", "mermaid", "dot")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,8 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", nargs="*", metavar="PATH", help="check files and folders ('-' reads stdin)"
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help=argparse.SUPPRESS)
-    parser.add_argument("--format", nargs="*", metavar="PATH", help="format files (not built yet)")
-    parser.add_argument("--dag", metavar="PATH", help="print the agent graph of a flow (not built yet)")
+    parser.add_argument(
+        "--format", nargs="*", metavar="PATH", help="format files in place ('-': stdin to stdout)"
+    )
+    parser.add_argument("--dag", metavar="PATH", help="print the agent graph of a flow")
+    parser.add_argument("--flow", metavar="NAME", help="with --dag: the flow (default main, else the first)")
+    parser.add_argument("--tcp", metavar="HOST:PORT", help="serve one client over TCP instead of stdio")
     lint = parser.add_argument_group("checking")
     lint.add_argument(
         "--select", action="append", default=[], metavar="CODES", help="codes, names or prefixes"
@@ -84,7 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "--config", metavar="FILE", help="configuration file (else NEXA_CONFIG, else nexa.toml)"
     )
-    lint.add_argument("--output-format", choices=sorted(FORMATS), default="full")
+    lint.add_argument(
+        "--output-format",
+        metavar="FORMAT",
+        help=f"--check: {', '.join(sorted(FORMATS))} (default full); "
+        f"--dag: {', '.join(DAG_FORMATS)} (default json)",
+    )
     lint.add_argument("--watch", action="store_true", help="check again whenever a file changes")
     lint.add_argument("--no-cache", action="store_true", help="check every file, ignoring cached results")
     lint.add_argument("--cache-dir", metavar="DIR", help="where cached results live")
@@ -96,20 +109,90 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.format is not None:
-        print("nexa-lsp: --format is not built yet", file=sys.stderr)
-        return EXIT_ERROR
+        _use_utf8_output()
+        return format_command(args.format)
     if args.dag is not None:
-        print("nexa-lsp: --dag is not built yet", file=sys.stderr)
-        return EXIT_ERROR
+        if args.output_format not in (None, *DAG_FORMATS):
+            parser.error(f"--dag: --output-format must be one of {', '.join(DAG_FORMATS)}")
+        _use_utf8_output()
+        return dag_command(args.dag, args.flow, args.output_format or "json")
     if args.check is None:
         if args.paths:
             parser.error("paths are only accepted with --check")
-        print(SERVER_NOT_BUILT, file=sys.stderr)
-        return EXIT_ERROR
+        from nexa_lsp.server import serve
+
+        return serve(args.tcp)
+    if args.output_format is None:
+        args.output_format = "full"
+    elif args.output_format not in FORMATS:
+        parser.error(f"--check: --output-format must be one of {', '.join(sorted(FORMATS))}")
     if args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be at least 1")
     _use_utf8_output()
     return CheckCommand(args).run()
+
+
+def dag_command(path: str, flow: str | None, output_format: str) -> int:
+    """Print the graph of `flow` in `path` (the same builder and schema as the `nexa/dag` request)."""
+    import json
+
+    from nexa_lang.dag import UnknownFlowError, build_flow_graph
+    from nexa_lang.model import SourceFile, Workspace
+    from nexa_lsp.dag_render import to_dot, to_mermaid
+    from nexa_lsp.documents import uri_of
+    from nexa_lsp.ranges import Ranges
+
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"nexa-lsp: {path}: cannot read ({error})", file=sys.stderr)
+        return EXIT_ERROR
+    workspace = Workspace()
+    program = workspace.program(workspace.set_text(os.path.abspath(path), text))
+    try:
+        graph = build_flow_graph(program, flow)
+    except UnknownFlowError as error:
+        print(f"nexa-lsp: {path}: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+    def convert_range(file: SourceFile, span: object) -> dict[str, object]:
+        return Ranges(file.lines, Unit.UTF16).range_dict(span)
+
+    data = graph.to_dict(convert_range, lambda file: uri_of(file.path) if file.path else None)
+    if output_format == "mermaid":
+        sys.stdout.write(to_mermaid(data))
+    elif output_format == "dot":
+        sys.stdout.write(to_dot(data))
+    else:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return EXIT_CLEAN
+
+
+def format_command(paths: list[str]) -> int:
+    """Format files in place with `nexa_lang.formatter` (`-`: standard input to standard output)."""
+    try:
+        from nexa_lang.formatter import format_source  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        print("nexa-lsp: --format is not available yet (no nexa_lang.formatter)", file=sys.stderr)
+        return EXIT_ERROR
+    status = EXIT_CLEAN
+    for path in paths or ["-"]:
+        try:
+            if path == STDIN:
+                sys.stdout.write(format_source(sys.stdin.read()))
+                continue
+            data = Path(path).read_bytes()
+            text = data.decode("utf-8")
+            formatted = format_source(text)
+            if formatted != text:
+                failure = write_atomically(Path(path), formatted, data)
+                if failure is not None:
+                    print(f"nexa-lsp: {path}: {failure}", file=sys.stderr)
+                    status = EXIT_ERROR
+        except Exception as error:  # one line per file that could not be formatted
+            print(f"nexa-lsp: {path}: cannot format ({type(error).__name__}: {error})", file=sys.stderr)
+            status = EXIT_ERROR
+    return status
 
 
 def _split(values: list[str]) -> tuple[str, ...]:
