@@ -266,7 +266,7 @@ class _ScopeBuilder:
                 scope.bind(name, name_span)
             if isinstance(node, ast.PythonBlock):
                 scope.is_open = True
-            stack.extend(node.children())
+            stack.extend(reversed(list(node.children())))  # source order: first binding wins
 
     # ---- references
 
