@@ -9,11 +9,16 @@ they report the same diagnostics for the same text (ARCHITECTURE.md). The steps:
 3. keep what the configuration selects, with its severities (§14.2);
 4. apply suppression comments and add M001 for unused ones (§13);
 5. sort by file, start, code (§1.4).
+
+In a checking context (§2.1, nexa_lang.context) a root's check also collects what its program finds
+inside the libraries it includes (`check_root`); `finish_library` merges those findings over the
+library's includers and finishes them like step 3–5.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tree_sitter import Tree
@@ -90,39 +95,109 @@ def check_parsed(
     dependencies: list[str] | None = None,
     workspace: Workspace | None = None,
 ) -> list[Diagnostic]:
-    """Every diagnostic of a parsed file, sorted; the paths of the program's other files are
-    appended to `dependencies` when given. Included files are read through `workspace` when given
-    (the language server's open documents), else from the disk."""
-    settings = settings if settings is not None else Settings()
-    selection = settings.selection
-    path = parsed.path
+    """Every diagnostic of a parsed file checked as its own program, sorted; the paths of the
+    program's other files are appended to `dependencies` when given. Included files are read
+    through `workspace` when given (the language server's open documents), else from the disk."""
+    checked = check_root(parsed, settings, workspace=workspace)
+    if dependencies is not None:
+        dependencies.extend(checked.dependencies)
+    return checked.diagnostics
 
+
+@dataclass(frozen=True)
+class LibraryOfRoot:
+    """A library that a root's check reports on too (diagnostics.md §2.1): the name its
+    diagnostics are shown under, its `Workspace.key`, and its own settings."""
+
+    path: str
+    key: str
+    settings: Settings
+
+
+@dataclass(frozen=True)
+class RootCheck:
+    diagnostics: list[Diagnostic]  # the root file's, final
+    libraries: dict[str, list[Diagnostic]]  # by library path: what this program finds in it, unfinished
+    dependencies: list[str]  # the other files of the program (and missing includes)
+
+
+def check_root(
+    parsed: ParsedFile,
+    settings: Settings | None = None,
+    libraries: Sequence[LibraryOfRoot] = (),
+    workspace: Workspace | None = None,
+) -> RootCheck:
+    """Check the program of `parsed`: the root's diagnostics, finished (selection, suppressions,
+    sorted), and for each of `libraries` the findings of this program inside it, to be merged over
+    the library's includers by `finish_library`."""
+    settings = settings if settings is not None else Settings()
+    path = parsed.path
     found = [d.with_(path=path) for d in syntax_errors(parsed.tree, parsed.source, parsed.index)]
-    enabled = selection.enabled_for(path)
+    enabled = set(settings.selection.enabled_for(path))
+    for library in libraries:
+        enabled |= library.settings.selection.enabled_for(library.path)
     selected = [r for r in rules() if r.code in enabled]
+    findings: dict[str, list[Diagnostic]] = {library.path: [] for library in libraries}
+    dependencies: list[str] = []
     if selected:
         program = build_model(parsed, settings, workspace)
-        if dependencies is not None:
-            dependencies.extend(f.path for f in program.files if f.path and f.source is not parsed.source)
-            for includer, include in program.missing_includes:  # their appearance changes the result
-                if include.path is not None:
-                    base = os.path.dirname(includer.path) if includer.path else os.getcwd()
-                    dependencies.append(os.path.join(base, include.path.value))
-        # Diagnostics inside included files are left to the check of those files, so that a
-        # library is not reported once per program that includes it.
-        found.extend(d for d in check_program(program, selected) if d.path == path)
+        dependencies.extend(f.path for f in program.files if f.path and f.source is not parsed.source)
+        for includer, include in program.missing_includes:  # their appearance changes the result
+            if include.path is not None:
+                base = os.path.dirname(includer.path) if includer.path else os.getcwd()
+                dependencies.append(os.path.join(base, include.path.value))
+        by_key = {library.key: library.path for library in libraries}
+        keys: dict[str | None, str | None] = {}
+        for diagnostic in check_program(program, selected):
+            if diagnostic.path == path:
+                found.append(diagnostic)
+            elif by_key and diagnostic.path is not None:
+                if diagnostic.path not in keys:
+                    keys[diagnostic.path] = by_key.get(Workspace.key(diagnostic.path))
+                shown = keys[diagnostic.path]
+                if shown is not None:
+                    findings[shown].append(diagnostic.with_(path=shown))
+    checked = {r.code for r in selected if r.code in settings.selection.enabled_for(path)}
+    return RootCheck(finish_file(parsed, found, settings, checked), findings, dependencies)
 
+
+def finish_library(
+    parsed: ParsedFile, settings: Settings | None, findings: Iterable[list[Diagnostic]]
+) -> list[Diagnostic]:
+    """The diagnostics of a library checked as part of its includers: each root's findings (in
+    the order of the roots) merged per (range, code), so that a context-dependent diagnostic is
+    reported once, with the program of the first root it holds in (§2.1); then finished."""
+    settings = settings if settings is not None else Settings()
+    merged = [d.with_(path=parsed.path) for d in syntax_errors(parsed.tree, parsed.source, parsed.index)]
+    seen: set[tuple[int, int, str]] = set()
+    for found in findings:
+        fresh = [d for d in found if (d.span.start, d.span.end, d.code) not in seen]
+        seen.update((d.span.start, d.span.end, d.code) for d in fresh)
+        merged.extend(fresh)
+    enabled = settings.selection.enabled_for(parsed.path)
+    checked = {r.code for r in rules() if r.code in enabled}
+    return finish_file(parsed, merged, settings, checked)
+
+
+def finish_file(
+    parsed: ParsedFile, found: list[Diagnostic], settings: Settings, checked: set[str]
+) -> list[Diagnostic]:
+    """Keep what the configuration selects for the file, with its severities (§14.2); apply its
+    suppression comments, judging only the `checked` codes for M001 (§13); sort (§1.4)."""
+    selection = settings.selection
+    path = parsed.path
     found = selection.apply(found, path)
     comments = comments_of_tree(parsed.tree, parsed.index)
     suppressions = parse_suppressions(comments, parsed.index)
     if suppressions:
-        checked = {r.code for r in selected}  # a suppression of a code no rule checked cannot be judged
         found = apply_suppressions(
             found,
             suppressions,
             parsed.index,
             path=path,
-            is_enabled=lambda code: code in checked,
+            is_enabled=lambda code: (
+                code in checked
+            ),  # a suppression of a code no rule checked cannot be judged
             judge_blanket=bool(checked),
         )
         found = selection.apply(found, path)  # severities of the M001 just added

@@ -55,6 +55,22 @@ class SourceFile:
     def is_library_file(self) -> bool:
         return bool(self.path and self.path.endswith(".nxlib"))
 
+    @property
+    def is_program_root(self) -> bool:
+        """Not `.nxlib`, and declares `flow main` or includes a Nexa file (§2.1)."""
+        if self.is_library_file:
+            return False
+        for decl in self.module.declarations:
+            if isinstance(decl, ast.FlowDecl) and decl.name == "main":
+                return True
+            if (
+                isinstance(decl, ast.Include)
+                and decl.path is not None
+                and not decl.path.value.endswith(".nxs")
+            ):
+                return True
+        return False
+
     def text_of(self, span: Span) -> str:
         return self.source[span.start : span.end].decode("utf-8", errors="replace")
 
@@ -116,14 +132,7 @@ class Program:
     @property
     def is_root(self) -> bool:
         """A program root: not `.nxlib`, and declares `flow main` or includes a Nexa file (§2.1)."""
-        if self.root.is_library_file:
-            return False
-        if any(isinstance(d, ast.FlowDecl) and d.name == "main" for d in self.root.module.declarations):
-            return True
-        return any(
-            isinstance(d, ast.Include) and d.path is not None and not d.path.value.endswith(".nxs")
-            for d in self.root.module.declarations
-        )
+        return self.root.is_program_root
 
     @property
     def is_open(self) -> bool:

@@ -1,8 +1,11 @@
 """Checking many files for `nexa-lsp --check`: serially for a few, in a process pool for many.
 
-Each file is one `CheckJob`; its `FileResult` carries the diagnostics or the one-line reason the
-file could not be checked. Workers read the files themselves, so only paths and results cross
-process boundaries.
+The files given form one checking context (diagnostics.md §2.1, nexa_lang.context): each file is
+one `CheckJob`, and the work is one `UnitJob` per program to check: a root with the libraries of
+the context it includes, or a file on its own. Workers read the files themselves and cache per
+unit, so only paths and results cross process boundaries; the main process merges what the units
+found in each library over its includers (`finish_library`). Each file's `FileResult` carries the
+diagnostics or the one-line reason the file could not be checked.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nexa_lang.check import check_file, fix_source
+from nexa_lang.check import LibraryOfRoot, check_root, finish_library, fix_source, parse_file
 from nexa_lang.config import Settings
+from nexa_lang.context import plan_context
 from nexa_lang.diagnostics import Diagnostic
-from nexa_lsp.check_cache import CheckCache
+from nexa_lang.model import Workspace
+from nexa_lsp.check_cache import CachedCheck, CheckCache
 from nexa_lsp.sources import SourcePath, SourceProblem, decode_source, read_source, write_atomically
 
 PARALLEL_MIN_FILES = 8  # below this, starting worker processes costs more than it saves
@@ -52,7 +57,35 @@ class FileResult:
         return SourceProblem(self.shown, self.problem or "").line()
 
 
-def run_job(job: CheckJob) -> FileResult:
+@dataclass(frozen=True)
+class UnitJob:
+    """One program to check: `root` as its own program, reporting also on `libraries` (files of
+    the context that it includes, §2.1)."""
+
+    root: CheckJob
+    libraries: tuple[CheckJob, ...] = ()
+
+
+@dataclass
+class UnitResult:
+    root: FileResult
+    libraries: dict[str, list[Diagnostic]] = field(default_factory=dict)  # unfinished, by shown name
+
+
+def run_unit(unit: UnitJob) -> UnitResult:
+    findings: dict[str, list[Diagnostic]] = {}
+
+    def check(job: CheckJob, text: str, data: bytes) -> list[Diagnostic]:
+        checked = _check(job, text, data, unit.libraries)
+        findings.update(checked.libraries)
+        return checked.diagnostics
+
+    return UnitResult(run_job(unit.root, check), findings)
+
+
+def run_job(
+    job: CheckJob, check: Callable[[CheckJob, str, bytes], list[Diagnostic]] | None = None
+) -> FileResult:
     source = job.source
     result = FileResult(source.shown, str(source.path) if source.path else None)
     if job.stdin_data is not None:
@@ -66,8 +99,10 @@ def run_job(job: CheckJob) -> FileResult:
     try:
         if job.fix or job.unsafe_fixes:
             _fix(job, read.text, read.data, result)
+        elif check is not None:
+            result.diagnostics = check(job, read.text, read.data)
         else:
-            result.diagnostics = _check(job, read.text, read.data)
+            result.diagnostics = _check(job, read.text, read.data).diagnostics
     except RecursionError:
         result.problem = "nested too deeply to check"
         result.diagnostics = []
@@ -82,17 +117,27 @@ def run_job(job: CheckJob) -> FileResult:
     return result
 
 
-def _check(job: CheckJob, text: str, data: bytes) -> list[Diagnostic]:
+def _check(job: CheckJob, text: str, data: bytes, libraries: tuple[CheckJob, ...] = ()) -> CachedCheck:
     cache = CheckCache(Path(job.cache_dir) if job.cache_dir else None) if job.use_cache else None
     use_cache = cache is not None and not job.source.is_stdin
+    # A unit's result also depends on which libraries it reports on and on their settings.
+    shown = "\0".join(
+        [job.source.shown, *(f"{lib.source.shown}\0{lib.settings.fingerprint()}" for lib in libraries)]
+    )
     if use_cache:
-        cached = cache.load(job.settings, job.source.shown, data)
+        cached = cache.load(job.settings, shown, data)
         if cached is not None:
             return cached
-    checked = check_file(text, job.source.shown, job.settings)
+    reported = [
+        LibraryOfRoot(lib.source.shown, Workspace.key(str(lib.source.path)), lib.settings)
+        for lib in libraries
+        if lib.source.path is not None
+    ]
+    checked = check_root(parse_file(text, job.source.shown), job.settings, reported)
+    result = CachedCheck(checked.diagnostics, checked.libraries)
     if use_cache:
-        cache.store(job.settings, job.source.shown, data, checked.diagnostics, checked.dependencies)
-    return checked.diagnostics
+        cache.store(job.settings, shown, data, result, checked.dependencies)
+    return result
 
 
 def _fix(job: CheckJob, text: str, data: bytes, result: FileResult) -> None:
@@ -106,7 +151,7 @@ def _fix(job: CheckJob, text: str, data: bytes, result: FileResult) -> None:
         failure = write_atomically(job.source.path, outcome.text, data)
         if failure is not None:
             result.problem = failure
-            result.diagnostics = check_file(text, job.source.shown, job.settings).diagnostics
+            result.diagnostics = _check(job, text, data).diagnostics
             return
     result.fixed = outcome.fixed
     result.text = outcome.text
@@ -115,23 +160,82 @@ def _fix(job: CheckJob, text: str, data: bytes, result: FileResult) -> None:
 def run_jobs(
     jobs: list[CheckJob], workers: int, on_result: Callable[[FileResult], None] | None = None
 ) -> list[FileResult]:
-    """Results in the order of `jobs`; `on_result` is called as each one arrives (progress)."""
-    results = []
-    for result in _results(jobs, workers):
-        if on_result is not None:
-            on_result(result)
-        results.append(result)
-    return results
+    """Check `jobs` as one context; results in the order of `jobs`. `on_result` is called as each
+    file's result is known (progress). With fixes, every file is fixed on its own first, then the
+    roots that include libraries of the context are checked again with them (§2.1)."""
+    fixing = any(job.fix or job.unsafe_fixes for job in jobs)
+    plan = plan_context(
+        [str(job.source.path) if job.source.path and job.stdin_data is None else None for job in jobs]
+    )
+    results: list[FileResult | None] = [None] * len(jobs)
+    if fixing:
+        for index, result in enumerate(_map(run_job, jobs, workers)):
+            results[index] = result
+        units = [u for u in plan.units if u.libraries]
+    else:
+        units = plan.units
+    unit_jobs = [
+        UnitJob(_checking(jobs[u.root]), tuple(_checking(jobs[i]) for i in u.libraries)) for u in units
+    ]
+    library_findings: dict[int, list[list[Diagnostic]]] = {}
+    for unit, outcome in zip(units, _map(run_unit, unit_jobs, workers), strict=False):
+        earlier = results[unit.root]
+        if earlier is not None:  # fixed in the first pass: keep what was fixed, report the new check
+            earlier.diagnostics = outcome.root.diagnostics
+            earlier.problem = earlier.problem or outcome.root.problem
+        else:
+            results[unit.root] = outcome.root
+            if on_result is not None:
+                on_result(outcome.root)
+        for index in unit.libraries:
+            library_findings.setdefault(index, []).append(outcome.libraries.get(jobs[index].source.shown, []))
+    for index, findings in library_findings.items():
+        library = _finish_library(jobs[index], findings, results[index])
+        if results[index] is None and on_result is not None:
+            on_result(library)
+        results[index] = library
+    if fixing and on_result is not None:
+        for result in results:
+            if result is not None:
+                on_result(result)
+    return [r for r in results if r is not None]
 
 
-def _results(jobs: list[CheckJob], workers: int) -> Iterator[FileResult]:
-    if workers <= 1 or len(jobs) < PARALLEL_MIN_FILES:
-        yield from map(run_job, jobs)
+def _checking(job: CheckJob) -> CheckJob:
+    return CheckJob(
+        job.source, job.settings, cache_dir=job.cache_dir, use_cache=job.use_cache, stdin_data=job.stdin_data
+    )
+
+
+def _finish_library(
+    job: CheckJob, findings: list[list[Diagnostic]], earlier: FileResult | None
+) -> FileResult:
+    """The result of a library checked as part of its includers: read it, merge, finish."""
+    result = earlier or FileResult(job.source.shown, str(job.source.path) if job.source.path else None)
+    read = read_source(job.source)
+    if isinstance(read, SourceProblem):
+        result.problem = result.problem or read.reason
+        result.diagnostics = []
+        return result
+    result.text = read.text
+    try:
+        result.diagnostics = finish_library(parse_file(read.text, job.source.shown), job.settings, findings)
+    except Exception as error:  # an internal failure: one line for the user, the traceback to the log
+        log.debug("checking %s failed", job.source.shown, exc_info=True)
+        result.problem = f"internal error while checking ({type(error).__name__}: {error}); please report it"
+        result.diagnostics = []
+    return result
+
+
+def _map(function: Callable, items: list, workers: int) -> Iterator:
+    """`map`, in a process pool when there is enough work to pay for starting one."""
+    if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
+        yield from map(function, items)
         return
-    workers = min(workers, len(jobs))
-    chunk = max(1, len(jobs) // (workers * 4))
+    workers = min(workers, len(items))
+    chunk = max(1, len(items) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
-        yield from pool.map(run_job, jobs, chunksize=chunk)
+        yield from pool.map(function, items, chunksize=chunk)
 
 
 def _ignore_interrupts() -> None:

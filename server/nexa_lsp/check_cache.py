@@ -1,8 +1,10 @@
 """A cache of `--check` results, so that unchanged files are not checked again.
 
-Key: the file's contents, the path it is shown under, the effective settings and the tool (its
-version and the code of the checker). A result also records the files the program included, with
-their contents' hashes, and is used only while they are unchanged too. Entries live in
+Key: the file's contents, the path it is shown under (with the libraries of the checking context
+its program reports on), the effective settings and the tool (its version and the code of the
+checker). A result holds the file's diagnostics and what its program found in those libraries; it
+also records the files the program included, with their contents' hashes, and is used only while
+they are unchanged too. Entries live in
 `.nexa_cache/check/` beside the configuration file, else under `$XDG_CACHE_HOME/nexa/check`.
 """
 
@@ -12,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -23,7 +26,13 @@ from nexa_lang.config import Settings
 from nexa_lang.diagnostics import Diagnostic, Edit, Fix, Related, Safety
 from nexa_lang.positions import Span
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class CachedCheck:
+    diagnostics: list[Diagnostic]  # the checked file's
+    libraries: dict[str, list[Diagnostic]] = field(default_factory=dict)  # findings in its libraries
 
 
 @cache
@@ -73,14 +82,17 @@ class CheckCache:
         directory = self.directory or default_cache_dir(settings)
         return directory / key.hexdigest()[:2] / key.hexdigest()
 
-    def load(self, settings: Settings, shown: str, data: bytes) -> list[Diagnostic] | None:
+    def load(self, settings: Settings, shown: str, data: bytes) -> CachedCheck | None:
         entry = self._entry(settings, shown, data)
         try:
             stored = json.loads(entry.read_text(encoding="utf-8"))
             for path, digest in stored["dependencies"].items():
                 if dependency_hash(path) != digest:
                     return None
-            return [_diagnostic(item) for item in stored["diagnostics"]]
+            return CachedCheck(
+                [_diagnostic(item) for item in stored["diagnostics"]],
+                {name: [_diagnostic(item) for item in items] for name, items in stored["libraries"].items()},
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing, unreadable or from another format: check again
 
@@ -89,7 +101,7 @@ class CheckCache:
         settings: Settings,
         shown: str,
         data: bytes,
-        diagnostics: list[Diagnostic],
+        checked: CachedCheck,
         dependencies: list[str],
     ) -> None:
         entry = self._entry(settings, shown, data)
@@ -98,7 +110,15 @@ class CheckCache:
             for path in dependencies:
                 hashes[os.path.abspath(path)] = dependency_hash(path)
             entry.parent.mkdir(parents=True, exist_ok=True)
-            payload = json.dumps({"dependencies": hashes, "diagnostics": [_record(d) for d in diagnostics]})
+            payload = json.dumps(
+                {
+                    "dependencies": hashes,
+                    "diagnostics": [_record(d) for d in checked.diagnostics],
+                    "libraries": {
+                        name: [_record(d) for d in found] for name, found in checked.libraries.items()
+                    },
+                }
+            )
             handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(payload)
