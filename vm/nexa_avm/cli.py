@@ -1,17 +1,313 @@
-"""The ``nexa`` command (run, test, serve, disasm).
+"""The `nexa` command: run, test and disasm (L§7.2, §7.12).
 
-A stub until the Agent VM exists: it says so on stderr and exits 2, so that nothing mistakes it for a
-working command.
+    nexa run FILE [--provider offline|openai] [--model M] [--flow NAME] [--seed N]
+                  [--trace [FILE]] [--record FILE] [--replay FILE] [--allow-python] [-- args…]
+    nexa test FILE
+    nexa disasm FILE
+
+Exit codes of `nexa run` (L§7.2): 0 after normal completion; the argument of `exit(code)`; 1 for an
+uncaught runtime error (reported on stderr as diagnostics.md §1.7 says); 2 when the program is not
+run (usage error, unreadable file, invalid configuration, missing include, check errors); 70 for an
+internal VM failure (E401).
 """
 
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
 
-NOT_BUILT = "nexa: the Agent VM is not built yet (see issue #6)"
+EXIT_OK, EXIT_ERROR, EXIT_NOT_RUN, EXIT_INTERNAL = 0, 1, 2, 70
 
 
-def main(argv: list[str] | None = None) -> int:
-    print(NOT_BUILT, file=sys.stderr)
-    return 2
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # usage errors exit 2, as argparse does, on stderr
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_NOT_RUN, f"nexa: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="nexa", description="Run, test and disassemble Nexa programs.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = commands.add_parser("run", help="run a program")
+    run.add_argument("file")
+    run.add_argument("--provider", choices=["offline", "openai"])
+    run.add_argument("--model")
+    run.add_argument("--flow", help="run this flow instead of the entry rules")
+    run.add_argument("--seed", type=int)
+    run.add_argument(
+        "--trace", nargs="?", const="-", metavar="FILE", help="trace on stderr, or as JSON to FILE"
+    )
+    run.add_argument("--record", metavar="FILE")
+    run.add_argument("--replay", metavar="FILE")
+    run.add_argument("--config", metavar="FILE")
+    run.add_argument("--allow-python", action="store_true")
+    run.add_argument("--harness", choices=["strict", "warn", "off"], default="warn")
+    run.add_argument("args", nargs=argparse.REMAINDER)
+    test = commands.add_parser("test", help="run the test blocks of a program")
+    test.add_argument("file")
+    test.add_argument("--provider", choices=["offline", "openai"])
+    test.add_argument("--model")
+    test.add_argument("--config", metavar="FILE")
+    test.add_argument("--trace", nargs="?", const="-", metavar="FILE")
+    disasm = commands.add_parser("disasm", help="print the bytecode of a program with its source lines")
+    disasm.add_argument("file")
+    disasm.add_argument("--config", metavar="FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _use_utf8_output()
+    args = build_parser().parse_args(argv)
+    if args.command == "disasm":
+        return disasm(args.file, args.config, sys.stdout, sys.stderr)
+    return run_command(args, sys.stdout, sys.stderr)
+
+
+def disasm(path: str, config: str | None, stdout: TextIO, stderr: TextIO) -> int:
+    from .bytecode import disassemble
+    from .loading import load_program
+
+    loaded = load_program(path, stderr, config)
+    if loaded.program is None:
+        return loaded.exit_code or EXIT_NOT_RUN
+    program = loaded.program
+    from nexa_lang.positions import LineIndex
+
+    indexes = {name: LineIndex(data) for name, data in program.files.items()}
+
+    def index_of(file: str | None) -> LineIndex:
+        return indexes.get(file or "<input>") or next(iter(indexes.values()))
+
+    def line_of(file: str | None, offset: int) -> int:
+        return index_of(file).line_of(offset) + 1
+
+    def line_text(file: str | None, line: int) -> str:
+        return index_of(file).line_text(line - 1)
+
+    for code in program.all_codes():
+        stdout.write(disassemble(code, line_of, line_text))
+        stdout.write("\n")
+    return EXIT_OK
+
+
+def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .loading import load_program
+
+    loaded = load_program(args.file, stderr, args.config)
+    if loaded.program is None:
+        return loaded.exit_code or EXIT_NOT_RUN
+    program = loaded.program
+    if getattr(args, "seed", None) is not None:
+        random.seed(args.seed)
+    trace_target = getattr(args, "trace", None) or ("-" if os.environ.get("NEXA_TRACE") == "1" else None)
+    try:
+        provider, default_model, judge_model = open_run_provider(args, loaded.settings)
+    except Exception as error:  # ProviderError (E202) and friends
+        code = getattr(error, "code", "E202")
+        stderr.write(f"nexa: {code} {error}\n")
+        return EXIT_NOT_RUN
+    trace: list[dict[str, Any]] | None = [] if trace_target else None
+    from .interpreter import Interpreter
+
+    vm = Interpreter(
+        program,
+        provider,
+        stdout=stdout,
+        stderr=stderr,
+        default_model=default_model,
+        judge_model=judge_model,
+        max_loop=loaded.settings.runtime.max_loop,
+        allow_python=getattr(args, "allow_python", False),
+        trace=trace,
+        log_internal=trace_target is not None,
+        max_concurrent=loaded.settings.scheduler.max_concurrent,
+        harness_mode=getattr(args, "harness", "warn"),
+    )
+    if args.command == "test":
+        code = asyncio.run(run_tests(vm, stdout, stderr))
+    else:
+        code = asyncio.run(run_program(vm, args, stdout, stderr))
+    stdout.flush()
+    if trace is not None:
+        write_trace(trace, trace_target, stderr)
+    return code
+
+
+def open_run_provider(args: argparse.Namespace, settings: Any) -> tuple[Any, str, str]:
+    from .providers import choose_default_model, choose_implementation, choose_judge_model, open_provider
+
+    config = settings_mapping(settings)
+    environ = dict(os.environ)
+    implementation = choose_implementation(getattr(args, "provider", None), environ=environ, config=config)
+    default_model = choose_default_model(
+        implementation, cli_model=getattr(args, "model", None), environ=environ, config=config
+    )
+    judge_model = choose_judge_model(default_model, environ=environ, config=config)
+    record = getattr(args, "record", None)
+    replay = getattr(args, "replay", None)
+    provider = open_provider(
+        implementation,
+        default_model=default_model,
+        environ=environ,
+        config=config,
+        record=Path(record) if record else None,
+        replay=Path(replay) if replay else None,
+    )
+    return provider, default_model, judge_model
+
+
+def settings_mapping(settings: Any) -> dict[str, Any]:
+    """The parts of the configuration the providers read, as the mapping they expect."""
+    llm = {k: v for k, v in vars(settings.llm).items() if v is not None}
+    agent = {k: v for k, v in vars(settings.agent).items() if v is not None}
+    providers = {name: {k: v for k, v in vars(p).items() if v is not None} for name, p in settings.providers}
+    return {"llm": llm, "agent": agent, "providers": providers}
+
+
+async def run_program(vm: Any, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .errors import ExitProgram, InternalError, NexaError
+
+    program = vm.program
+    argv = (
+        [a for a in (args.args or []) if a != "--"]
+        if args.args and args.args[0] == "--"
+        else list(args.args or [])
+    )
+    if argv and argv[0] == "--":
+        argv = argv[1:]
+    try:
+        try:
+            await vm.initialize()
+            if args.flow:
+                if args.flow not in program.flows:
+                    stderr.write(f"nexa: no flow named '{args.flow}'\n")
+                    return EXIT_NOT_RUN
+                await call_entry(vm, args.flow, argv)
+            elif "main" in program.flows:
+                await call_entry(vm, "main", argv)
+            elif program.has_server:
+                stderr.write("nexa: this program declares a server; servers are not built into the VM yet\n")
+                return EXIT_NOT_RUN
+            else:
+                for name in program.flow_order:
+                    if program.flows[name].params:
+                        continue
+                    stdout.write(f"=== Running flow: {name} ===\n")
+                    await vm.call_flow(name, [])
+        finally:
+            try:
+                await vm.shutdown()
+            except NexaError:
+                pass
+    except ExitProgram as exit_:
+        return exit_.code
+    except NexaError as error:
+        stdout.flush()
+        stderr.write(error_report(error))
+        return EXIT_ERROR
+    except InternalError as error:
+        stdout.flush()
+        stderr.write(internal_report(vm, error))
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+async def call_entry(vm: Any, name: str, argv: list[str]) -> None:
+    params = vm.program.flows[name].params
+    values: list[Any] = list(argv[: len(params)])
+    values += [None] * (len(params) - len(values))
+    await vm.call_flow(name, values)
+
+
+def error_report(error: Any) -> str:
+    """diagnostics.md §1.7."""
+    from .errors import CODE_NAMES
+
+    lines = [f"Error: {error.kind}: {error.message}"]
+    if error.file is not None or error.span is not None:
+        lines.append(f"  --> {error.file or '<input>'}:{error.line}:{error.column}")
+    lines.append(f"  = code {error.code} ({CODE_NAMES.get(error.code, 'runtime-error')})")
+    return "\n".join(lines) + "\n"
+
+
+def internal_report(vm: Any, error: Any) -> str:
+    lines = [f"Error: InternalError: {error}"]
+    if error.span is not None:
+        line, column = vm.position(error.file, error.span[0])
+        lines.append(f"  --> {error.file or '<input>'}:{line}:{column}")
+    lines.append("  = code E401 (vm-execution-failed)")
+    lines.append("  = please report this bug with the program and its trace (--trace FILE)")
+    return "\n".join(lines) + "\n"
+
+
+async def run_tests(vm: Any, stdout: TextIO, stderr: TextIO) -> int:
+    """L§7.12."""
+    from .errors import ExitProgram, InternalError, NexaError
+    from .interpreter import Frame
+
+    try:
+        await vm.initialize()
+    except NexaError as error:
+        stderr.write(error_report(error))
+        return EXIT_ERROR
+    except ExitProgram as exit_:
+        return exit_.code
+    except InternalError as error:
+        stderr.write(internal_report(vm, error))
+        return EXIT_INTERNAL
+    passed = failed = 0
+    for name, code in vm.program.tests:
+        try:
+            await vm.execute(Frame(code, {}))
+            stdout.write(f"[PASS] {name}\n")
+            passed += 1
+        except NexaError as error:
+            failed += 1
+            if error.kind == "AssertionError":
+                stdout.write(f"[FAIL] {name}: {error.message}\n")
+            else:
+                stdout.write(f"[ERROR] {name}: {error.kind}: {error.message}\n")
+        except ExitProgram as exit_:
+            return exit_.code
+        except InternalError as error:
+            stderr.write(internal_report(vm, error))
+            return EXIT_INTERNAL
+    await vm.shutdown()
+    stdout.write(f"{passed} passed, {failed} failed\n")
+    return EXIT_OK if failed == 0 else EXIT_ERROR
+
+
+def write_trace(trace: list[dict[str, Any]], target: str, stderr: TextIO) -> None:
+    text = json.dumps(trace, ensure_ascii=False, indent=1, default=str)
+    if target == "-":
+        for event in trace:
+            stderr.write("[trace] " + json.dumps(event, ensure_ascii=False, default=str) + "\n")
+        return
+    try:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+    except OSError as error:
+        stderr.write(f"nexa: cannot write the trace to '{target}': {error.strerror or error}\n")
+
+
+def _use_utf8_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            if stream.isatty():
+                reconfigure(errors="replace")
+            else:
+                reconfigure(encoding="utf-8", errors="replace")
+        except (ValueError, OSError):
+            pass
 
 
 if __name__ == "__main__":

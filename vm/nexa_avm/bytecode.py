@@ -1,0 +1,424 @@
+"""The Agent VM's instruction set, code objects and disassembler.
+
+A straightforward stack machine. A `Code` holds the instructions of one activation kind: the top level
+of a program, a flow, a test, a lambda, an agent member function or impl method, an `@tool fn`, a
+deferred expression, a `fork` branch, or the run of an agent (`Agent.run`, L§7.3.2). Every
+instruction keeps the byte span of the source it was compiled from and the file it came from, so an
+error, a breakpoint and a DAG node point at the same text. `starts_statement` marks the first
+instruction of each statement: the interpreter calls its stepping hook there (see interpreter.py).
+
+Nothing here imports the front-end: code objects are plain data (picklable), so a compiled program
+can be cached and run without parsing again.
+
+`OPCODES` is the documented table: for each opcode its operand, its stack effect (`before → after`,
+top of stack on the right) and what it does. docs/bytecode.md is generated from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+
+class Op(IntEnum):
+    # data and names
+    NOP = 0
+    CONST = 1
+    LOAD = 2
+    STORE = 3
+    POP = 4
+    DUP = 5
+    SWAP = 6
+    BUILD_LIST = 7
+    BUILD_DICT = 8
+    BUILD_STRING = 9
+    TEMPLATE = 10
+    GET_ATTR = 11
+    SET_ATTR = 12
+    GET_INDEX = 13
+    SET_INDEX = 14
+    BINARY = 15
+    UNARY = 16
+    TO_BOOL = 17
+    MAKE_FUNCTION = 18
+    MAKE_CHAIN = 19
+    VARIANT = 20
+    DESTRUCTURE = 21
+    # control
+    JUMP = 30
+    JUMP_IF_FALSE = 31
+    JUMP_IF_TRUE = 32
+    JUMP_IF_PRESENT = 33
+    JUMP_IF_OK = 34
+    SWITCH = 35
+    RETURN = 36
+    RETURN_RESULT = 37
+    SETUP_TRY = 38
+    POP_TRY = 39
+    RAISE = 40
+    RAISE_KIND = 41
+    ASSERT = 42
+    ASSERT_AGAINST = 43
+    CONTRACT = 44
+    DEFER = 45
+    TRY_UNWRAP = 46
+    CALL = 47
+    PIPE_CALL = 48
+    PRINT = 49
+    PYTHON = 50
+    MATCH = 51
+    # loops
+    ITER_INIT = 60
+    FOR_ITER = 61
+    LOOP_ENTER = 62
+    LOOP_NEXT = 63
+    LOOP_RESULT = 64
+    LOOP_EXIT = 65
+    UNTIL_TEST = 66
+    JUDGE_LOCALS = 67
+    # agents
+    AGENT_CREATE = 70
+    AGENT_RUN = 71
+    AGENT_CLONE = 72
+    AGENT_INPUT = 73
+    LLM_CALL = 74
+    LLM_STREAM = 75
+    VALIDATE = 76
+    AGENT_COMMIT = 77
+    # DAG operators and semantic control flow
+    PIPELINE = 80
+    FORK = 81
+    FIRE = 82
+    MERGE = 83
+    CONSENSUS = 84
+    PIPE = 85
+    BRANCH = 86
+    CLASSIFY = 87
+    RUN_WITH = 88
+    SEMANTIC_IF = 89
+    FORK_MERGE = 90
+    # concurrency
+    SPAWN = 100
+    SPAWN_ACTOR = 101
+    PASS = 102
+    AWAIT = 103
+    RECEIVE = 104
+    # harness
+    SNAPSHOT = 110
+    RESTORE = 111
+    VERIFY = 112
+    REFLECT = 113
+    HOOK = 114
+    CONTEXT_ENTER = 115
+    CONTEXT_EXIT = 116
+    SELECT_CORRECTION = 117
+
+
+# opcode: (operand, stack effect, meaning)
+OPCODES: dict[Op, tuple[str, str, str]] = {
+    Op.NOP: ("—", "→", "does nothing (a statement that compiles to nothing keeps its step point)"),
+    Op.CONST: ("value", "→ v", "push a constant"),
+    Op.LOAD: (
+        "name",
+        "→ v",
+        "push a variable: locals, enclosing activations, agent members, globals, "
+        "declarations, prelude (L§6.3); unbound is E108",
+    ),
+    Op.STORE: ("name", "v →", "bind a local of the activation (a global at top level, D44)"),
+    Op.POP: ("—", "v →", "discard the top value"),
+    Op.DUP: ("—", "v → v v", "duplicate the top value"),
+    Op.SWAP: ("—", "a b → b a", "swap the two top values"),
+    Op.BUILD_LIST: ("n", "v1…vn → list", "a list of the n top values"),
+    Op.BUILD_DICT: ("keys", "v1…vn → dict", "a dict with the given keys, in order"),
+    Op.BUILD_STRING: ("n", "v1…vn → str", "concatenate the text forms (string interpolation)"),
+    Op.TEMPLATE: ("text", "→ str", "render a template string with the visible variables (L§1.6.6)"),
+    Op.GET_ATTR: ("name", "obj → v", "member read (L§5.3): field, dict key, agent property or method"),
+    Op.SET_ATTR: ("name", "obj v →", "member assignment: dict key, struct or record field"),
+    Op.GET_INDEX: ("—", "obj i → v", "index read; out of range is E100"),
+    Op.SET_INDEX: ("—", "obj i v →", "index assignment (D23)"),
+    Op.BINARY: ("operator", "a b → r", "arithmetic or comparison (L§5.5)"),
+    Op.UNARY: ("operator", "a → r", "`-` or `not`"),
+    Op.TO_BOOL: ("—", "v → bool", "truthiness (L§7.1.4)"),
+    Op.MAKE_FUNCTION: ("code", "→ fn", "a closure over the current activation (lambda, fork branch)"),
+    Op.MAKE_CHAIN: ("n", "r1…rn → chain", "a runnable that runs r1…rn one after another (`A : B >> C`)"),
+    Op.VARIANT: ("(enum, variant)", "→ v", "`Enum::Variant`: a unit value or a constructor"),
+    Op.DESTRUCTURE: ("pattern", "v →", "bind a `let` pattern; a mismatch is E100"),
+    Op.JUMP: ("target", "→", "continue at target"),
+    Op.JUMP_IF_FALSE: ("target", "v →", "jump when v is falsy"),
+    Op.JUMP_IF_TRUE: ("target", "v →", "jump when v is truthy"),
+    Op.JUMP_IF_PRESENT: (
+        "target",
+        "v → v | v →",
+        "`??`: keep v and jump unless it is empty (L§5.7.1), else pop it",
+    ),
+    Op.JUMP_IF_OK: (
+        "target",
+        "v → v | v →",
+        "`otherwise`: keep v and jump unless it is Err/Option::None, else pop it",
+    ),
+    Op.SWITCH: ("targets", "i →", "jump to targets[i]; i = -1 (no label) jumps to the last target"),
+    Op.RETURN: ("—", "v →", "leave the activation with v (running its defers)"),
+    Op.RETURN_RESULT: ("mode", "→", "leave at the end of a body: the local `result` (flows, D16) or none"),
+    Op.SETUP_TRY: (
+        "(handler, kind)",
+        "→",
+        "install a handler for errors of kind (None = all); the handler starts with the error pushed",
+    ),
+    Op.POP_TRY: ("—", "→", "remove the innermost handler"),
+    Op.RAISE: ("—", "v →", "raise v: an error value again, anything else as RuntimeError (D27)"),
+    Op.RAISE_KIND: ("kind", "message →", "`raise Kind(message)`"),
+    Op.ASSERT: ("condition text", "v →", "AssertionError (E110) unless v is truthy"),
+    Op.ASSERT_AGAINST: ("condition text", "c v →", "semantic assert: judge condition c against v"),
+    Op.CONTRACT: (
+        "(clause, where, name)",
+        "v →",
+        "`requires`/`ensures`: ContractViolation (E109) unless v holds; a string is judged",
+    ),
+    Op.DEFER: ("code", "→", "run code when the activation ends, last registered first (L§4.12)"),
+    Op.TRY_UNWRAP: ("—", "v → v", "postfix `?`: unwrap Ok/Some, raise PropagatedError for Err/None"),
+    Op.CALL: (
+        "(n, keywords)",
+        "f a1…an → r",
+        "call a flow, function, lambda, tool, agent, struct, "
+        "variant or built-in; keywords name the last arguments",
+    ),
+    Op.PIPE_CALL: (
+        "(n, keywords, source)",
+        "x f a1…an → r",
+        "`x >> f(a…)` / `x |> f(a…)`: call with x prepended; source applies the data-source rule to x (D38)",
+    ),
+    Op.PRINT: ("n", "v1…vn →", "write the text forms, space-separated, and a newline to stdout"),
+    Op.PYTHON: ("code", "→", "a `python!` block: E100 without --allow-python (L§7.9.6)"),
+    Op.MATCH: ("pattern", "s → s bool", "try a pattern on the subject; bind its names on success"),
+    Op.ITER_INIT: ("mode", "v → it", "start iterating (`each`, `each2` for pairs, `pattern`)"),
+    Op.FOR_ITER: ("target", "it → it x… | it →", "push the next element(s) or pop and jump"),
+    Op.LOOP_ENTER: (
+        "(kind, max, timeout)",
+        "→",
+        "start a `loop … until` / `autoloop`: reset runtime.meta (L§7.6.1)",
+    ),
+    Op.LOOP_NEXT: ("target", "→", "count an iteration; at the cap write E106 / stop, jump to target"),
+    Op.LOOP_RESULT: ("—", "v →", "remember v as runtime.meta.last_result"),
+    Op.LOOP_EXIT: ("—", "→", "leave the innermost loop state"),
+    Op.UNTIL_TEST: ("—", "v → bool", "an `until` value: a string is judged against the locals (D60)"),
+    Op.JUDGE_LOCALS: (
+        "(condition, purpose)",
+        "→ bool",
+        "condition check against the text of the activation's locals",
+    ),
+    Op.AGENT_CREATE: ("name", "→", "initialize a declared agent (L§7.2 step 3, §7.3.1)"),
+    Op.AGENT_RUN: (
+        "(n, keywords)",
+        "A a1…an → r",
+        "`A.run(…)`: run an agent (L§7.3.2), or call `run` of another value",
+    ),
+    Op.AGENT_CLONE: ("(n, keywords)", "A a1…an → A'", "`A.clone(name, key = value…)` (L§7.3.5)"),
+    Op.AGENT_INPUT: ("—", "→", "in an agent run: build the user message from `args` (L§7.3.2 step 1)"),
+    Op.LLM_CALL: ("—", "→ reply", "the model loop: request, fallback chain, tool calls (step 4)"),
+    Op.LLM_STREAM: ("—", "→ reply", "the model loop with the reply streamed to stdout (L§7.3.8)"),
+    Op.VALIDATE: (
+        "retry target",
+        "reply → v",
+        "parse/validate structured output; on failure add a "
+        "correction and jump back, E103 when attempts are used up (L§7.3.3)",
+    ),
+    Op.AGENT_COMMIT: ("—", "v → v", "append the turn to the history, remember the reply (step 6)"),
+    Op.PIPELINE: ("—", "a R → r", "`a >> R` (L§7.5.2)"),
+    Op.FORK: ("—", "a Rs → list", "`a |>> [R…]` or parallel map `xs |>> R` (L§7.5.3)"),
+    Op.FIRE: ("—", "a Rs → none", "`a || [R…]`: fire and forget (L§7.5.4)"),
+    Op.MERGE: ("—", "L M → r", "`L &>> M` (L§7.5.5)"),
+    Op.CONSENSUS: ("—", "L J → r", "`L && J` consensus or `a && [R…]` vote (L§7.5.5)"),
+    Op.PIPE: ("—", "a f → r", "`a |> f` (L§7.5.8)"),
+    Op.BRANCH: ("—", "x A B → r", "`x ?? A : B`: the judge picks A or B, which runs with x (L§7.5.6)"),
+    Op.CLASSIFY: ("(labels, question)", "x → x i", "classification judge call; i = -1 for no label"),
+    Op.RUN_WITH: ("—", "x e → r", "run e with x when e is runnable, else e"),
+    Op.SEMANTIC_IF: ("(condition, fast_match)", "v → bool", "condition check (L§7.6.2)"),
+    Op.FORK_MERGE: ("(codes, names, strategy)", "→ v", "`fork [...] merge s` (L§7.10.5)"),
+    Op.SPAWN: ("—", "f → task", "`spawn(f)`: start a task (L§7.9.3)"),
+    Op.SPAWN_ACTOR: ("(name, n, keywords)", "a1…an → actor", "`spawn Name(args)` (L§7.9.5)"),
+    Op.PASS: ("—", "v h →", "`pass v to h`"),
+    Op.AWAIT: ("—", "v → r", "`await`: a task's or actor's result, other values unchanged"),
+    Op.RECEIVE: ("—", "→ v", "`receive()` inside an actor"),
+    Op.SNAPSHOT: ("—", "→ s", "`snapshot()` (L§7.10.4)"),
+    Op.RESTORE: ("—", "s →", "`restore(s)`"),
+    Op.VERIFY: ("(mode, text)", "v [t] →", "`verify` (L§7.10.8)"),
+    Op.REFLECT: ("—", "v →", "`reflect`: queue a note for the next agent run (L§7.10.7)"),
+    Op.HOOK: ("(event, name, code)", "→", "register a lifecycle hook (L§7.10.6)"),
+    Op.CONTEXT_ENTER: ("(max_tokens, strategy)", "→", "`with_context`/`context_policy` bound (L§7.10.2)"),
+    Op.CONTEXT_EXIT: ("—", "→", "leave the innermost context bound"),
+    Op.SELECT_CORRECTION: ("kinds", "e → e i", "`try_agent`: pick the catch_correction branch (D66)"),
+}
+
+
+class Instr:
+    """One instruction: opcode, operand, source span (bytes) and file."""
+
+    __slots__ = ("op", "arg", "span", "file", "starts_statement")
+
+    def __init__(
+        self, op: Op, arg: Any, span: tuple[int, int], file: str | None, starts_statement: bool = False
+    ) -> None:
+        self.op = op
+        self.arg = arg
+        self.span = span
+        self.file = file
+        self.starts_statement = starts_statement
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (int(self.op), self.arg, self.span, self.file, self.starts_statement)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        op, self.arg, self.span, self.file, self.starts_statement = state
+        self.op = Op(op)
+
+    def __repr__(self) -> str:
+        return f"Instr({self.op.name}, {self.arg!r}, {self.span})"
+
+
+@dataclass
+class ParamSpec:
+    name: str
+    default: Any = None  # a literal value
+    has_default: bool = False
+    type_text: str | None = None
+
+
+@dataclass
+class Code:
+    """The instructions of one activation."""
+
+    name: str
+    kind: str  # module | flow | test | lambda | function | method | tool_fn | defer | branch | agent_run
+    file: str | None
+    span: tuple[int, int] = (0, 0)
+    params: list[ParamSpec] = field(default_factory=list)
+    instrs: list[Instr] = field(default_factory=list)
+    ensures: list[tuple[Code, str, bool]] = field(default_factory=list)  # (condition code, text, semantic)
+    children: list[Code] = field(default_factory=list)  # nested codes, for the disassembler
+
+    def walk(self) -> Iterator[Code]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+# ------------------------------------------------------------------------------------ patterns
+# Run-time patterns (L§5.10.2), compiled from the AST's patterns so that code objects need no AST.
+
+
+@dataclass(frozen=True)
+class PWild:
+    pass
+
+
+@dataclass(frozen=True)
+class PLiteral:
+    value: Any
+
+
+@dataclass(frozen=True)
+class PBind:
+    name: str
+
+
+@dataclass(frozen=True)
+class PList:
+    elements: tuple[Any, ...]
+    has_rest: bool = False
+    rest: str | None = None
+
+
+@dataclass(frozen=True)
+class PMap:
+    entries: tuple[tuple[str, Any], ...]  # (key, pattern or None: bind the key's name)
+    has_rest: bool = False
+    rest: str | None = None
+
+
+@dataclass(frozen=True)
+class PVariant:
+    enum: str
+    variant: str
+    arguments: tuple[Any, ...] = ()
+
+
+Pattern = PWild | PLiteral | PBind | PList | PMap | PVariant
+
+
+def pattern_text(pattern: Any) -> str:
+    if isinstance(pattern, PWild):
+        return "_"
+    if isinstance(pattern, PLiteral):
+        return repr(pattern.value)
+    if isinstance(pattern, PBind):
+        return pattern.name
+    if isinstance(pattern, PList):
+        parts = [pattern_text(p) for p in pattern.elements]
+        if pattern.has_rest:
+            parts.append(".." + (pattern.rest or ""))
+        return "[" + ", ".join(parts) + "]"
+    if isinstance(pattern, PMap):
+        parts = [k if p is None else f"{k}: {pattern_text(p)}" for k, p in pattern.entries]
+        if pattern.has_rest:
+            parts.append(".." + (pattern.rest or ""))
+        return "{" + ", ".join(parts) + "}"
+    if isinstance(pattern, PVariant):
+        args = f"({', '.join(pattern_text(p) for p in pattern.arguments)})" if pattern.arguments else ""
+        return f"{pattern.enum}::{pattern.variant}{args}"
+    return "?"
+
+
+# ------------------------------------------------------------------------------------ disassembler
+
+
+def operand_text(instr: Instr) -> str:
+    arg = instr.arg
+    if arg is None:
+        return ""
+    if isinstance(arg, Code):
+        return f"<code {arg.name}>"
+    if isinstance(arg, PWild | PLiteral | PBind | PList | PMap | PVariant):
+        return pattern_text(arg)
+    if isinstance(arg, tuple):
+        return "(" + ", ".join(_short(a) for a in arg) + ")"
+    return _short(arg)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, Code):
+        return f"<code {value.name}>"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_short(v) for v in value) + ")"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def disassemble(code: Code, line_of: Any, line_text: Any) -> str:
+    """The bytecode of `code` and every nested code, each statement preceded by its source line.
+
+    `line_of(file, offset)` gives a 1-based line number, `line_text(file, line)` that line's text.
+    """
+    out: list[str] = []
+    for each in code.walk():
+        out.append(f"== {each.kind} {each.name} ({each.file or '<input>'}) ==")
+        shown_line: tuple[str | None, int] | None = None
+        for index, instr in enumerate(each.instrs):
+            line = line_of(instr.file, instr.span[0])
+            if instr.starts_statement and (instr.file, line) != shown_line:
+                out.append(f"   {line:>4} | {line_text(instr.file, line).strip()}")
+                shown_line = (instr.file, line)
+            marker = ">" if instr.starts_statement else " "
+            out.append(f"  {marker}{index:>5}  {instr.op.name:<18}{operand_text(instr)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def opcode_table_markdown() -> str:
+    """The opcode table as Markdown (docs/bytecode.md)."""
+    rows = ["| opcode | operand | stack | meaning |", "| --- | --- | --- | --- |"]
+    for op, (operand, effect, meaning) in OPCODES.items():
+        escaped = meaning.replace("|", "\\|")
+        rows.append(f"| `{op.name}` | {operand} | `{effect}` | {escaped} |")
+    return "\n".join(rows)
