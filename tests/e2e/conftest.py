@@ -97,7 +97,10 @@ def open_document(client: LanguageClient, path: Path, text: str | None = None, v
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(
-                uri=uri, language_id="nexa", version=version, text=path.read_text("utf-8") if text is None else text
+                uri=uri,
+                language_id="nexa",
+                version=version,
+                text=path.read_text("utf-8") if text is None else text,
             )
         )
     )
@@ -108,7 +111,9 @@ def server_config(**env: str) -> ClientServerConfig:
     import os
 
     return ClientServerConfig(
-        server_command=[NEXA_LSP], client_factory=make_client, server_env={**os.environ, **env} if env else None
+        server_command=[NEXA_LSP],
+        client_factory=make_client,
+        server_env={**os.environ, **env} if env else None,
     )
 
 

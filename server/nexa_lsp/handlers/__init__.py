@@ -19,10 +19,14 @@ def register_all(server: NexaServer) -> list[str]:
     """Register the handlers of every module of this package; returns the modules' names."""
     names = []
     for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        register = getattr(module, "register", None)
-        if register is None:
+        try:
+            module = importlib.import_module(f"{__name__}.{module_info.name}")
+            register = getattr(module, "register", None)
+            if register is None:
+                continue
+            register(server)
+        except Exception:  # one broken feature must not take the others down
+            log.exception("the %s handlers could not be registered", module_info.name)
             continue
-        register(server)
         names.append(module_info.name)
     return names
