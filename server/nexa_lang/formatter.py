@@ -25,7 +25,8 @@ byte for byte. Only the white space *between* atoms is rewritten:
   arguments (`f(n=1)` / `f(n = 1)`) and the colon of `mcp:"uri"`. Where removing a space could glue
   two tokens into one (`- -x`, `? ??`), the space stays.
 * Trailing white space is removed (also at the end of `//` comments); tabs used for indentation
-  become spaces.
+  become spaces. The spaces before a comment that ends a line are kept, so aligned trailing
+  comments stay aligned (a gap holding a tab becomes one space).
 * **Line ends**: the output uses the file's dominant line end (CRLF files stay CRLF, LF stay LF;
   mixed files get the most common one between tokens). Line ends inside strings and block comments
   are part of those atoms and are kept as they are. A leading byte-order mark is kept.
@@ -300,7 +301,7 @@ def _wanted_spacing(source: bytes, left: _Atom, right: _Atom) -> bytes | None:
     lk, rk = left.kind, right.kind
     lp, rp = left.parent_kind, right.parent_kind
     if rk == "comment":
-        if lt in (b"(", b"[") and lk != "comment":
+        if lt in (b"(", b"[") and lk != "comment" and not _text(source, right).startswith(b"//"):
             return b""
         gap = source[left.end : right.start]
         return gap if gap and not gap.strip(b" ") else b" "  # aligned trailing comments stay aligned
