@@ -1,0 +1,423 @@
+"""The sandbox's versions of the WASI preview 1 calls that cross the boundary.
+
+wasmtime's own WASI implementation does the real work and is what confines the tool: a tool only
+ever sees its preopened directories (read-only unless declared writable) and no sockets. These
+wrappers, defined over it in the shared linker, add what the sandbox has to *see* and *count*:
+
+* `fd_read` on fd 0 serves the call's arguments (JSON) from memory;
+* `fd_write` on fd 1 collects the result up to `max_output_bytes`, fd 2 keeps the first 64 KiB of
+  stderr; writes to files (`fd_write`, `fd_pwrite`, `fd_filestat_set_size`, `fd_allocate`) share a
+  budget of `max_output_bytes`;
+* the `path_*` calls refuse the empty root preopen (a path outside the tool's preopens) and report
+  the refusals wasmtime makes (a write below a read-only preopen, a `..` escape) as E402;
+* `sock_*` are refused as E402.
+
+A breach records a `ToolError` on the call's `CallState` and stops the tool: the store's epoch
+deadline is set to "now", so the guest traps at its next function entry or loop header, and every
+later wrapped call fails at once. The error is never carried by a Python exception through
+wasmtime (wasmtime-py keeps the last host exception in a process-wide variable, which concurrent
+calls on other threads could pick up).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import wasmtime
+
+from nexa_avm.wasm.errors import ToolError, access_denied, limit_reached, trapped
+from nexa_avm.wasm.limits import Preopen
+
+WASI = "wasi_snapshot_preview1"
+
+# WASI preview 1 errno values.
+ERRNO_SUCCESS = 0
+ERRNO_ACCES = 2
+ERRNO_BADF = 8
+ERRNO_FAULT = 21
+ERRNO_FBIG = 22
+ERRNO_IO = 29
+ERRNO_PERM = 63
+ERRNO_NOTCAPABLE = 76
+REFUSALS = frozenset({ERRNO_ACCES, ERRNO_PERM, ERRNO_NOTCAPABLE})
+
+OFLAGS_CREAT, OFLAGS_TRUNC = 1, 8
+RIGHT_FD_WRITE = 1 << 6
+FDFLAGS_APPEND = 1
+
+STDERR_KEPT = 64 * 1024
+ROOT_FD = 3  # the empty root preopen comes first; the tool's preopens follow from fd 4
+SOCKET_CALLS = ("sock_accept", "sock_recv", "sock_send", "sock_shutdown")
+
+# Every function of WASI preview 1 (the witx of wasi_snapshot_preview1).
+PREVIEW1_FUNCTIONS = (
+    "args_get", "args_sizes_get", "environ_get", "environ_sizes_get", "clock_res_get",
+    "clock_time_get", "fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_fdstat_get",
+    "fd_fdstat_set_flags", "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size",
+    "fd_filestat_set_times", "fd_pread", "fd_prestat_get", "fd_prestat_dir_name", "fd_pwrite",
+    "fd_read", "fd_readdir", "fd_renumber", "fd_seek", "fd_sync", "fd_tell", "fd_write",
+    "path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_link",
+    "path_open", "path_readlink", "path_remove_directory", "path_rename", "path_symlink",
+    "path_unlink_file", "poll_oneoff", "proc_exit", "proc_raise", "sched_yield", "random_get",
+    "sock_accept", "sock_recv", "sock_send", "sock_shutdown",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PathCall:
+    """Where a `path_*` call keeps its directory fds and its (pointer, length) path arguments."""
+
+    fds: tuple[int, ...]
+    paths: tuple[tuple[int, int], ...]
+    action: str  # read | write | open (decided by the flags)
+
+
+PATH_CALLS = {
+    "path_create_directory": PathCall((0,), ((1, 2),), "write"),
+    "path_filestat_get": PathCall((0,), ((2, 3),), "read"),
+    "path_filestat_set_times": PathCall((0,), ((2, 3),), "write"),
+    "path_link": PathCall((0, 4), ((2, 3), (5, 6)), "write"),
+    "path_open": PathCall((0,), ((2, 3),), "open"),
+    "path_readlink": PathCall((0,), ((1, 2),), "read"),
+    "path_remove_directory": PathCall((0,), ((1, 2),), "write"),
+    "path_rename": PathCall((0, 3), ((1, 2), (4, 5)), "write"),
+    "path_symlink": PathCall((2,), ((3, 4),), "write"),
+    "path_unlink_file": PathCall((0,), ((1, 2),), "write"),
+}
+
+
+@dataclass
+class CallState:
+    """What one tool call has read, written and broken so far."""
+
+    tool: str
+    stdin: bytes
+    max_output_bytes: int
+    preopens: dict[int, Preopen]
+    plain_wasi: wasmtime.Linker
+    bridge: Bridge
+    stdout: bytearray = field(default_factory=bytearray)
+    stderr: bytearray = field(default_factory=bytearray)
+    stdin_position: int = 0
+    file_bytes: int = 0
+    stop: ToolError | None = None
+    originals: dict[str, wasmtime.Func] = field(default_factory=dict)
+
+    def halt(self, caller: wasmtime.Caller, error: ToolError) -> None:
+        """Record the first breach and make the guest trap at its next epoch check."""
+        if self.stop is None:
+            self.stop = error
+        interrupt(caller)
+
+    def original(self, caller: wasmtime.Caller, name: str) -> wasmtime.Func:
+        """wasmtime's own `name`, callable from a wrapper (through the bridge, made on first use)."""
+        if not self.originals:
+            memory = caller.get("memory")
+            if not isinstance(memory, wasmtime.Memory):
+                raise RuntimeError("the module exports no memory named 'memory'")
+            imports: list[wasmtime.AsExtern] = [memory]
+            imports += [self.plain_wasi.get(caller, WASI, name) for name in self.bridge.names]
+            exports = wasmtime.Instance(caller, self.bridge.module, imports).exports(caller)
+            for forwarded in self.bridge.names:
+                func = exports[forwarded]
+                assert isinstance(func, wasmtime.Func)
+                self.originals[forwarded] = func
+        return self.originals[name]
+
+    def output_limit(self, stream: str) -> ToolError:
+        return limit_reached(self.tool, "output", f"{self.max_output_bytes} bytes", stream=stream)
+
+
+_current = threading.local()
+
+
+def current() -> CallState | None:
+    return getattr(_current, "state", None)
+
+
+def activate(state: CallState | None) -> None:
+    _current.state = state
+
+
+def interrupt(caller: wasmtime.Caller) -> None:
+    """Set the caller's store's epoch deadline to the current epoch: it traps at the next check.
+
+    wasmtime-py has no public setter on a `Caller`; the C API call is the one `Store` uses."""
+    from wasmtime import _ffi
+
+    _ffi.wasmtime_context_set_epoch_deadline(caller._context(), 0)
+
+
+def _memory(caller: wasmtime.Caller) -> memoryview | None:
+    memory = caller.get("memory")
+    if not isinstance(memory, wasmtime.Memory):
+        return None
+    size = memory.data_len(caller)
+    if size == 0:
+        return memoryview(b"")
+    buffer = (ctypes.c_ubyte * size).from_address(ctypes.addressof(memory.data_ptr(caller).contents))
+    return memoryview(buffer).cast("B")
+
+
+def _iovecs(view: memoryview, iovs: int, count: int) -> list[tuple[int, int]]:
+    """The (address, length) pairs of an iovec array; struct.error / ValueError when out of bounds."""
+    pairs = [struct.unpack_from("<II", view, iovs + 8 * i) for i in range(count)]
+    for address, length in pairs:
+        if address + length > len(view):
+            raise ValueError("iovec outside memory")
+    return pairs
+
+
+def _path(view: memoryview, pointer: int, length: int) -> str:
+    if pointer + length > len(view):
+        return "?"
+    return bytes(view[pointer : pointer + length]).decode("utf-8", "replace")
+
+
+# ------------------------------------------------------------------------------ the wrappers
+
+
+def fd_read(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, nread: int) -> int:
+    state = current()
+    if state is None or state.stop is not None:
+        return ERRNO_IO
+    if fd != 0:
+        return state.original(caller, "fd_read")(caller, fd, iovs, iovs_len, nread)
+    view = _memory(caller)
+    if view is None:
+        return ERRNO_FAULT
+    try:
+        total = 0
+        for address, length in _iovecs(view, iovs, iovs_len):
+            chunk = state.stdin[state.stdin_position : state.stdin_position + length]
+            view[address : address + len(chunk)] = chunk
+            state.stdin_position += len(chunk)
+            total += len(chunk)
+            if len(chunk) < length:
+                break
+        struct.pack_into("<I", view, nread, total)
+    except (struct.error, ValueError):
+        return ERRNO_FAULT
+    return ERRNO_SUCCESS
+
+
+def fd_write(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, nwritten: int) -> int:
+    state = current()
+    if state is None or state.stop is not None:
+        return ERRNO_IO
+    view = _memory(caller)
+    if view is None:
+        return ERRNO_FAULT
+    try:
+        pairs = _iovecs(view, iovs, iovs_len)
+        if fd not in (1, 2):
+            if not _charge_file(caller, state, sum(length for _, length in pairs)):
+                return ERRNO_FBIG
+            return state.original(caller, "fd_write")(caller, fd, iovs, iovs_len, nwritten)
+        data = b"".join(view[address : address + length] for address, length in pairs)
+        if fd == 2:
+            state.stderr += data[: max(0, STDERR_KEPT - len(state.stderr))]
+            struct.pack_into("<I", view, nwritten, len(data))
+            return ERRNO_SUCCESS
+        room = state.max_output_bytes - len(state.stdout)
+        if len(data) > room:
+            state.stdout += data[:room]
+            struct.pack_into("<I", view, nwritten, room)
+            state.halt(caller, state.output_limit("stdout"))
+            return ERRNO_FBIG
+        state.stdout += data
+        struct.pack_into("<I", view, nwritten, len(data))
+    except (struct.error, ValueError):
+        return ERRNO_FAULT
+    return ERRNO_SUCCESS
+
+
+def _charge_file(caller: wasmtime.Caller, state: CallState, size: int) -> bool:
+    """Count `size` bytes written to files; False (and the call stops) past `max_output_bytes`."""
+    if state.file_bytes + size > state.max_output_bytes:
+        state.halt(caller, state.output_limit("file"))
+        return False
+    state.file_bytes += size
+    return True
+
+
+def fd_pwrite(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, offset: int, nwritten: int) -> int:
+    state = current()
+    if state is None or state.stop is not None:
+        return ERRNO_IO
+    view = _memory(caller)
+    if view is None:
+        return ERRNO_FAULT
+    try:
+        size = sum(length for _, length in _iovecs(view, iovs, iovs_len))
+    except (struct.error, ValueError):
+        return ERRNO_FAULT
+    if not _charge_file(caller, state, size):
+        return ERRNO_FBIG
+    return state.original(caller, "fd_pwrite")(caller, fd, iovs, iovs_len, offset, nwritten)
+
+
+def _file_size_call(name: str) -> Callable[..., int]:
+    """`fd_filestat_set_size(fd, size)` and `fd_allocate(fd, offset, len)`: a file may not be made
+    larger than `max_output_bytes`."""
+
+    def wrapper(caller: wasmtime.Caller, fd: int, *sizes: int) -> int:
+        state = current()
+        if state is None or state.stop is not None:
+            return ERRNO_IO
+        if sum(sizes) > state.max_output_bytes:
+            state.halt(caller, state.output_limit("file"))
+            return ERRNO_FBIG
+        return state.original(caller, name)(caller, fd, *sizes)
+
+    return wrapper
+
+
+def _path_call(name: str, spec: PathCall) -> Callable[..., int]:
+    def wrapper(caller: wasmtime.Caller, *args: int) -> int:
+        state = current()
+        if state is None or state.stop is not None:
+            return ERRNO_ACCES
+        action = spec.action
+        if action == "open":
+            oflags, rights, fdflags = args[4], args[5], args[7]
+            is_write = oflags & (OFLAGS_CREAT | OFLAGS_TRUNC) or rights & RIGHT_FD_WRITE
+            action = "write" if is_write or fdflags & FDFLAGS_APPEND else "read"
+        for position, index in enumerate(spec.fds):
+            if args[index] == ROOT_FD:
+                refuse(caller, state, action, args[index], _pointer_and_length(args, spec.paths[position]))
+                return ERRNO_NOTCAPABLE
+        errno = state.original(caller, name)(caller, *args)
+        if errno in REFUSALS:
+            refuse(caller, state, action, args[spec.fds[0]], _pointer_and_length(args, spec.paths[0]))
+        return errno
+
+    return wrapper
+
+
+def _pointer_and_length(args: tuple[int, ...], where: tuple[int, int]) -> tuple[int, int]:
+    return args[where[0]], args[where[1]]
+
+
+def refuse(caller: wasmtime.Caller, state: CallState, action: str, fd: int, path: tuple[int, int]) -> None:
+    view = _memory(caller)
+    relative = _path(view, path[0], path[1]) if view is not None else "?"
+    preopen = state.preopens.get(fd)
+    base = preopen.guest if preopen is not None else ""
+    target = relative if relative.startswith("/") else f"{base.rstrip('/')}/{relative}"
+    if preopen is not None and action == "write" and not preopen.is_writable and ".." not in relative:
+        reason = f"'{preopen.guest}' is read-only for tool '{state.tool}'"
+        allow = "writable_paths in the tool declaration (and --allow-write or [sandbox] fs_write)"
+    else:
+        reason = f"outside the paths tool '{state.tool}' may open"
+        key = "writable_paths" if action == "write" else "allowed_paths"
+        flag = "--allow-write or [sandbox] fs_write"
+        if action != "write":
+            flag = "--allow-read or [sandbox] fs_read"
+        allow = f"{key} in the tool declaration (and {flag})"
+    state.halt(caller, access_denied(state.tool, action, target, reason, allow))
+
+
+def _socket_call(name: str) -> Callable[..., int]:
+    def wrapper(caller: wasmtime.Caller, fd: int, *_: int) -> int:
+        state = current()
+        if state is not None:
+            state.halt(
+                caller,
+                ToolError(
+                    "E402",
+                    f"network access denied: tool '{state.tool}' called {name} on fd {fd}, and WASM "
+                    "tools have no network (WASI preview 1 has no sockets; `network: true` is E010)",
+                    state.tool,
+                    {"action": "network", "call": name},
+                ),
+            )
+        return ERRNO_NOTCAPABLE
+
+    return wrapper
+
+
+def _guarded(name: str, function: Callable[..., int]) -> Callable[..., int]:
+    """A bug in a wrapper stops the call with E401 naming the wrapper, never the process."""
+
+    def wrapper(caller: wasmtime.Caller, *args: Any) -> int:
+        try:
+            return function(caller, *args)
+        except Exception as exc:  # noqa: BLE001 - reported as the call's error
+            state = current()
+            if state is not None:
+                state.halt(caller, trapped(state.tool, f"host call {name} failed: {exc!r}"))
+            return ERRNO_IO
+
+    return wrapper
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A small module that lets the wrappers call wasmtime's own WASI functions.
+
+    A WASI function finds the memory it reads and writes through its *caller's* export "memory", so
+    it cannot be called from Python directly. The bridge imports the tool's memory (`env.memory`)
+    and the original functions, re-exports the memory and exports one forwarding function per
+    original; it is instantiated in the call's store the first time a wrapper forwards a call."""
+
+    module: wasmtime.Module
+    names: tuple[str, ...]
+
+
+def _bridge(engine: wasmtime.Engine, types: dict[str, wasmtime.FuncType]) -> Bridge:
+    def signature(ty: wasmtime.FuncType) -> str:
+        params = " ".join(str(p) for p in ty.params)
+        results = " ".join(str(r) for r in ty.results)
+        return (f"(param {params})" if params else "") + (f" (result {results})" if results else "")
+
+    lines = ["(module", '  (import "env" "memory" (memory 0))']
+    for name, ty in types.items():
+        lines.append(f'  (import "{WASI}" "{name}" (func ${name} {signature(ty)}))')
+    lines.append('  (export "memory" (memory 0))')
+    for name, ty in types.items():
+        forwarded = " ".join(f"(local.get {i})" for i in range(len(ty.params)))
+        lines.append(f'  (func (export "{name}") {signature(ty)} (call ${name} {forwarded}))')
+    lines.append(")")
+    return Bridge(wasmtime.Module(engine, "\n".join(lines)), tuple(types))
+
+
+@dataclass(frozen=True)
+class Installed:
+    offered: frozenset[str]  # the WASI functions a tool may import
+    bridge: Bridge
+
+
+def install(linker: wasmtime.Linker, plain_wasi: wasmtime.Linker, engine: wasmtime.Engine) -> Installed:
+    """Define the wrappers over WASI in `linker` (shadowing on)."""
+    wrappers: dict[str, Callable[..., int]] = {
+        "fd_read": fd_read,
+        "fd_write": fd_write,
+        "fd_pwrite": fd_pwrite,
+        "fd_filestat_set_size": _file_size_call("fd_filestat_set_size"),
+        "fd_allocate": _file_size_call("fd_allocate"),
+    }
+    wrappers |= {name: _path_call(name, spec) for name, spec in PATH_CALLS.items()}
+    sockets = {name: _socket_call(name) for name in SOCKET_CALLS}
+    probe = wasmtime.Store(engine)
+    probe.set_wasi(wasmtime.WasiConfig())
+    offered = set()
+    forwarded: dict[str, wasmtime.FuncType] = {}
+    for name in PREVIEW1_FUNCTIONS:
+        try:
+            original = plain_wasi.get(probe, WASI, name)
+        except wasmtime.WasmtimeError:
+            continue
+        offered.add(name)
+        wrapper = wrappers.get(name) or sockets.get(name)
+        if wrapper is not None and isinstance(original, wasmtime.Func):
+            ty = original.type(probe)
+            linker.define_func(WASI, name, ty, _guarded(name, wrapper), access_caller=True)
+            if name in wrappers:
+                forwarded[name] = ty
+    return Installed(frozenset(offered), _bridge(engine, forwarded))

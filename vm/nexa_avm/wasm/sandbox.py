@@ -1,0 +1,271 @@
+"""`WasmTool`: one WASI module run as a Nexa tool, in a wasmtime sandbox (S§5.2).
+
+Each call gets a fresh `Store` and a fresh instance of the (cached, pre-linked) module: a WASI
+command's `_start` runs once per instance, and a new store is what makes every call start from the
+module's initial state with its own limits. The steps of a call:
+
+1. the store gets the limits: linear memory `max_memory_pages` × 64 KiB and `max_table_elements`
+   (wasmtime's store limiter: `memory.grow`/`table.grow` fail past them, instantiation fails when a
+   module starts larger), an epoch deadline of `max_cpu_time_ms` (engine.py), and WASI with the
+   empty root preopen plus the tool's preopens, no environment, `argv = [tool name]`;
+2. `_start` runs with the arguments as JSON on stdin; stdout is collected up to
+   `max_output_bytes` (hostcalls.py);
+3. the outcome: exit status 0 (or a return from `_start`) gives the stdout parsed as JSON (text
+   when it is not JSON, S§5.4; `None` when empty); anything else gives a `ToolError` (errors.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import wasmtime
+
+from nexa_avm.wasm import hostcalls
+from nexa_avm.wasm.cache import ModuleCache
+from nexa_avm.wasm.engine import MAX_WASM_STACK, Runtime, sandbox_runtime
+from nexa_avm.wasm.errors import ToolError, failed, limit_reached, trapped
+from nexa_avm.wasm.limits import WasmLimits
+
+_caches: dict[tuple[int, Path | None], ModuleCache] = {}
+
+
+def module_cache(runtime: Runtime, directory: Path | None = None) -> ModuleCache:
+    """The process's cache for a directory (None: the default directory)."""
+    key = (id(runtime), directory)
+    if key not in _caches:
+        _caches[key] = ModuleCache(runtime, directory)
+    return _caches[key]
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """A call in full, for traces and the debugger: `value` or `error`, and what was measured."""
+
+    value: Any
+    error: ToolError | None
+    stdout_bytes: int
+    stderr: str
+    exit_code: int | None
+    elapsed_ms: float
+
+    @property
+    def result(self) -> Any:
+        return self.error if self.error is not None else self.value
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    stamp: tuple[int, int]
+    pre: wasmtime.InstancePre
+    source: str
+
+
+class WasmTool:
+    """A WASM tool. `call(arguments)` returns the tool's result or a `ToolError`; it never raises
+    for anything the module does, and the next call starts afresh."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        limits: WasmLimits | None = None,
+        *,
+        name: str | None = None,
+        cache: ModuleCache | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.limits = limits or WasmLimits()
+        self.name = name or self.path.stem
+        self.runtime = cache.runtime if cache is not None else sandbox_runtime()
+        self.cache = cache or module_cache(self.runtime)
+        self._prepared: _Prepared | None = None
+
+    # -------------------------------------------------------------------------- loading
+
+    def load(self) -> str | ToolError:
+        """Compile (or fetch from the cache) and link the module; where it came from:
+        "memory", "disk" or "compiled". Calls load on their own; this is for warming up."""
+        prepared = self._prepare()
+        return prepared if isinstance(prepared, ToolError) else prepared.source
+
+    def _prepare(self) -> _Prepared | ToolError:
+        try:
+            status = self.path.stat()
+        except OSError:
+            return failed(self.name, f"no such module '{self.path}'", path=str(self.path))
+        stamp = (status.st_mtime_ns, status.st_size)
+        prepared = self._prepared
+        if prepared is not None and prepared.stamp == stamp:
+            return prepared
+        try:
+            compiled = self.cache.load(self.path.read_bytes())
+        except OSError as exc:
+            return failed(self.name, f"cannot read module '{self.path}': {exc.strerror}")
+        except wasmtime.WasmtimeError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid module"
+            return failed(self.name, f"'{self.path}' is not a valid WebAssembly module: {first}")
+        problem = self._link_problem(compiled.module)
+        if problem is not None:
+            return problem
+        try:
+            pre = self.runtime.linker.instantiate_pre(compiled.module)
+        except wasmtime.WasmtimeError as exc:
+            return failed(self.name, f"cannot link module '{self.path}': {_first_line(exc)}")
+        self._prepared = _Prepared(stamp, pre, compiled.source)
+        return self._prepared
+
+    def _link_problem(self, module: wasmtime.Module) -> ToolError | None:
+        for imported in module.imports:
+            offered = imported.module == hostcalls.WASI and imported.name in self.runtime.wasi_functions
+            if not offered or not isinstance(imported.type, wasmtime.FuncType):
+                return failed(
+                    self.name,
+                    f"module imports host function '{imported.module}.{imported.name}', which the "
+                    f"sandbox does not provide (tools may import only {hostcalls.WASI} functions)",
+                    path=str(self.path),
+                    missing_import=f"{imported.module}.{imported.name}",
+                )
+        if not any(e.name == "_start" and isinstance(e.type, wasmtime.FuncType) for e in module.exports):
+            return failed(self.name, "module exports no _start function (a WASI command is required)")
+        return None
+
+    # -------------------------------------------------------------------------- calling
+
+    def call(self, arguments: dict[str, Any]) -> Any:
+        """The tool's result (parsed JSON, text or None), or a `ToolError`."""
+        return self.run(arguments).result
+
+    async def call_async(self, arguments: dict[str, Any]) -> Any:
+        """`call` on a worker thread: wasmtime releases the GIL while the module runs."""
+        return await asyncio.to_thread(self.call, arguments)
+
+    def run(self, arguments: dict[str, Any]) -> CallOutcome:
+        started = time.perf_counter()
+        prepared = self._prepare()
+        if isinstance(prepared, ToolError):
+            return CallOutcome(None, prepared, 0, "", None, _ms_since(started))
+        stdin = json.dumps(arguments, ensure_ascii=False, separators=(",", ":")).encode()
+        limits, runtime = self.limits, self.runtime
+        store = wasmtime.Store(runtime.engine)
+        wasi = wasmtime.WasiConfig()
+        wasi.argv = [self.name]
+        wasi.preopen_dir(runtime.root_directory, "/", False)
+        preopens = {}
+        for fd, preopen in enumerate(limits.preopens, start=hostcalls.ROOT_FD + 1):
+            if not preopen.host.is_dir():
+                reason = f"allowed path '{preopen.guest}' is not a directory ({preopen.host})"
+                error = failed(self.name, reason)
+                return CallOutcome(None, error, 0, "", None, _ms_since(started))
+            wasi.preopen_dir(str(preopen.host), preopen.guest, preopen.is_writable)
+            preopens[fd] = preopen
+        store.set_wasi(wasi)
+        store.set_limits(memory_size=limits.max_memory_bytes, table_elements=limits.max_table_elements)
+        store.set_epoch_deadline(runtime.ticker.deadline_ticks(limits.max_cpu_time_ms))
+        state = hostcalls.CallState(
+            self.name, stdin, limits.max_output_bytes, preopens, runtime.plain_wasi, runtime.bridge
+        )
+        instance: wasmtime.Instance | None = None
+        exit_code: int | None = None
+        error: ToolError | None = None
+        hostcalls.activate(state)
+        runtime.ticker.enter()
+        try:
+            instance = prepared.pre.instantiate(store)
+            start = instance.exports(store)["_start"]
+            assert isinstance(start, wasmtime.Func)
+            start(store)
+            exit_code = 0
+        except wasmtime.ExitTrap as exit_trap:
+            exit_code = exit_trap.code
+        except wasmtime.Trap as trap:
+            error = self._explain_trap(trap, store, instance)
+        except wasmtime.WasmtimeError as exc:  # instantiation refused: a limit, mostly
+            error = self._explain_refusal(exc)
+        finally:
+            runtime.ticker.leave()
+            hostcalls.activate(None)
+        if state.stop is not None:
+            error = state.stop
+        elif error is None and exit_code != 0:
+            error = self._at_a_limit(store, instance) or failed(
+                self.name, f"exited with status {exit_code}{_stderr_tail(state.stderr)}", exit_code=exit_code
+            )
+        stderr = state.stderr.decode("utf-8", "replace")
+        if error is not None:
+            return CallOutcome(None, error, len(state.stdout), stderr, exit_code, _ms_since(started))
+        value = self._parse(bytes(state.stdout))
+        if isinstance(value, ToolError):
+            return CallOutcome(None, value, len(state.stdout), stderr, exit_code, _ms_since(started))
+        return CallOutcome(value, None, len(state.stdout), stderr, exit_code, _ms_since(started))
+
+    # -------------------------------------------------------------------------- outcomes
+
+    def _explain_trap(
+        self, trap: wasmtime.Trap, store: wasmtime.Store, instance: wasmtime.Instance | None
+    ) -> ToolError:
+        code = trap.trap_code
+        if code in (wasmtime.TrapCode.INTERRUPT, wasmtime.TrapCode.OUT_OF_FUEL):
+            return limit_reached(self.name, "CPU time", f"{self.limits.max_cpu_time_ms} ms")
+        if code == wasmtime.TrapCode.STACK_OVERFLOW:
+            return limit_reached(self.name, "stack", f"{MAX_WASM_STACK // 1024} KiB")
+        return self._at_a_limit(store, instance) or trapped(self.name, _first_line(trap.message))
+
+    def _at_a_limit(self, store: wasmtime.Store, instance: wasmtime.Instance | None) -> ToolError | None:
+        """A tool that failed with its memory or a table grown to the limit failed because of it
+        (`memory.grow` and `table.grow` answer -1 at the limit; the module then gives up)."""
+        if instance is None:
+            return None
+        for item in instance.exports(store).by_index:
+            if isinstance(item, wasmtime.Memory) and item.size(store) >= self.limits.max_memory_pages:
+                return self._memory_limit()
+            if isinstance(item, wasmtime.Table) and item.size(store) >= self.limits.max_table_elements:
+                return self._table_limit()
+        return None
+
+    def _memory_limit(self) -> ToolError:
+        return limit_reached(self.name, "memory", f"{self.limits.max_memory_pages} pages")
+
+    def _table_limit(self) -> ToolError:
+        return limit_reached(self.name, "table", f"{self.limits.max_table_elements} elements")
+
+    def _explain_refusal(self, exc: wasmtime.WasmtimeError) -> ToolError:
+        text = str(exc)
+        if "memory" in text and ("limit" in text or "exceed" in text):
+            return self._memory_limit()
+        if "table" in text and ("limit" in text or "exceed" in text):
+            return self._table_limit()
+        return failed(self.name, f"cannot instantiate module: {_first_line(exc)}")
+
+    def _parse(self, output: bytes) -> Any:
+        try:
+            text = output.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return trapped(self.name, f"output is not UTF-8 text (byte {exc.start})")
+        if not text.strip():
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return text
+
+
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+def _first_line(exc: BaseException | str) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _stderr_tail(stderr: bytearray) -> str:
+    text = stderr.decode("utf-8", "replace").strip()
+    if not text:
+        return ""
+    last = text.splitlines()[-1]
+    return ": " + (last if len(last) <= 300 else last[:300] + "…")
