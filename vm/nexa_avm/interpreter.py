@@ -177,6 +177,22 @@ class ToolValue:
         return f"<tool {self.name}>"
 
 
+class UnsupportedDecl:
+    """A declaration of a kind the VM does not run yet (job, server, db, kv, auth)."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        self.kind = kind
+        self.name = name
+
+    def text_form(self) -> str:
+        return f"<{self.kind} {self.name}>"
+
+    def fail(self) -> NexaError:
+        return runtime_error(
+            f"{self.kind} '{self.name}': {self.kind} declarations are not built into the VM yet"
+        )
+
+
 class Chain:
     """`B >> C` in a runnable position: run the stages one after another."""
 
@@ -369,6 +385,7 @@ class Interpreter:
         self.meta = LoopState("none", None, None)
         self.background: list[asyncio.Task[Any]] = []
         self.timers: list[TimerValue] = []
+        self.actors: list[ActorValue] = []
         self.reflections: list[str] = []
         self.module_frame: Frame | None = None
         self._indexes: dict[str | None, LineIndex] = {}
@@ -400,6 +417,8 @@ class Interpreter:
             self.declarations[name] = Namespace(name, members)
         for name in program.protocols:
             self.declarations[name] = Namespace(name, {})
+        for kind, name, _, _ in program.unsupported:
+            self.declarations.setdefault(name, UnsupportedDecl(kind, name))
 
     def position(self, file: str | None, offset: int) -> tuple[int, int]:
         """1-based line and code-point column of a byte offset."""
@@ -425,9 +444,9 @@ class Interpreter:
         self.err.write(f"warning[{code}]: {message}\n  --> {file or '<input>'}:{line}:{column}\n")
         self.record("warning", code=code, message=message)
 
-    def record(self, event: str, **data: Any) -> None:
+    def record(self, kind: str, **data: Any) -> None:
         if self.trace is not None:
-            self.trace.append({"event": event, "time": round(time.time(), 6), **data})
+            self.trace.append({"event": kind, "time": round(time.time(), 6), **data})
 
     # --- program -----------------------------------------------------------------------------
 
@@ -446,6 +465,10 @@ class Interpreter:
             if not pending:
                 break
             await asyncio.gather(*pending, return_exceptions=True)
+        for actor in self.actors:  # an idle actor waits for mail forever: stop it once it is idle
+            await actor.idle.wait()
+            if actor.task is not None:
+                actor.task.cancel()
         for timer in self.timers:
             if timer.task is not None and not timer.task.done():
                 timer.task.cancel()
@@ -481,8 +504,12 @@ class Interpreter:
                             await result
                 except NexaError as error:
                     if not error.is_located:
-                        line, column = self.position(instr.file, instr.span[0])
-                        error.locate(instr.file, instr.span, line, column)
+                        site = instr
+                        parent = frame.parent
+                        if code.kind == "agent_run" and error.code != "E109" and parent and parent.instr:
+                            site = parent.instr  # agent failures point at the call (diagnostics §9)
+                        line, column = self.position(site.file, site.span[0])
+                        error.locate(site.file, site.span, line, column)
                     if not self._unwind(frame, error):
                         raise
                 except (ExitProgram, InternalError, asyncio.CancelledError):
@@ -697,6 +724,8 @@ class Interpreter:
             raise runtime_error(f"'{obj.name}' has no member '{name}'")
         if isinstance(obj, JoinHandle):
             return BoundMethod(f"join.{name}", self._join_method(obj, name))
+        if isinstance(obj, UnsupportedDecl):
+            raise obj.fail()
         if isinstance(obj, Function | ToolValue | Builtin | VariantConstructor) and name == "run":
             return obj
         if obj is None:
@@ -1169,6 +1198,8 @@ class Interpreter:
             return await self.join_run(callee, args, frame)
         if isinstance(callee, Chain):
             return await self.run_stage(callee, args[0] if args else "", frame)
+        if isinstance(callee, UnsupportedDecl):
+            raise callee.fail()
         raise runtime_error(f"cannot call a value of kind '{kind_name(callee)}'")
 
     async def call_function(
@@ -1670,7 +1701,7 @@ class Interpreter:
                 actor.idle.set()
 
         actor.task = asyncio.create_task(body())
-        self.background.append(actor.task)
+        self.actors.append(actor)
         frame.stack.append(actor)
 
     def op_PASS(self, frame: Frame, instr: Instr) -> None:
