@@ -24,9 +24,10 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
-from nexa_lang.model import Workspace
+from nexa_lang.model import SourceFile, Workspace
+from nexa_lang.positions import Span
 from nexa_lsp.diagnostics import DiagnosticsService
-from nexa_lsp.documents import Document, DocumentStore
+from nexa_lsp.documents import Document, DocumentStore, uri_of
 from nexa_lsp.ranges import Ranges, unit_of
 from nexa_lsp.workspace_index import WorkspaceIndex
 
@@ -111,6 +112,11 @@ class NexaServer(LanguageServer):
             return document.ranges
         file = self.model.file(path)
         return Ranges(file.lines, self.documents.unit) if file is not None else None
+
+    def location(self, file: SourceFile, span: Span, document: Document) -> types.Location:
+        """An LSP location of a span of any file of `document`'s program."""
+        uri = uri_of(file.path) if file.path else document.uri
+        return types.Location(uri=uri, range=Ranges(file.lines, self.documents.unit).range(span))
 
     def show_error_once(self, message: str) -> None:
         if message in self._shown:

@@ -36,10 +36,22 @@ def register(server: NexaServer) -> None:
         return graph.to_dict(convert_range, lambda file: uri_of(file.path) if file.path else None)
 
 
+def plain(value: Any) -> Any:
+    """Custom params as plain JSON values (pygls hands them over as nested namedtuples)."""
+    if hasattr(value, "_asdict"):
+        return {key: plain(item) for key, item in value._asdict().items()}
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
 def _read_params(params: Any) -> tuple[str, str | None]:
-    params = params if isinstance(params, dict) else getattr(params, "__dict__", {})
+    params = plain(params)
+    params = params if isinstance(params, dict) else {}
     document = params.get("textDocument")
-    uri = document.get("uri") if isinstance(document, dict) else getattr(document, "uri", None)
+    uri = document.get("uri") if isinstance(document, dict) else None
     flow = params.get("flow")
     if not isinstance(uri, str):
         raise JsonRpcInvalidParams("nexa/dag needs params {textDocument: {uri}, flow?}")
