@@ -49,7 +49,6 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", metavar="FILE")
     run.add_argument("--allow-python", action="store_true")
     run.add_argument("--harness", choices=["strict", "warn", "off"], default="warn")
-    run.add_argument("args", nargs=argparse.REMAINDER)
     test = commands.add_parser("test", help="run the test blocks of a program")
     test.add_argument("file")
     test.add_argument("--provider", choices=["offline", "openai"])
@@ -62,12 +61,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    _use_utf8_output()
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """The command; `stdout`/`stderr` default to the process's streams (tests pass their own)."""
+    if stdout is None and stderr is None:
+        _use_utf8_output()
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    argv = list(sys.argv[1:] if argv is None else argv)
+    program_args: list[str] = []
+    if "--" in argv:  # everything after `--` goes to flow main (D49)
+        at = argv.index("--")
+        argv, program_args = argv[:at], argv[at + 1 :]
     args = build_parser().parse_args(argv)
+    args.args = program_args
     if args.command == "disasm":
-        return disasm(args.file, args.config, sys.stdout, sys.stderr)
-    return run_command(args, sys.stdout, sys.stderr)
+        return disasm(args.file, args.config, out, err)
+    return run_command(args, out, err)
 
 
 def disasm(path: str, config: str | None, stdout: TextIO, stderr: TextIO) -> int:
