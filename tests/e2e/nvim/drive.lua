@@ -1,0 +1,162 @@
+-- Drives headless Neovim through the Nexa set-up for tests/e2e/nvim/test_neovim.py.
+--
+-- Run as:  nvim --headless --clean -u editors/nvim/minimal-init.lua -c 'luafile drive.lua' FILE
+-- with NEXA_E2E_PLAN naming a JSON plan (0-based positions; see the test) and NEXA_E2E_RESULT the
+-- JSON file this script writes. Every wait is bounded (vim.wait with a timeout); a step that fails
+-- records its error and the next steps still run; the results are written and Neovim quits whatever
+-- happens.
+local plan = vim.fn.json_decode(table.concat(vim.fn.readfile(vim.env.NEXA_E2E_PLAN), '\n'))
+local timeout = plan.timeout_ms or 30000
+local buf = vim.api.nvim_get_current_buf()
+local results = { errors = {} }
+
+local function step(name, fn)
+  local ok, err = xpcall(fn, debug.traceback)
+  if not ok then
+    results.errors[name] = tostring(err)
+  end
+end
+
+local function client()
+  local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = buf }) or vim.lsp.buf_get_clients(buf)
+  for _, c in pairs(clients) do
+    if c.name == 'nexa-lsp' then
+      return c
+    end
+  end
+end
+
+local provider_of = {
+  ['textDocument/definition'] = 'definitionProvider',
+  ['textDocument/completion'] = 'completionProvider',
+}
+
+--- Sends `method` at (row, col) and returns the first client's result or error.
+local function request_at(method, row, col)
+  -- 0.7 never answers buf_request_sync when no client supports the method: fail at once instead
+  if not client().server_capabilities[provider_of[method]] then
+    error(method .. ': nexa-lsp does not announce ' .. provider_of[method])
+  end
+  vim.api.nvim_win_set_cursor(0, { row + 1, col })
+  local params = vim.lsp.util.make_position_params(0, client().offset_encoding)
+  local responses = vim.lsp.buf_request_sync(buf, method, params, timeout)
+  if not responses then
+    error(method .. ': no response within ' .. timeout .. ' ms')
+  end
+  for _, response in pairs(responses) do
+    if response.err then
+      error(method .. ': ' .. vim.inspect(response.err))
+    end
+    return response.result
+  end
+end
+
+local function diagnostics()
+  local found = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    table.insert(found, {
+      lnum = d.lnum, col = d.col, end_lnum = d.end_lnum, end_col = d.end_col,
+      code = d.code, message = d.message, severity = d.severity, source = d.source,
+    })
+  end
+  return found
+end
+
+local function has_code(code)
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.code == code then
+      return true
+    end
+  end
+  return false
+end
+
+step('editor', function()
+  local v = vim.version()
+  results.version = string.format('%d.%d.%d', v.major, v.minor, v.patch)
+  results.filetype = vim.bo[buf].filetype
+  results.abi = vim.treesitter.language_version
+  results.min_abi = vim.treesitter.minimum_language_version
+end)
+
+step('treesitter', function()
+  local nexa_ts = require('nexa.treesitter')
+  results.highlighter_active = nexa_ts.is_active(buf)
+  local row, col = unpack(plan.keyword_at)
+  results.captures_at_keyword = nexa_ts.captures_at(buf, row, col)
+  local tree = vim.treesitter.get_parser(buf, 'nexa'):parse()[1]
+  results.tree_has_error = tree:root():has_error()
+end)
+
+step('lsp_attach', function()
+  results.attached = vim.wait(timeout, function()
+    local c = client()
+    return c ~= nil and c.initialized == true and c.server_capabilities ~= nil
+  end, 20)
+  local c = client()
+  if c then
+    results.offset_encoding = c.offset_encoding
+    results.server_name = c.server_info and c.server_info.name or nil
+  end
+end)
+
+step('diagnostics', function()
+  results.diagnostics_arrived = vim.wait(timeout, function()
+    return has_code(plan.error_code)
+  end, 20)
+  results.diagnostics = diagnostics()
+end)
+
+step('definition', function()
+  local row, col = unpack(plan.definition_at)
+  results.definition_response = request_at('textDocument/definition', row, col)
+  -- now the way a user does it: the cursor on the name, then vim.lsp.buf.definition()
+  vim.api.nvim_win_set_cursor(0, { row + 1, col })
+  vim.lsp.buf.definition()
+  results.definition_jumped = vim.wait(timeout, function()
+    return vim.api.nvim_win_get_cursor(0)[1] ~= row + 1
+  end, 20)
+  local cursor = vim.api.nvim_win_get_cursor(0)
+  results.definition_cursor = { cursor[1] - 1, cursor[2] }
+  results.definition_buffer_is_same = vim.api.nvim_get_current_buf() == buf
+end)
+
+step('fix_error', function()
+  -- delete the line with the error: didChange goes out and the error's diagnostic goes away
+  local row = plan.error_line
+  vim.api.nvim_buf_set_lines(buf, row, row + 1, false, {})
+  results.error_cleared = vim.wait(timeout, function()
+    return not has_code(plan.error_code) and #diagnostics() > 0
+  end, 20)
+  results.diagnostics_after_fix = diagnostics()
+end)
+
+step('completion', function()
+  local row = plan.complete.row
+  local text = plan.complete.text
+  vim.api.nvim_buf_set_lines(buf, row, row, false, { text })
+  local result = request_at('textDocument/completion', row, #text)
+  local items = result and (result.items or result) or {}
+  results.completion_labels = {}
+  for _, item in ipairs(items) do
+    table.insert(results.completion_labels, item.label)
+  end
+end)
+
+local function finish()
+  local ok, encoded = pcall(vim.fn.json_encode, results)
+  if not ok then
+    encoded = vim.fn.json_encode({ errors = { encode = tostring(encoded) } })
+  end
+  vim.fn.writefile({ encoded }, vim.env.NEXA_E2E_RESULT)
+  local all_clients = vim.lsp.get_clients or vim.lsp.get_active_clients
+  for _, c in pairs(all_clients()) do
+    c.stop()
+  end
+  vim.wait(5000, function()
+    return #all_clients() == 0
+  end, 20)
+  vim.cmd('qa!')
+end
+
+finish()

@@ -1,0 +1,162 @@
+"""Neovim end to end: real headless `nvim` with editors/nvim (built-in tree-sitter and LSP client)
+against the real `nexa-lsp`.
+
+One Neovim session (tests/e2e/nvim/drive.lua) opens a copy of a corpus program with an undeclared
+agent inserted on a line holding Chinese text, and records as JSON: the diagnostics Neovim received,
+where vim.lsp.buf.definition() put the cursor, the completion labels, and the tree-sitter state. Each
+test below checks one of those facts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+NVIM = shutil.which("nvim")
+NEXA_LSP = Path(sys.executable).with_name("nexa-lsp")
+PROGRAM = Path("v2.0") / "03_try_agent.nx"
+ERROR_LINE = '        tag = "纠错"; other = Missing.run(tag);'
+COMPLETION_LINE = "    x = Resil"
+
+pytestmark = pytest.mark.skipif(
+    NVIM is None, reason="nvim is not installed (scripts/install-editor-deps installs Debian's neovim)"
+)
+
+
+def row_of(lines: list[str], prefix: str) -> int:
+    return next(i for i, line in enumerate(lines) if line.startswith(prefix))
+
+
+class Session:
+    """The program as opened, the plan given to drive.lua and the results it wrote."""
+
+    def __init__(self, lines: list[str], plan: dict[str, Any], results: dict[str, Any]) -> None:
+        self.lines = lines
+        self.plan = plan
+        self.results = results
+
+    def step_error(self, step: str) -> str | None:
+        errors = self.results.get("errors") or {}
+        return errors.get(step) if isinstance(errors, dict) else None
+
+
+@pytest.fixture(scope="module")
+def session(repo_root: Path, corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Session:
+    work = tmp_path_factory.mktemp("nvim")
+    parser = work / "nexa.so"
+    subprocess.run(
+        ["bash", str(repo_root / "editors/nvim/build-parser.sh"), str(parser)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+    lines = (corpus_dir / PROGRAM).read_text("utf-8").splitlines()
+    after = row_of(lines, "        print result;")
+    lines.insert(after + 1, ERROR_LINE)
+    program = work / "try_agent.nx"
+    program.write_text("\n".join(lines) + "\n", "utf-8")
+
+    # rows after the error line move up by one once drive.lua deletes it
+    completed = row_of(lines, '    print "Error correction completed.";')
+    plan = {
+        "timeout_ms": 30000,
+        "keyword_at": [row_of(lines, "agent ResilientAgent"), 0],
+        "error_code": "E001",
+        "error_line": after + 1,
+        "definition_at": [
+            row_of(lines, "        result = ResilientAgent"),
+            lines[row_of(lines, "        result = ResilientAgent")].index("ResilientAgent") + 3,
+        ],
+        "complete": {"row": completed, "text": COMPLETION_LINE},
+    }
+    plan_file = work / "plan.json"
+    plan_file.write_text(json.dumps(plan), "utf-8")
+    result_file = work / "result.json"
+
+    env = {
+        **os.environ,
+        "NEXA_LSP": str(NEXA_LSP),
+        "NEXA_PARSER": str(parser),
+        "NEXA_E2E_PLAN": str(plan_file),
+        "NEXA_E2E_RESULT": str(result_file),
+        "XDG_STATE_HOME": str(work / "state"),  # Neovim's lsp.log goes here, not into $HOME
+        "XDG_CACHE_HOME": str(work / "cache"),
+    }
+    command = [
+        NVIM,
+        "--headless",
+        "--clean",
+        "-u",
+        str(repo_root / "editors/nvim/minimal-init.lua"),
+        "-c",
+        f"luafile {Path(__file__).with_name('drive.lua')}",
+        str(program),
+    ]
+    proc = subprocess.run(
+        command, cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=240
+    )
+    if not result_file.exists():
+        pytest.fail(f"nvim wrote no results (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return Session(lines, plan, json.loads(result_file.read_text("utf-8")))
+
+
+def test_nexa_files_get_the_nexa_filetype(session: Session) -> None:
+    assert session.results["filetype"] == "nexa"
+
+
+def test_neovim_loads_the_abi_14_parser(session: Session) -> None:
+    assert session.step_error("treesitter") is None
+    assert session.results["min_abi"] <= 14 <= session.results["abi"]
+    assert session.results["tree_has_error"] is False
+
+
+def test_tree_sitter_highlighter_is_attached(session: Session) -> None:
+    assert session.results["highlighter_active"] is True
+
+
+def test_agent_keyword_is_captured_as_keyword(session: Session) -> None:
+    assert session.results["captures_at_keyword"] == ["keyword"]
+
+
+def test_nexa_lsp_attaches_to_the_buffer(session: Session) -> None:
+    assert session.results["attached"] is True
+    assert session.results["offset_encoding"] in ("utf-8", "utf-16", "utf-32")
+
+
+def test_undeclared_agent_is_reported_at_its_byte_columns(session: Session) -> None:
+    assert session.results["diagnostics_arrived"] is True
+    errors = [d for d in session.results["diagnostics"] if d["code"] == "E001"]
+    line = ERROR_LINE.encode("utf-8")
+    start = line.index(b"Missing")  # Neovim keeps byte columns; the line has two 3-byte characters
+    assert [(d["lnum"], d["col"], d["end_col"]) for d in errors] == [
+        (session.plan["error_line"], start, start + len("Missing"))
+    ]
+    assert errors[0]["message"] == "undeclared name 'Missing'"
+    assert errors[0]["severity"] == 1  # vim.diagnostic.severity.ERROR
+
+
+def test_removing_the_error_line_clears_its_diagnostic(session: Session) -> None:
+    assert session.step_error("fix_error") is None
+    assert session.results["error_cleared"] is True
+    assert "E001" not in {d["code"] for d in session.results["diagnostics_after_fix"]}
+
+
+def test_definition_moves_the_cursor_to_the_agent_declaration(session: Session) -> None:
+    assert session.step_error("definition") is None
+    declaration = row_of(session.lines, "agent ResilientAgent")
+    assert session.results["definition_jumped"] is True
+    assert session.results["definition_buffer_is_same"] is True
+    assert session.results["definition_cursor"] == [declaration, len("agent ")]
+
+
+def test_completion_offers_the_agent_name(session: Session) -> None:
+    assert session.step_error("completion") is None
+    assert "ResilientAgent" in session.results["completion_labels"]
