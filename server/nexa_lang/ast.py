@@ -17,28 +17,53 @@ from nexa_lang.positions import Span
 NO_SPAN = Span(0, 0)
 
 
+# Field annotations that never hold a node: `children` skips these fields.
+_SCALAR_TYPES = frozenset(
+    {"Span", "Span | None", "list[Span]", "str", "str | None", "list[str]", "bool", "int", "int | None"}
+    | {"int | float", "int | float | str | bool"}
+)
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _node_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that may hold nodes, in declaration order (computed once)."""
+    names = _NODE_FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in fields(cls) if f.type not in _SCALAR_TYPES)
+        _NODE_FIELDS[cls] = names
+    return names
+
+
 @dataclass(kw_only=True, eq=False)
 class Node:
     span: Span = NO_SPAN
 
     def children(self) -> Iterator[Node]:
         """The direct child nodes, in source order of the fields."""
-        for f in fields(self):
-            value = getattr(self, f.name)
+        return iter(self.child_list())
+
+    def child_list(self) -> list[Node]:
+        """`children` as a new list (the walkers' fast path)."""
+        found: list[Node] = []
+        for name in _node_fields(type(self)):
+            value = getattr(self, name)
             if isinstance(value, Node):
-                yield value
+                found.append(value)
             elif isinstance(value, list | tuple):
-                for item in value:
-                    if isinstance(item, Node):
-                        yield item
+                found.extend(item for item in value if isinstance(item, Node))
+        return found
 
     def walk(self) -> Iterator[Node]:
         """This node and every node below it, depth first, in source order."""
         stack: list[Node] = [self]
+        pop, extend = stack.pop, stack.extend
         while stack:
-            node = stack.pop()
+            node = pop()
             yield node
-            stack.extend(reversed(list(node.children())))
+            below = node.child_list()
+            if below:
+                below.reverse()
+                extend(below)
 
 
 # ---------------------------------------------------------------------------------- types (§3.8)
@@ -145,8 +170,8 @@ class StringLit(Expr):
     def interpolations(self) -> list[Interpolation]:
         return [p for p in self.parts if isinstance(p, Interpolation)]
 
-    def children(self) -> Iterator[Node]:
-        yield from self.interpolations
+    def child_list(self) -> list[Node]:
+        return [p for p in self.parts if isinstance(p, Interpolation)]
 
 
 @dataclass(kw_only=True, eq=False)

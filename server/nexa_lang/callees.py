@@ -95,7 +95,7 @@ class Calls:
 
     def calls(self) -> Iterator[tuple[SourceFile, ast.Call, Callee]]:
         for file in self.program.files:
-            for node in file.module.walk():
+            for node in file.nodes.of(ast.Call):
                 if isinstance(node, ast.Call):
                     callee = self.callee(node, file)
                     if callee is not None:

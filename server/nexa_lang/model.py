@@ -21,6 +21,7 @@ from nexa_lang.parsing import parse
 from nexa_lang.positions import LineIndex, Span
 
 if TYPE_CHECKING:
+    from nexa_lang.node_index import FileNodes, ProgramNodes
     from nexa_lang.scopes import Scopes
 
 NEXA_SOURCE_SUFFIXES = (".nx", ".nxlib")
@@ -42,6 +43,13 @@ class SourceFile:
         source = text.encode("utf-8") if isinstance(text, str) else text
         tree = parse(source, old_tree)
         return cls(path, source, tree, lower(tree.root_node, source, path))
+
+    @cached_property
+    def nodes(self) -> FileNodes:
+        """Every node of the file's tree, by type (walked once, on first use)."""
+        from nexa_lang.node_index import FileNodes
+
+        return FileNodes(self.module)
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -128,6 +136,13 @@ class Program:
         from nexa_lang.scopes import analyze_scopes
 
         return analyze_scopes(self)
+
+    @cached_property
+    def nodes(self) -> ProgramNodes:
+        """Every node of every file, by type (each file walked once; nexa_lang.node_index)."""
+        from nexa_lang.node_index import ProgramNodes
+
+        return ProgramNodes(self.files)
 
     @property
     def is_root(self) -> bool:

@@ -82,6 +82,16 @@ class Scopes:
     def unresolved(self) -> Iterator[Reference]:
         return (r for r in self.references if r.resolution is Resolution.UNRESOLVED)
 
+    def named(self, name: str) -> list[Reference]:
+        """The references to `name`, in order (indexed on first use)."""
+        by_name = self.__dict__.get("_by_name")
+        if by_name is None:
+            by_name = {}
+            for reference in self.references:
+                by_name.setdefault(reference.name, []).append(reference)
+            self.__dict__["_by_name"] = by_name
+        return by_name.get(name, [])
+
 
 def analyze_scopes(program: Program) -> Scopes:
     builder = _ScopeBuilder(program)

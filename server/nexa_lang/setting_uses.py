@@ -41,7 +41,16 @@ def setting_uses(program: Program) -> Iterator[SettingUse]:
 
 
 def _file_uses(file: SourceFile) -> Iterator[SettingUse]:
-    for node in file.module.walk():
+    for node in file.nodes.of(
+        ast.AgentDecl,
+        ast.ToolDecl,
+        ast.ToolFnDecl,
+        ast.JobDecl,
+        ast.Autoloop,
+        ast.WithContext,
+        ast.ContextPolicy,
+        ast.ServerItem,
+    ):
         if isinstance(node, ast.AgentDecl):
             yield from _agent(file, node)
         elif isinstance(node, ast.ToolDecl):

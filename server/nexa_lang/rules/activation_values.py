@@ -56,8 +56,8 @@ def assigned_name(statement: ast.Stmt) -> tuple[str, ast.Expr] | None:
 def is_read_after(program: Program, activation: Activation, name: str, offset: int) -> bool:
     """Whether a reference after `offset` reads the local `name` of `activation` (directly or
     from a lambda inside it that does not bind the name itself)."""
-    for reference in program.scopes.references:
-        if reference.name != name or reference.span.start < offset or reference.file is not activation.file:
+    for reference in program.scopes.named(name):
+        if reference.span.start < offset or reference.file is not activation.file:
             continue
         if _binding_activation(reference.activation, name) is activation:
             return True

@@ -53,7 +53,9 @@ def _mismatch(expected: StaticType, found: StaticType) -> str:
 
 def _expressions(program: Program, types: Types, file: SourceFile) -> Iterator[Diagnostic]:
     fid = id(file)
-    for node in file.module.walk():
+    for node in file.nodes.of(
+        ast.Binary, ast.Unary, ast.Let, ast.Param, ast.Member, ast.Call, ast.ScopedName
+    ):
         if isinstance(node, ast.Binary):
             yield from _binary(types, file, node)
         elif isinstance(node, ast.Unary) and node.op == "-":
@@ -186,7 +188,7 @@ def _variant(program: Program, file: SourceFile, enum: str, variant: str, span: 
 
 
 def _declared_results(program: Program, types: Types, file: SourceFile) -> Iterator[Diagnostic]:
-    for node in file.module.walk():
+    for node in file.nodes.of(ast.FlowDecl, ast.FunctionDecl, ast.ToolFnDecl):
         if (
             isinstance(node, ast.FlowDecl | ast.FunctionDecl | ast.ToolFnDecl)
             and node.return_type is not None

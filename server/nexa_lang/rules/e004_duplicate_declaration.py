@@ -80,7 +80,7 @@ def _groups(program: Program) -> Iterator[list[Occurrence]]:
     for file, decl in program.declarations():
         yield from _members(file, decl)
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.Lambda, ast.FunctionDecl, ast.FlowDecl, ast.ToolFnDecl):
             if isinstance(node, ast.Lambda | ast.FunctionDecl | ast.FlowDecl | ast.ToolFnDecl):
                 yield _params(file, node.params)
 

@@ -43,7 +43,7 @@ def declared_providers(program: Program) -> tuple[str, ...]:
 def model_literals(file: SourceFile) -> Iterator[ast.StringLit]:
     """String literals used as model identifiers: agents' `model`/`fallback` values (list items
     too) and the `model` argument of `A.clone(…)`."""
-    for node in file.module.walk():
+    for node in file.nodes.of(ast.AgentDecl, ast.Call):
         if isinstance(node, ast.AgentDecl):
             for prop in node.properties:
                 if prop.key in MODEL_KEYS:

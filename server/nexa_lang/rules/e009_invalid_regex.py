@@ -23,7 +23,7 @@ REGEX_FUNCTIONS = {"regex_match", "regex_replace", *DEPRECATED_STD_NAMES["regex"
 @rule("E009", "invalid-regex")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.SemanticIf, ast.Call):
             if isinstance(node, ast.SemanticIf) and node.fast_match is not None:
                 literal = node.fast_match
                 problem = None if literal.interpolations else fast_match_problem(literal.value)

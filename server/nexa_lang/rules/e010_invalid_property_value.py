@@ -27,7 +27,7 @@ DECORATOR_LIST = ", ".join(f"@{name}" for name in DECORATORS)
 def check(program: Program) -> Iterator[Diagnostic]:
     yield from _values(program)
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.AgentDecl, ast.ToolDecl):
             if isinstance(node, ast.AgentDecl):
                 yield from _decorators(file, node)
                 yield from _combinations(file, node.properties, [("output_schema", "output_format")])
@@ -154,12 +154,12 @@ def _empty_mcp_items(file: SourceFile, agent: ast.AgentDecl) -> Iterator[Diagnos
 
 def _misplaced_fallbacks(file: SourceFile) -> Iterator[Diagnostic]:
     allowed: set[int] = set()
-    for node in file.module.walk():
+    for node in file.nodes.of(ast.AgentDecl):
         if isinstance(node, ast.AgentDecl):
             for prop in node.properties:
                 if prop.key in ("model", "fallback") and isinstance(prop.value, ast.ListLit):
                     allowed.update(id(e) for e in prop.value.elements)
-    for node in file.module.walk():
+    for node in file.nodes.of(ast.FallbackElement):
         if isinstance(node, ast.FallbackElement) and id(node) not in allowed:
             yield Diagnostic.error(
                 node.span,

@@ -15,7 +15,7 @@ from nexa_lang.model import Program
 @rule("E015", "invalid-match")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.Match, ast.MatchArm):
             if isinstance(node, ast.Match):
                 mixed = _first_minority_arm(node)
                 if mixed is not None:

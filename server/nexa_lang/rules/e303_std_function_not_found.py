@@ -53,7 +53,7 @@ def _std_paths(program: Program, file: SourceFile) -> Iterator[list[Part]]:
             yield _split(decl.module, decl.module_span.start + quote)
     if program.lookup("std") is not None:
         return  # the program declares its own `std`; calls through it are not the namespaces
-    for node in file.module.walk():
+    for node in file.nodes.of(ast.Call):
         if isinstance(node, ast.Call) and isinstance(node.function, ast.Member):
             parts = _member_path(node.function)
             if parts:

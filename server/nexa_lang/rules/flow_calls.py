@@ -42,9 +42,23 @@ class Call:
 @dataclass
 class CallGraph:
     calls: list[Call] = field(default_factory=list)
+    _index: dict[str, tuple[int, dict[Owner, list[Call]]]] = field(default_factory=dict, repr=False)
 
     def from_owner(self, owner: Owner) -> list[Call]:
-        return [c for c in self.calls if c.caller == owner]
+        return self._by("caller").get(owner, [])
+
+    def to_owner(self, owner: Owner) -> list[Call]:
+        return self._by("callee").get(owner, [])
+
+    def _by(self, end: str) -> dict[Owner, list[Call]]:
+        """Calls grouped by caller or callee, in order (rebuilt when calls were added since)."""
+        cached = self._index.get(end)
+        if cached is None or cached[0] != len(self.calls):
+            grouped: dict[Owner, list[Call]] = {}
+            for call in self.calls:
+                grouped.setdefault(getattr(call, end), []).append(call)
+            cached = self._index[end] = (len(self.calls), grouped)
+        return cached[1]
 
 
 def owner_of(activation: Activation) -> Owner:

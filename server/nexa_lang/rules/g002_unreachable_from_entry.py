@@ -40,7 +40,7 @@ def check(program: Program) -> Iterator[Diagnostic]:
         if owner.kind == "flow":
             yield Diagnostic.warning(decl.name_span, FLOW_MESSAGE.format(name=decl.name), path=file.path)
             continue
-        callers = [c.caller for c in graph.calls if c.callee == owner and c.caller != owner]
+        callers = [c.caller for c in graph.to_owner(owner) if c.caller != owner]
         if callers:
             places = ", ".join(dict.fromkeys(caller.label for caller in callers))
             kind = "agent" if owner.kind == "agent" else "tool"

@@ -22,7 +22,7 @@ LOOPS = (ast.While, ast.Loop, ast.For, ast.ForEach, ast.Autoloop)
 @rule("G003", "unbounded-loop")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.While, ast.Loop):
             if isinstance(node, ast.While) and _always_true(node.condition) and not _has_exit(node.body):
                 yield Diagnostic.error(_range(file, node, node.condition), MESSAGE, path=file.path)
             elif isinstance(node, ast.Loop) and _always_false(node.condition) and not _has_exit(node.body):

@@ -24,7 +24,7 @@ STRING_TOKENS = ("string", "triple_string", "raw_string", "template_string")  # 
 @rule("G005", "identical-branches")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.Branch, ast.SemanticIfExpr, ast.SemanticIf, ast.Match):
             found = _identical(file, node)
             if found is not None:
                 span, fix = found

@@ -18,7 +18,7 @@ MESSAGE = "intent match without a '_' arm: unmatched input gives none"
 @rule("G008", "intent-match-without-default")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.Match):
             if isinstance(node, ast.Match) and node.is_intent_match and not _has_default(node):
                 yield Diagnostic.warning(
                     Span(node.span.start, node.subject.span.end),

@@ -31,7 +31,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 @rule("G009", "secret-literal")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.StringLit, ast.TemplateLit):
             if not isinstance(node, ast.StringLit | ast.TemplateLit):
                 continue
             text = file.text_of(node.span)  # the literal as written, so offsets map back to bytes

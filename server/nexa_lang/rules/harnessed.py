@@ -33,25 +33,24 @@ KEYWORDS: dict[type[ast.Node], str] = {
 
 def harnessed_nodes(program: Program) -> Iterator[tuple[SourceFile, ast.Node]]:
     """Every node of every file of the program, outside the bodies of `unharnessed` blocks."""
-    for file in program.files:
-        for node in _walk_harnessed(file.module):
-            yield file, node
+    return iter(harnessed_of(program, ast.Node))
 
 
-def _walk_harnessed(root: ast.Node) -> Iterator[ast.Node]:
-    stack: list[ast.Node] = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, ast.Unharnessed):
-            continue
-        stack.extend(reversed(list(node.children())))
+def harnessed_of(program: Program, kind: type[ast.Node]) -> list[tuple[SourceFile, ast.Node]]:
+    """The nodes of `kind` outside `unharnessed` bodies, in walk order (from the program's node
+    index, so the H-rules do not walk the program once each)."""
+    inside = _unharnessed_bodies(program)
+    found = program.nodes.of(kind)
+    return [(f, n) for f, n in found if id(n) not in inside] if inside else found
 
 
-def harnessed_of(program: Program, kind: type[ast.Node]) -> Iterator[tuple[SourceFile, ast.Node]]:
-    for file, node in harnessed_nodes(program):
-        if isinstance(node, kind):
-            yield file, node
+def _unharnessed_bodies(program: Program) -> set[int]:
+    """Ids of the nodes below `unharnessed` statements (not the statements themselves)."""
+    inside: set[int] = set()
+    for _, node in program.nodes.of(ast.Unharnessed):
+        for child in node.child_list():
+            inside.update(id(n) for n in child.walk())
+    return inside
 
 
 def keyword_span(node: ast.Node) -> Span:

@@ -59,7 +59,7 @@ def check(program: Program) -> Iterator[Diagnostic]:
 
 def _file(program: Program, file: SourceFile, sandbox: SandboxSettings) -> Iterator[Diagnostic]:
     std_is_namespace = program.lookup("std") is None
-    for node in file.module.walk():
+    for node in file.nodes.of(ast.AgentDecl, ast.ToolDecl, ast.PythonBlock, ast.Call):
         if isinstance(node, ast.AgentDecl):
             for item in node.uses:
                 yield from _use_item(file, sandbox, item)

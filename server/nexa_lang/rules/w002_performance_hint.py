@@ -34,7 +34,7 @@ def check(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
         for statements in _statement_lists(file):
             yield from _sequential_calls(types, file, statements)
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.Dag, ast.AgentDecl):
             if isinstance(node, ast.Dag):
                 yield from _single_element(file, node)
             elif isinstance(node, ast.AgentDecl):
@@ -55,7 +55,7 @@ class _AgentCall:
 
 def _statement_lists(file: SourceFile) -> Iterator[list[ast.Node]]:
     yield list(file.module.items)
-    for node in file.module.walk():
+    for node in file.nodes.of(ast.Block):
         if isinstance(node, ast.Block):
             yield list(node.statements)
 

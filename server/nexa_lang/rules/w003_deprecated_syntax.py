@@ -26,7 +26,7 @@ def check(program: Program) -> Iterator[Diagnostic]:
     yield from _std_names(program)
     yield from _quoted_literals(program)
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.LegacyGenericType):
             if isinstance(node, ast.LegacyGenericType):
                 yield Diagnostic.warning(
                     node.span,
@@ -44,7 +44,7 @@ def _deprecated(namespace: str, name: str) -> tuple[str, str] | None:
 
 def _std_names(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.Call, ast.AgentDecl):
             if isinstance(node, ast.Call) and isinstance(node.function, ast.Member):
                 member = node.function
                 namespace = member.object

@@ -59,7 +59,7 @@ def _named_files(file: SourceFile) -> Iterator[tuple[str, Span, bool]]:
                     yield item.text, item.span, item.text.endswith(".md")
         elif isinstance(decl, ast.ToolDecl):
             yield from _tool_paths(decl)
-    for node in file.module.walk():
+    for node in file.nodes.of(ast.Call):
         if isinstance(node, ast.Call) and _is_file_function(node.function) and node.arguments:
             argument = node.arguments[0].value
             if isinstance(argument, ast.StringLit) and not argument.interpolations:

@@ -36,7 +36,7 @@ def check(program: Program) -> Iterator[Diagnostic]:
 @rule("W007", "unknown-key")
 def check_template_filters(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.TemplateLit):
             if not isinstance(node, ast.TemplateLit):
                 continue
             for name, span in template_filters(node, file.source):

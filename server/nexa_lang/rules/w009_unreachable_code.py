@@ -24,7 +24,7 @@ JUMPS: dict[type[ast.Stmt], str] = {
 @rule("W009", "unreachable-code")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.Block, ast.Match):
             if isinstance(node, ast.Block):
                 yield from _after_jump(file, node)
             elif isinstance(node, ast.Match):

@@ -53,7 +53,7 @@ def _unknown(
 
 
 def _type_names(file: SourceFile) -> Iterator[tuple[str, Span]]:
-    for node in file.module.walk():
+    for node in file.nodes.of(ast.NamedType, ast.GenericType, ast.AgentDecl):
         if isinstance(node, ast.NamedType):
             yield node.name, node.span
         elif isinstance(node, ast.GenericType):
@@ -72,7 +72,7 @@ def _names_in_type_value(value: ast.Expr) -> Iterator[tuple[str, Span]]:
 
 
 def _type_strings(file: SourceFile) -> Iterator[ast.StringLit]:
-    for node in file.module.walk():
+    for node in file.nodes.of(ast.ProtocolDecl, ast.ToolDecl):
         if isinstance(node, ast.ProtocolDecl):
             for field in node.fields:
                 if isinstance(field.type, ast.TypeString):
