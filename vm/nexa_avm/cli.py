@@ -212,6 +212,10 @@ async def run_program(vm: Any, args: argparse.Namespace, stdout: TextIO, stderr:
                         continue
                     stdout.write(f"=== Running flow: {name} ===\n")
                     await vm.call_flow(name, [])
+        except ExitProgram:
+            if vm.module_frame is not None:
+                vm.module_frame.defers.clear()  # pending defers do not run after exit()
+            raise
         finally:
             try:
                 await vm.shutdown()

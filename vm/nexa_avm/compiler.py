@@ -1156,7 +1156,7 @@ class FunctionCompiler:
             return
         self.expression(node.left)
         self.expression(node.right)
-        self.emit(Op.BINARY, node.op, tuple(node.op_span) if node.op_span != (0, 0) else span)
+        self.emit(Op.BINARY, node.op, span)
 
     def runnable(self, node: ast.Expr) -> None:
         """A runnable operand: `B >> C` in a branch position is a chain, not a run (L§5.1)."""

@@ -512,7 +512,10 @@ class Interpreter:
                         error.locate(site.file, site.span, line, column)
                     if not self._unwind(frame, error):
                         raise
-                except (ExitProgram, InternalError, asyncio.CancelledError):
+                except ExitProgram:
+                    frame.defers.clear()  # exit() ends the program at once (S§1.1)
+                    raise
+                except (InternalError, asyncio.CancelledError):
                     raise
                 except RecursionError:
                     error = runtime_error(f"call depth {MAX_DEPTH} exceeded in {code.kind} '{code.name}'")
