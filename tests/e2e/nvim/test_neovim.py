@@ -3,8 +3,9 @@ against the real `nexa-lsp`.
 
 One Neovim session (tests/e2e/nvim/drive.lua) opens a copy of a corpus program with an undeclared
 agent inserted on a line holding Chinese text, and records as JSON: the diagnostics Neovim received,
-where vim.lsp.buf.definition() put the cursor, the completion labels, and the tree-sitter state. Each
-test below checks one of those facts.
+where vim.lsp.buf.definition() put the cursor, the completion labels, and the tree-sitter state. A second
+session (check_setup.lua) parses every query in Neovim and runs the nvim-dap and workspace-root set-up.
+Each test below checks one of those facts.
 """
 
 from __future__ import annotations
@@ -47,45 +48,13 @@ class Session:
         return errors.get(step) if isinstance(errors, dict) else None
 
 
-@pytest.fixture(scope="module")
-def session(repo_root: Path, corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Session:
-    work = tmp_path_factory.mktemp("nvim")
-    parser = work / "nexa.so"
-    subprocess.run(
-        ["bash", str(repo_root / "editors/nvim/build-parser.sh"), str(parser)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-
-    lines = (corpus_dir / PROGRAM).read_text("utf-8").splitlines()
-    after = row_of(lines, "        print result;")
-    lines.insert(after + 1, ERROR_LINE)
-    program = work / "try_agent.nx"
-    program.write_text("\n".join(lines) + "\n", "utf-8")
-
-    # rows after the error line move up by one once drive.lua deletes it
-    completed = row_of(lines, '    print "Error correction completed.";')
-    plan = {
-        "timeout_ms": 30000,
-        "keyword_at": [row_of(lines, "agent ResilientAgent"), 0],
-        "error_code": "E001",
-        "error_line": after + 1,
-        "definition_at": [
-            row_of(lines, "        result = ResilientAgent"),
-            lines[row_of(lines, "        result = ResilientAgent")].index("ResilientAgent") + 3,
-        ],
-        "complete": {"row": completed, "text": COMPLETION_LINE},
-    }
-    plan_file = work / "plan.json"
-    plan_file.write_text(json.dumps(plan), "utf-8")
-    result_file = work / "result.json"
-
+def run_nvim(repo_root: Path, work: Path, driver: str, env: dict[str, str], *files: Path) -> dict[str, Any]:
+    """Runs headless Neovim with editors/nvim/minimal-init.lua and `driver`; returns what it wrote."""
+    result_file = work / f"{Path(driver).stem}.result.json"
     env = {
         **os.environ,
+        **env,
         "NEXA_LSP": str(NEXA_LSP),
-        "NEXA_PARSER": str(parser),
-        "NEXA_E2E_PLAN": str(plan_file),
         "NEXA_E2E_RESULT": str(result_file),
         "XDG_STATE_HOME": str(work / "state"),  # Neovim's lsp.log goes here, not into $HOME
         "XDG_CACHE_HOME": str(work / "cache"),
@@ -97,15 +66,66 @@ def session(repo_root: Path, corpus_dir: Path, tmp_path_factory: pytest.TempPath
         "-u",
         str(repo_root / "editors/nvim/minimal-init.lua"),
         "-c",
-        f"luafile {Path(__file__).with_name('drive.lua')}",
-        str(program),
+        f"luafile {Path(__file__).with_name(driver)}",
+        *map(str, files),
     ]
     proc = subprocess.run(
         command, cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=240
     )
     if not result_file.exists():
         pytest.fail(f"nvim wrote no results (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return Session(lines, plan, json.loads(result_file.read_text("utf-8")))
+    return json.loads(result_file.read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def parser(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """nexa.so built by editors/nvim/build-parser.sh from grammar-ts/src."""
+    built = tmp_path_factory.mktemp("parser") / "nexa.so"
+    subprocess.run(
+        ["bash", str(repo_root / "editors/nvim/build-parser.sh"), str(built)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return built
+
+
+@pytest.fixture(scope="module")
+def session(
+    repo_root: Path, corpus_dir: Path, parser: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Session:
+    work = tmp_path_factory.mktemp("nvim")
+    lines = (corpus_dir / PROGRAM).read_text("utf-8").splitlines()
+    after = row_of(lines, "        print result;")
+    lines.insert(after + 1, ERROR_LINE)
+    program = work / "try_agent.nx"
+    program.write_text("\n".join(lines) + "\n", "utf-8")
+
+    # rows after the error line move up by one once drive.lua deletes it
+    completed = row_of(lines, '    print "Error correction completed.";')
+    call = row_of(lines, "        result = ResilientAgent")
+    plan = {
+        "timeout_ms": 30000,
+        "keyword_at": [row_of(lines, "agent ResilientAgent"), 0],
+        "error_code": "E001",
+        "error_line": after + 1,
+        "definition_at": [call, lines[call].index("ResilientAgent") + 3],
+        "complete": {"row": completed, "text": COMPLETION_LINE},
+    }
+    plan_file = work / "plan.json"
+    plan_file.write_text(json.dumps(plan), "utf-8")
+    env = {"NEXA_PARSER": str(parser), "NEXA_E2E_PLAN": str(plan_file)}
+    return Session(lines, plan, run_nvim(repo_root, work, "drive.lua", env, program))
+
+
+@pytest.fixture(scope="module")
+def setup_checks(repo_root: Path, parser: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    work = tmp_path_factory.mktemp("nvim-setup")
+    (work / "project/src/deep").mkdir(parents=True)
+    (work / "project/nexa.toml").write_text("", "utf-8")
+    (work / "loose").mkdir()
+    env = {"NEXA_PARSER": str(parser), "NEXA_E2E_WORKSPACE": str(work)}
+    return run_nvim(repo_root, work, "check_setup.lua", env)
 
 
 def test_nexa_files_get_the_nexa_filetype(session: Session) -> None:
@@ -160,3 +180,38 @@ def test_definition_moves_the_cursor_to_the_agent_declaration(session: Session) 
 def test_completion_offers_the_agent_name(session: Session) -> None:
     assert session.step_error("completion") is None
     assert "ResilientAgent" in session.results["completion_labels"]
+
+
+@pytest.mark.parametrize("name", ["highlights", "locals", "folds", "indents", "injections", "tags"])
+def test_every_query_parses_in_neovim(setup_checks: dict[str, Any], name: str) -> None:
+    assert setup_checks["parser_loaded"] is True
+    query = setup_checks["queries"][name]
+    assert query["ok"] is True, query.get("error")
+    assert query["captures"]
+
+
+def test_dap_setup_is_a_no_op_without_nvim_dap(setup_checks: dict[str, Any]) -> None:
+    assert setup_checks["dap_without_nvim_dap"] is False
+
+
+def test_dap_setup_registers_the_nexa_adapter_and_launch_configurations(setup_checks: dict[str, Any]) -> None:
+    assert setup_checks["dap_with_nvim_dap"] is True
+    assert setup_checks["dap_adapter"] == {
+        "type": "executable",
+        "command": "/opt/nexa/bin/nexa-dap",
+        "args": [],
+    }
+    configurations = setup_checks["dap_configurations"]
+    assert {c["type"] for c in configurations} == {"nexa"}
+    assert {c["request"] for c in configurations} == {"launch"}
+    assert all(c["program"] == "${file}" for c in configurations)
+
+
+def test_workspace_root_is_the_folder_with_nexa_toml(setup_checks: dict[str, Any]) -> None:
+    root = Path(setup_checks["root_with_marker"])
+    assert (root / "nexa.toml").is_file()
+    assert root.name == "project"
+
+
+def test_workspace_root_falls_back_to_the_files_folder(setup_checks: dict[str, Any]) -> None:
+    assert Path(setup_checks["root_without_marker"]).name == "loose"
