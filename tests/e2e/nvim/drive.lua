@@ -17,8 +17,9 @@ local function step(name, fn)
   end
 end
 
-local function client()
-  local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = buf }) or vim.lsp.buf_get_clients(buf)
+local function client(bufnr)
+  bufnr = bufnr or buf
+  local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr }) or vim.lsp.buf_get_clients(bufnr)
   for _, c in pairs(clients) do
     if c.name == 'nexa-lsp' then
       return c
@@ -75,6 +76,7 @@ step('editor', function()
   local v = vim.version()
   results.version = string.format('%d.%d.%d', v.major, v.minor, v.patch)
   results.filetype = vim.bo[buf].filetype
+  results.commentstring = vim.bo[buf].commentstring
   results.abi = vim.treesitter.language_version
   results.min_abi = vim.treesitter.minimum_language_version
 end)
@@ -93,6 +95,7 @@ step('lsp_attach', function()
     local c = client()
     return c ~= nil and c.initialized == true and c.server_capabilities ~= nil
   end, 20)
+  results.omnifunc = vim.bo[buf].omnifunc
   local c = client()
   if c then
     results.offset_encoding = c.offset_encoding
@@ -141,6 +144,19 @@ step('completion', function()
   for _, item in ipairs(items) do
     table.insert(results.completion_labels, item.label)
   end
+end)
+
+step('second_buffer', function()
+  -- a second program of the same folder: the same nexa-lsp serves it
+  vim.cmd('edit ' .. vim.fn.fnameescape(plan.second_file))
+  local second = vim.api.nvim_get_current_buf()
+  results.second_filetype = vim.bo[second].filetype
+  results.second_attached = vim.wait(timeout, function()
+    return client(second) ~= nil
+  end, 20)
+  results.same_client = results.second_attached and client(second).id == client(buf).id
+  local all_clients = vim.lsp.get_clients or vim.lsp.get_active_clients
+  results.client_count = #all_clients()
 end)
 
 local function finish()

@@ -112,6 +112,9 @@ def session(
         "definition_at": [call, lines[call].index("ResilientAgent") + 3],
         "complete": {"row": completed, "text": COMPLETION_LINE},
     }
+    second = work / "library.nxlib"
+    second.write_text('agent Helper {\n    prompt: "帮助"\n}\n', "utf-8")
+    plan["second_file"] = str(second)
     plan_file = work / "plan.json"
     plan_file.write_text(json.dumps(plan), "utf-8")
     env = {"NEXA_PARSER": str(parser), "NEXA_E2E_PLAN": str(plan_file)}
@@ -130,6 +133,19 @@ def setup_checks(repo_root: Path, parser: Path, tmp_path_factory: pytest.TempPat
 
 def test_nexa_files_get_the_nexa_filetype(session: Session) -> None:
     assert session.results["filetype"] == "nexa"
+
+
+def test_ftplugin_sets_comments_and_the_lsp_sets_omnifunc(session: Session) -> None:
+    assert session.results["commentstring"] == "// %s"
+    assert session.results["omnifunc"] == "v:lua.vim.lsp.omnifunc"
+
+
+def test_a_second_file_of_the_folder_shares_the_server(session: Session) -> None:
+    assert session.step_error("second_buffer") is None
+    assert session.results["second_filetype"] == "nexa"
+    assert session.results["second_attached"] is True
+    assert session.results["same_client"] is True
+    assert session.results["client_count"] == 1
 
 
 def test_neovim_loads_the_abi_14_parser(session: Session) -> None:
