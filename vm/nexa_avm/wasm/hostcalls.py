@@ -12,11 +12,10 @@ wrappers, defined over it in the shared linker, add what the sandbox has to *see
   the refusals wasmtime makes (a write below a read-only preopen, a `..` escape) as E402;
 * `sock_*` are refused as E402.
 
-A breach records a `ToolError` on the call's `CallState` and stops the tool: the store's epoch
-deadline is set to "now", so the guest traps at its next function entry or loop header, and every
-later wrapped call fails at once. The error is never carried by a Python exception through
-wasmtime (wasmtime-py keeps the last host exception in a process-wide variable, which concurrent
-calls on other threads could pick up).
+A breach records a `ToolError` on the call's `CallState`, answers the guest with an errno, and stops
+the tool: the store's epoch deadline is set to "now", so the guest traps at its next wasm function
+entry, and a wrapped call made after the breach raises `Halted` (a trap). `WasmTool.run` reports
+the recorded error whatever way the guest ended.
 """
 
 from __future__ import annotations
@@ -133,6 +132,21 @@ class CallState:
         return limit_reached(self.tool, "output", f"{self.max_output_bytes} bytes", stream=stream)
 
 
+class Halted(Exception):
+    """Raised by a wrapper called *after* its call was stopped: the guest ignored the error it was
+    given (a loop that only calls WASI never reaches an epoch check that reloads its deadline), so
+    the call ends with a trap now.
+
+    wasmtime-py hands a host exception to the caller through one process-wide variable; should two
+    threads trap at the same instant, a call may receive another call's `Halted`. `WasmTool.run`
+    judges by its own `CallState`, never by the exception, so only the other call's trap text can
+    be lost (it is then reported as an interrupted call)."""
+
+    def __init__(self, state: CallState) -> None:
+        super().__init__(state.tool)
+        self.state = state
+
+
 _current = threading.local()
 
 
@@ -145,7 +159,9 @@ def activate(state: CallState | None) -> None:
 
 
 def interrupt(caller: wasmtime.Caller) -> None:
-    """Set the caller's store's epoch deadline to the current epoch: it traps at the next check.
+    """Make the caller's store trap at its next wasm function entry: its epoch deadline becomes the
+    current epoch. (Compiled code keeps the deadline it read at function entry, so a loop that only
+    calls host functions goes on; the next wrapped call then raises `Halted`.)
 
     wasmtime-py has no public setter on a `Caller`; the C API call is the one `Store` uses."""
     from wasmtime import _ffi
@@ -184,7 +200,7 @@ def _path(view: memoryview, pointer: int, length: int) -> str:
 
 def fd_read(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, nread: int) -> int:
     state = current()
-    if state is None or state.stop is not None:
+    if state is None:
         return ERRNO_IO
     if fd != 0:
         return state.original(caller, "fd_read")(caller, fd, iovs, iovs_len, nread)
@@ -208,7 +224,7 @@ def fd_read(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, nread: i
 
 def fd_write(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, nwritten: int) -> int:
     state = current()
-    if state is None or state.stop is not None:
+    if state is None:
         return ERRNO_IO
     view = _memory(caller)
     if view is None:
@@ -248,7 +264,7 @@ def _charge_file(caller: wasmtime.Caller, state: CallState, size: int) -> bool:
 
 def fd_pwrite(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, offset: int, nwritten: int) -> int:
     state = current()
-    if state is None or state.stop is not None:
+    if state is None:
         return ERRNO_IO
     view = _memory(caller)
     if view is None:
@@ -268,7 +284,7 @@ def _file_size_call(name: str) -> Callable[..., int]:
 
     def wrapper(caller: wasmtime.Caller, fd: int, *sizes: int) -> int:
         state = current()
-        if state is None or state.stop is not None:
+        if state is None:
             return ERRNO_IO
         if sum(sizes) > state.max_output_bytes:
             state.halt(caller, state.output_limit("file"))
@@ -281,7 +297,7 @@ def _file_size_call(name: str) -> Callable[..., int]:
 def _path_call(name: str, spec: PathCall) -> Callable[..., int]:
     def wrapper(caller: wasmtime.Caller, *args: int) -> int:
         state = current()
-        if state is None or state.stop is not None:
+        if state is None:
             return ERRNO_ACCES
         action = spec.action
         if action == "open":
@@ -346,6 +362,9 @@ def _guarded(name: str, function: Callable[..., int]) -> Callable[..., int]:
     """A bug in a wrapper stops the call with E401 naming the wrapper, never the process."""
 
     def wrapper(caller: wasmtime.Caller, *args: Any) -> int:
+        state = current()
+        if state is not None and state.stop is not None:
+            raise Halted(state)
         try:
             return function(caller, *args)
         except Exception as exc:  # noqa: BLE001 - reported as the call's error

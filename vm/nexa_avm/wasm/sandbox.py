@@ -186,6 +186,8 @@ class WasmTool:
             error = self._explain_trap(trap, store, instance)
         except wasmtime.WasmtimeError as exc:  # instantiation refused: a limit, mostly
             error = self._explain_refusal(exc)
+        except hostcalls.Halted:  # the breach is on `state.stop`; another call's Halted: see Halted
+            error = trapped(self.name, "interrupted")
         finally:
             runtime.ticker.leave()
             hostcalls.activate(None)
@@ -213,17 +215,20 @@ class WasmTool:
             return limit_reached(self.name, "CPU time", f"{self.limits.max_cpu_time_ms} ms")
         if code == wasmtime.TrapCode.STACK_OVERFLOW:
             return limit_reached(self.name, "stack", f"{MAX_WASM_STACK // 1024} KiB")
-        return self._at_a_limit(store, instance) or trapped(self.name, _first_line(trap.message))
+        return self._at_a_limit(store, instance) or trapped(self.name, _trap_text(trap.message))
 
     def _at_a_limit(self, store: wasmtime.Store, instance: wasmtime.Instance | None) -> ToolError | None:
-        """A tool that failed with its memory or a table grown to the limit failed because of it
-        (`memory.grow` and `table.grow` answer -1 at the limit; the module then gives up)."""
+        """A tool that failed with its memory or a table grown close to the limit failed because of
+        it: `memory.grow` and `table.grow` answer -1 past the limit and the module then gives up.
+        wasmtime does not tell which grow failed, so "close" is within an eighth of the limit (at
+        least 16 pages or 64 elements) - a guess that errs towards naming the limit."""
         if instance is None:
             return None
+        pages, elements = self.limits.max_memory_pages, self.limits.max_table_elements
         for item in instance.exports(store).by_index:
-            if isinstance(item, wasmtime.Memory) and item.size(store) >= self.limits.max_memory_pages:
+            if isinstance(item, wasmtime.Memory) and pages - item.size(store) <= max(pages // 8, 16):
                 return self._memory_limit()
-            if isinstance(item, wasmtime.Table) and item.size(store) >= self.limits.max_table_elements:
+            if isinstance(item, wasmtime.Table) and elements - item.size(store) <= max(elements // 8, 64):
                 return self._table_limit()
         return None
 
@@ -250,7 +255,7 @@ class WasmTool:
             return None
         try:
             return json.loads(text)
-        except json.JSONDecodeError:
+        except ValueError:  # not JSON, or a number longer than Python parses (int_max_str_digits)
             return text
 
 
@@ -261,6 +266,15 @@ def _ms_since(started: float) -> float:
 def _first_line(exc: BaseException | str) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _trap_text(message: str) -> str:
+    """The cause of a trap ("wasm `unreachable` instruction executed"), without the backtrace."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    if not lines:
+        return "unknown trap"
+    cause = lines[-1]
+    return cause.removeprefix("wasm trap: ")
 
 
 def _stderr_tail(stderr: bytearray) -> str:
