@@ -36,8 +36,8 @@ def closest_name(name: str, candidates: Iterable[str]) -> str | None:
     best: str | None = None
     best_distance = limit + 1
     for candidate in candidates:
-        if candidate == name:
-            continue
+        if candidate == name or abs(len(candidate) - len(name)) > limit:
+            continue  # the distance is at least the difference in length
         distance = edit_distance(name, candidate, limit)
         if distance < best_distance:
             best, best_distance = candidate, distance

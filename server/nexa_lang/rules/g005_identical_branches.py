@@ -66,7 +66,10 @@ def _same(file: SourceFile, parts: Sequence[ast.Node]) -> bool:
 
 def _tokens(file: SourceFile, span: Span) -> list[str]:
     tokens: list[str] = []
-    stack: list[TSNode] = [file.tree.root_node]
+    # Every token of the span lies below the smallest node covering it.
+    stack: list[TSNode] = [
+        file.tree.root_node.descendant_for_byte_range(span.start, span.end) or file.tree.root_node
+    ]
     while stack:
         node = stack.pop()
         if node.end_byte <= span.start or node.start_byte >= span.end:

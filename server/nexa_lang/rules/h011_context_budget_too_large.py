@@ -12,14 +12,14 @@ from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
-from nexa_lang.rules.harnessed import harnessed_nodes, number_value, param
+from nexa_lang.rules.harnessed import harnessed_of, number_value, param
 
 LIMIT = 200_000
 
 
 @rule("H011", "context-budget-too-large")
 def check(program: Program) -> Iterator[Diagnostic]:
-    for file, node in harnessed_nodes(program):
+    for file, node in harnessed_of(program, ast.WithContext, ast.ContextPolicy, ast.AgentDecl):
         if isinstance(node, ast.WithContext | ast.ContextPolicy):
             budget = param(node.params, "max_tokens")
             if budget is not None:

@@ -13,13 +13,13 @@ from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program
 from nexa_lang.rules.activation_values import activation_bodies, assigned_name, statements_of
-from nexa_lang.rules.harnessed import harnessed_nodes
+from nexa_lang.rules.harnessed import harnessed_of
 from nexa_lang.scopes import Activation
 
 
 @rule("H013", "restore-of-non-snapshot")
 def check(program: Program) -> Iterator[Diagnostic]:
-    restores = {id(node): node for _, node in harnessed_nodes(program) if isinstance(node, ast.Restore)}
+    restores = {id(node): node for _, node in harnessed_of(program, ast.Restore)}
     if not restores:
         return
     for activation, statements in activation_bodies(program):

@@ -36,11 +36,11 @@ def harnessed_nodes(program: Program) -> Iterator[tuple[SourceFile, ast.Node]]:
     return iter(harnessed_of(program, ast.Node))
 
 
-def harnessed_of(program: Program, kind: type[ast.Node]) -> list[tuple[SourceFile, ast.Node]]:
-    """The nodes of `kind` outside `unharnessed` bodies, in walk order (from the program's node
+def harnessed_of(program: Program, *kinds: type[ast.Node]) -> list[tuple[SourceFile, ast.Node]]:
+    """The nodes of `kinds` outside `unharnessed` bodies, in walk order (from the program's node
     index, so the H-rules do not walk the program once each)."""
     inside = _unharnessed_bodies(program)
-    found = program.nodes.of(kind)
+    found = program.nodes.of(*kinds)
     return [(f, n) for f, n in found if id(n) not in inside] if inside else found
 
 

@@ -129,16 +129,10 @@ def tool_items(program: Program) -> Iterator[ToolItem]:
     for file, decl in program.declarations():
         if isinstance(decl, ast.AgentDecl):
             yield from _agent_tool_items(file, decl)
-        for node in decl.walk():
-            if isinstance(node, ast.Hook) and node.event in ("before_tool", "after_tool"):
-                if node.name and node.name_span:
-                    yield ToolItem(node.name, node.name_span, file, None)
-    for file in program.files:
-        for statement in file.module.statements:
-            for node in statement.walk():
-                if isinstance(node, ast.Hook) and node.event in ("before_tool", "after_tool"):
-                    if node.name and node.name_span:
-                        yield ToolItem(node.name, node.name_span, file, None)
+    for file, node in program.nodes.of(ast.Hook):
+        if isinstance(node, ast.Hook) and node.event in ("before_tool", "after_tool"):
+            if node.name and node.name_span:
+                yield ToolItem(node.name, node.name_span, file, None)
 
 
 def _agent_tool_items(file: SourceFile, agent: ast.AgentDecl) -> Iterator[ToolItem]:

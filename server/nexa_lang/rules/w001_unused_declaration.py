@@ -53,7 +53,7 @@ def _uses(program: Program) -> dict[str, list[Use]]:
     for item in tool_items(program):
         found.setdefault(item.name, []).append((item.file, item.span))
     for file in program.files:
-        for node in file.module.walk():
+        for node in file.nodes.of(ast.AgentDecl, ast.NamedType, ast.GenericType, ast.TypeString):
             for name, span in _named_by(node):
                 found.setdefault(name, []).append((file, span))
     return found
