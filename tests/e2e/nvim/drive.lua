@@ -167,7 +167,7 @@ local function finish()
   vim.fn.writefile({ encoded }, vim.env.NEXA_E2E_RESULT)
   local all_clients = vim.lsp.get_clients or vim.lsp.get_active_clients
   for _, c in pairs(all_clients()) do
-    c.stop()
+    vim.lsp.stop_client(c.id)
   end
   vim.wait(5000, function()
     return #all_clients() == 0
