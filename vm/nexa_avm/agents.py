@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .compiler import AgentSpec, json_schema_of, protocol_schema
+from .bytecode import AgentSpec
 from .providers import Message, ResponseFormat, RetryPolicy, ToolSpec
+from .schemas import json_schema_of, protocol_schema, type_string_spec
 from .values import Record, is_number, to_text
 
 _FENCE = re.compile(r"^```[A-Za-z0-9_-]*\s*\n?(.*?)\n?```$", re.S)
@@ -191,7 +192,6 @@ def _type_words(spec: Any) -> str:
 
 def output_schema_to_json(schema: dict[str, Any]) -> dict[str, Any]:
     """`output_schema` (S§3.1) as JSON Schema."""
-    from .compiler import type_string_spec
 
     properties: dict[str, Any] = {}
     for key, value in schema.items():
@@ -350,7 +350,6 @@ def tool_specs(agent: AgentRuntime, tool_fns: dict[str, Any], tools: dict[str, A
 
 
 def declared_tool_schema(parameters: Any) -> dict[str, Any]:
-    from .compiler import type_string_spec
 
     properties: dict[str, Any] = {}
     required: list[str] = []

@@ -304,6 +304,77 @@ class Code:
             yield from child.walk()
 
 
+# ------------------------------------------------------------------------------------ programs
+# What the compiler produces for a whole program (compiler.py fills it in).
+
+
+@dataclass
+class AgentSpec:
+    name: str
+    file: str | None
+    span: tuple[int, int]
+    properties: dict[str, Any] = field(default_factory=dict)  # literal property values
+    computed: dict[str, Code] = field(default_factory=dict)  # `key = expr` members
+    decorators: dict[str, Any] = field(default_factory=dict)  # setting -> value
+    uses: list[str] = field(default_factory=list)
+    protocol: str | None = None
+    run_code: Code | None = None
+    functions: dict[str, Code] = field(default_factory=dict)
+    lets: dict[str, Code] = field(default_factory=dict)
+    is_structured: bool = False
+    streams: bool = False
+
+
+@dataclass
+class ToolFnSpec:
+    name: str
+    code: Code
+    description: str
+    options: dict[str, Any]
+    schema: dict[str, Any]
+
+
+@dataclass
+class ToolSpecDecl:
+    name: str
+    properties: dict[str, Any]
+    file: str | None
+    span: tuple[int, int]
+
+
+@dataclass
+class CompiledProgram:
+    module: Code
+    files: dict[str, bytes]  # path (or "<input>") -> source bytes, for positions
+    flows: dict[str, Code] = field(default_factory=dict)
+    flow_order: list[str] = field(default_factory=list)
+    tests: list[tuple[str, Code]] = field(default_factory=list)
+    agents: dict[str, AgentSpec] = field(default_factory=dict)
+    agent_order: list[str] = field(default_factory=list)
+    protocols: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
+    structs: dict[str, list[str]] = field(default_factory=dict)
+    enums: dict[str, dict[str, tuple[str, ...] | None]] = field(default_factory=dict)  # None: unit
+    impls: dict[str, dict[str, Code]] = field(default_factory=dict)
+    tools: dict[str, ToolSpecDecl] = field(default_factory=dict)
+    tool_fns: dict[str, ToolFnSpec] = field(default_factory=dict)
+    type_aliases: dict[str, Any] = field(default_factory=dict)
+    unsupported: list[tuple[str, str, str | None, tuple[int, int]]] = field(default_factory=list)
+    has_server: bool = False
+
+    def all_codes(self) -> list[Code]:
+        codes = [self.module, *self.flows.values(), *(c for _, c in self.tests)]
+        for agent in self.agents.values():
+            codes.extend(agent.computed.values())
+            if agent.run_code is not None:
+                codes.append(agent.run_code)
+            codes.extend(agent.functions.values())
+            codes.extend(agent.lets.values())
+        for methods in self.impls.values():
+            codes.extend(methods.values())
+        codes.extend(t.code for t in self.tool_fns.values())
+        return codes
+
+
 # ------------------------------------------------------------------------------------ patterns
 # Run-time patterns (L§5.10.2), compiled from the AST's patterns so that code objects need no AST.
 

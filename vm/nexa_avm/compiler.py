@@ -10,14 +10,16 @@ Blocks do not open scopes (L§4.1), so every name is a dictionary key of its act
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from nexa_lang import ast
 from nexa_lang.model import Program
 
 from .bytecode import (
+    AgentSpec,
     Code,
+    CompiledProgram,
     Instr,
     Op,
     ParamSpec,
@@ -27,7 +29,10 @@ from .bytecode import (
     PMap,
     PVariant,
     PWild,
+    ToolFnSpec,
+    ToolSpecDecl,
 )
+from .schemas import json_schema_of, named_type_spec, type_string_spec
 
 _PATH_TOKEN = re.compile(
     r"\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*(-?[0-9]+)\s*\]|\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]"
@@ -43,76 +48,6 @@ class CompileError(Exception):
         super().__init__(message)
         self.file = file
         self.span = span
-
-
-# ------------------------------------------------------------------------------ program tables
-
-
-@dataclass
-class AgentSpec:
-    name: str
-    file: str | None
-    span: tuple[int, int]
-    properties: dict[str, Any] = field(default_factory=dict)  # literal property values
-    computed: dict[str, Code] = field(default_factory=dict)  # `key = expr` members
-    decorators: dict[str, Any] = field(default_factory=dict)  # setting -> value
-    uses: list[str] = field(default_factory=list)
-    protocol: str | None = None
-    run_code: Code | None = None
-    functions: dict[str, Code] = field(default_factory=dict)
-    lets: dict[str, Code] = field(default_factory=dict)
-    is_structured: bool = False
-    streams: bool = False
-
-
-@dataclass
-class ToolFnSpec:
-    name: str
-    code: Code
-    description: str
-    options: dict[str, Any]
-    schema: dict[str, Any]
-
-
-@dataclass
-class ToolSpecDecl:
-    name: str
-    properties: dict[str, Any]
-    file: str | None
-    span: tuple[int, int]
-
-
-@dataclass
-class CompiledProgram:
-    module: Code
-    files: dict[str, bytes]  # path (or "<input>") -> source bytes, for positions
-    flows: dict[str, Code] = field(default_factory=dict)
-    flow_order: list[str] = field(default_factory=list)
-    tests: list[tuple[str, Code]] = field(default_factory=list)
-    agents: dict[str, AgentSpec] = field(default_factory=dict)
-    agent_order: list[str] = field(default_factory=list)
-    protocols: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
-    structs: dict[str, list[str]] = field(default_factory=dict)
-    enums: dict[str, dict[str, tuple[str, ...] | None]] = field(default_factory=dict)  # None: unit
-    impls: dict[str, dict[str, Code]] = field(default_factory=dict)
-    tools: dict[str, ToolSpecDecl] = field(default_factory=dict)
-    tool_fns: dict[str, ToolFnSpec] = field(default_factory=dict)
-    type_aliases: dict[str, Any] = field(default_factory=dict)
-    unsupported: list[tuple[str, str, str | None, tuple[int, int]]] = field(default_factory=list)
-    has_server: bool = False
-
-    def all_codes(self) -> list[Code]:
-        codes = [self.module, *self.flows.values(), *(c for _, c in self.tests)]
-        for agent in self.agents.values():
-            codes.extend(agent.computed.values())
-            if agent.run_code is not None:
-                codes.append(agent.run_code)
-            codes.extend(agent.functions.values())
-            codes.extend(agent.lets.values())
-        for methods in self.impls.values():
-            codes.extend(methods.values())
-        codes.extend(t.code for t in self.tool_fns.values())
-        return codes
 
 
 # ------------------------------------------------------------------------------ types
@@ -143,59 +78,6 @@ def type_spec(node: ast.TypeExpr | None) -> Any:
     if isinstance(node, ast.NamedType):
         return named_type_spec(node.name)
     return ("any",)
-
-
-_SIMPLE = {
-    "str": "str",
-    "string": "str",
-    "String": "str",
-    "int": "int",
-    "integer": "int",
-    "Int": "int",
-    "float": "float",
-    "number": "float",
-    "Float": "float",
-    "bool": "bool",
-    "boolean": "bool",
-    "Bool": "bool",
-    "unit": "none",
-    "any": "any",
-    "Any": "any",
-}
-
-
-def named_type_spec(name: str) -> Any:
-    simple = _SIMPLE.get(name)
-    if simple == "any":
-        return ("any",)
-    if simple is not None:
-        return ("named", simple)
-    if name in ("list", "array", "List"):
-        return ("list", ("any",))
-    if name in ("dict", "object", "Dict", "Map", "map"):
-        return ("dict",)
-    return ("named", name)
-
-
-def type_string_spec(text: str) -> Any:
-    text = text.strip()
-    if text.endswith("?"):
-        return ("optional", type_string_spec(text[:-1]))
-    lowered = text.lower()
-    if lowered.startswith(("list[", "array[")) and text.endswith("]"):
-        return ("list", type_string_spec(text[text.index("[") + 1 : -1]))
-    if "|" in text:
-        return ("enum", tuple(w.strip() for w in text.split("|") if w.strip()))
-    simple = _SIMPLE.get(lowered) or _SIMPLE.get(text)
-    if simple == "any":
-        return ("any",)
-    if simple is not None:
-        return ("named", simple)
-    if lowered in ("list", "array"):
-        return ("list", ("any",))
-    if lowered in ("dict", "object"):
-        return ("dict",)
-    return ("named", "str")
 
 
 def type_text(node: ast.TypeExpr | None) -> str | None:
@@ -458,37 +340,6 @@ def params_schema(params: list[ast.Param]) -> dict[str, Any]:
         properties[param.name] = json_schema_of(spec, {})
         if param.default is None and spec[0] != "optional":
             required.append(param.name)
-    return {"type": "object", "properties": properties, "required": required}
-
-
-def json_schema_of(spec: Any, protocols: dict[str, list[tuple[str, Any]]], depth: int = 0) -> dict[str, Any]:
-    kind = spec[0]
-    if kind == "optional":
-        return json_schema_of(spec[1], protocols, depth)
-    if kind == "list":
-        return {"type": "array", "items": json_schema_of(spec[1], protocols, depth)}
-    if kind == "dict":
-        return {"type": "object"}
-    if kind == "enum":
-        return {"type": "string", "enum": list(spec[1])}
-    if kind == "union":
-        return {"anyOf": [json_schema_of(s, protocols, depth) for s in spec[1]]}
-    if kind == "named":
-        name = spec[1]
-        simple = {"str": "string", "int": "integer", "float": "number", "bool": "boolean", "none": "null"}
-        if name in simple:
-            return {"type": simple[name]}
-        if name in protocols and depth < 8:
-            return protocol_schema(protocols[name], protocols, depth + 1)
-        return {"type": "string"}
-    return {}
-
-
-def protocol_schema(
-    fields: list[tuple[str, Any]], protocols: dict[str, list[tuple[str, Any]]], depth: int = 0
-) -> dict[str, Any]:
-    properties = {name: json_schema_of(spec, protocols, depth) for name, spec in fields}
-    required = [name for name, spec in fields if spec[0] != "optional"]
     return {"type": "object", "properties": properties, "required": required}
 
 

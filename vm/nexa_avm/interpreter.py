@@ -39,8 +39,20 @@ from .agents import (
     tool_specs,
     validate_reply,
 )
-from .bytecode import Code, Instr, Op, PBind, PList, PLiteral, PMap, PVariant, PWild
-from .compiler import CompiledProgram, ToolFnSpec, ToolSpecDecl
+from .bytecode import (
+    Code,
+    CompiledProgram,
+    Instr,
+    Op,
+    PBind,
+    PList,
+    PLiteral,
+    PMap,
+    PVariant,
+    PWild,
+    ToolFnSpec,
+    ToolSpecDecl,
+)
 from .errors import CODE_NAMES, ExitProgram, InternalError, NexaError, runtime_error, unknown_name
 from .providers import (
     Classification,
