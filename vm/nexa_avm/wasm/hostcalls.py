@@ -370,7 +370,7 @@ def _guarded(name: str, function: Callable[..., int]) -> Callable[..., int]:
         except Exception as exc:  # noqa: BLE001 - reported as the call's error
             state = current()
             if state is not None:
-                state.halt(caller, trapped(state.tool, f"host call {name} failed: {exc!r}"))
+                state.halt(caller, trapped(state.tool, f"{name}: {_cause(exc)}"))
             return ERRNO_IO
 
     return wrapper
@@ -410,6 +410,12 @@ def _bridge(engine: wasmtime.Engine, types: dict[str, wasmtime.FuncType]) -> Bri
 class Installed:
     offered: frozenset[str]  # the WASI functions a tool may import
     bridge: Bridge
+
+
+def _cause(exc: Exception) -> str:
+    """The last line of an error: wasmtime's WASI traps end with the cause ("Pointer not aligned…")."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[-1].removeprefix("1: ") if lines else type(exc).__name__
 
 
 def install(linker: wasmtime.Linker, plain_wasi: wasmtime.Linker, engine: wasmtime.Engine) -> Installed:
