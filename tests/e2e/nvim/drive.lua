@@ -134,6 +134,70 @@ step('fix_error', function()
   results.diagnostics_after_fix = diagnostics()
 end)
 
+step('code_lenses', function()
+  vim.cmd('write') -- `nexa run` reads the file from disk
+  require('nexa.lsp').refresh_codelens(buf)
+  local function lenses()
+    local found = {}
+    for _, lens in ipairs(vim.lsp.codelens.get(buf) or {}) do
+      if lens.command then
+        found[lens.command.command] = lens
+      end
+    end
+    return found
+  end
+  vim.wait(timeout, function()
+    return lenses()['nexa.showDag'] ~= nil
+  end, 20)
+  local found = lenses()
+  results.code_lens_commands = vim.tbl_keys(found)
+  local ctx = { bufnr = buf, client_id = client().id }
+  local source_win = vim.api.nvim_get_current_win()
+
+  -- Show DAG: a scratch buffer listing the nodes; <CR> on the agent's line jumps to the call
+  vim.lsp.commands['nexa.showDag'](found['nexa.showDag'].command, ctx)
+  local dag_buf
+  vim.wait(timeout, function()
+    local current = vim.api.nvim_get_current_buf()
+    if current ~= buf and vim.api.nvim_buf_get_lines(current, 0, 1, false)[1]:match('^flow ') then
+      dag_buf = current
+    end
+    return dag_buf ~= nil
+  end, 20)
+  results.dag_lines = dag_buf and vim.api.nvim_buf_get_lines(dag_buf, 0, -1, false) or nil
+  if dag_buf then
+    for i, line in ipairs(results.dag_lines) do
+      if line:match(' agent ') then
+        vim.api.nvim_win_set_cursor(0, { i, 0 })
+        vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('<CR>', true, false, true), 'x', false)
+        break
+      end
+    end
+    local cursor = vim.api.nvim_win_get_cursor(0)
+    results.dag_jump = { buf = vim.api.nvim_get_current_buf() == buf, row = cursor[1] - 1, col = cursor[2] }
+  end
+
+  -- Run: `nexa run --flow main FILE` in a terminal split; wait for it to end, keep its output
+  vim.api.nvim_set_current_win(source_win)
+  local term_buf = vim.lsp.commands['nexa.runFlow'](found['nexa.runFlow'].command, ctx)
+  -- the terminal writes '[Process exited N]' once the job has ended and its output is in
+  results.run_finished = vim.wait(timeout, function()
+    for _, line in ipairs(vim.api.nvim_buf_get_lines(term_buf, 0, -1, false)) do
+      if line:match('^%[Process exited') then
+        return true
+      end
+    end
+    return false
+  end, 20)
+  results.run_output = vim.api.nvim_buf_get_lines(term_buf, 0, -1, false)
+
+  -- Debug without nvim-dap says so and starts nothing
+  results.debug_started = vim.lsp.commands['nexa.debugFlow'](found['nexa.debugFlow'].command, ctx)
+
+  vim.cmd('silent! only!')
+  vim.api.nvim_set_current_buf(buf)
+end)
+
 step('completion', function()
   local row = plan.complete.row
   local text = plan.complete.text

@@ -193,6 +193,31 @@ def test_definition_moves_the_cursor_to_the_agent_declaration(session: Session) 
     assert session.results["definition_cursor"] == [declaration, len("agent ")]
 
 
+def test_flows_have_run_debug_and_show_dag_code_lenses(session: Session) -> None:
+    assert session.step_error("code_lenses") is None
+    assert sorted(session.results["code_lens_commands"]) == ["nexa.debugFlow", "nexa.runFlow", "nexa.showDag"]
+
+
+def test_show_dag_lists_the_flows_agent_and_jumps_to_its_call(session: Session) -> None:
+    dag = session.results["dag_lines"]
+    assert dag[0].startswith("flow main")
+    assert any(line.split()[1:] == ["agent", "ResilientAgent"] for line in dag)
+    call = row_of(session.lines, "        result = ResilientAgent")  # above the deleted error line
+    assert session.results["dag_jump"] == {"buf": True, "row": call, "col": len("        result = ")}
+
+
+def test_run_lens_runs_the_flow_in_a_terminal(session: Session) -> None:
+    assert session.results["run_finished"] is True
+    output = "\n".join(session.results["run_output"])
+    assert "[Process exited 0]" in output
+    assert "=== v2.0 try_agent/catch_correction Demo ===" in output
+    assert "Error correction completed." in output
+
+
+def test_debug_lens_without_nvim_dap_starts_nothing(session: Session) -> None:
+    assert session.results["debug_started"] is False
+
+
 def test_completion_offers_the_agent_name(session: Session) -> None:
     assert session.step_error("completion") is None
     assert "ResilientAgent" in session.results["completion_labels"]

@@ -5,10 +5,11 @@
 --   require('nexa').setup({ lsp = { cmd = { '/path/to/nexa/.venv/bin/nexa-lsp' } } })
 --
 -- Options: treesitter = true | false, parser_path = nil (else a nexa.so anywhere),
---          lsp = false | { cmd, root_markers, settings, capabilities, on_attach } (see nexa.lsp).
+--          lsp = false | { cmd, root_markers, settings, capabilities, codelens, on_attach } (see nexa.lsp),
+--          nexa = the `nexa` command for Run code lenses (default: beside lsp.cmd, else `nexa`).
 local M = {}
 
-M.options = { treesitter = true, parser_path = nil, lsp = {} }
+M.options = { treesitter = true, parser_path = nil, lsp = {}, nexa = nil }
 
 local function warn(message)
   vim.schedule(function()
@@ -41,8 +42,21 @@ function M.attach(buf)
   end
 end
 
+--- `nexa` beside the configured nexa-lsp (a .venv's bin/), else `nexa` on PATH.
+local function nexa_command(options)
+  if options.nexa then
+    return options.nexa
+  end
+  local lsp_cmd = options.lsp and options.lsp.cmd and options.lsp.cmd[1]
+  if lsp_cmd and lsp_cmd:find('/') then
+    return vim.fn.fnamemodify(lsp_cmd, ':h') .. '/nexa'
+  end
+  return 'nexa'
+end
+
 function M.setup(opts)
   M.options = vim.tbl_deep_extend('force', M.options, opts or {})
+  require('nexa.commands').register({ nexa = nexa_command(M.options) })
   local group = vim.api.nvim_create_augroup('nexa', { clear = true })
   vim.api.nvim_create_autocmd('FileType', {
     group = group,

@@ -8,6 +8,7 @@ M.defaults = {
   -- the first of these found upwards from the file marks the workspace root
   root_markers = { 'nexa.toml', '.git' },
   settings = {},
+  codelens = true, -- show Run / Debug / Show DAG above each flow (:lua vim.lsp.codelens.run())
   on_attach = nil, -- function(client, bufnr), called for each buffer attached
 }
 
@@ -33,11 +34,31 @@ function M.root_dir(path, markers)
   return start
 end
 
+--- Asks for the code lenses of `bufnr` (0.7's refresh works on the current buffer only).
+function M.refresh_codelens(bufnr)
+  if vim.fn.has('nvim-0.10') == 1 then
+    vim.lsp.codelens.refresh({ bufnr = bufnr })
+  elseif bufnr == vim.api.nvim_get_current_buf() then
+    vim.lsp.codelens.refresh()
+  end
+end
+
 local function on_attach(opts)
   return function(client, bufnr)
     vim.bo[bufnr].omnifunc = 'v:lua.vim.lsp.omnifunc'
     if vim.fn.has('nvim-0.8') == 0 then -- 0.8+ sets tagfunc itself
       vim.bo[bufnr].tagfunc = 'v:lua.vim.lsp.tagfunc'
+    end
+    if opts.codelens and client.server_capabilities.codeLensProvider then
+      local group = vim.api.nvim_create_augroup('nexa_codelens_' .. bufnr, { clear = true })
+      vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost' }, {
+        group = group,
+        buffer = bufnr,
+        callback = function()
+          M.refresh_codelens(bufnr)
+        end,
+      })
+      M.refresh_codelens(bufnr)
     end
     if opts.on_attach then
       opts.on_attach(client, bufnr)
