@@ -5,14 +5,18 @@ Measures, with the compiled parser of the installed `tree_sitter_nexa`:
   - a synthetic file of at least 10,000 lines made of whole corpus programs, repeated: a full parse,
     and an incremental re-parse after a one-character edit in its middle (tree.edit + parse with the
     old tree), as an editor does on each keystroke.
-Each time is the median (and the minimum) of several runs. Prints one line per figure
-(`name: value unit`), then the machine and the git commit, so that two runs can be compared side by
-side.
+Each time is the median (and the minimum) of several runs, as wall-clock time and as the CPU time
+of the parsing thread (on a busy machine the wall-clock time also counts the time the thread waited
+for a CPU; the 1-minute load average is printed before and after). Only the parse is timed: the
+resulting tree is freed after the clock stops, and the garbage collector is off while timing.
+Prints one line per figure (`name: value unit`), then the machine and the git commit, so that two
+runs can be compared side by side.
 
     .venv/bin/python bench/parse.py [--runs N]
 """
 
 import argparse
+import gc
 import os
 import platform
 import statistics
@@ -56,11 +60,34 @@ def synthetic_source(files: list[Path], min_lines: int) -> bytes:
     return b"".join(parts)
 
 
-def timed_ms(measure: Callable[[], int], runs: int) -> tuple[str, str]:
-    """Median and minimum, in ms, of `runs` calls of `measure`, which returns the nanoseconds it
-    timed. The minimum shows what the code can do when the machine is not busy with anything else."""
-    samples = [measure() / 1e6 for _ in range(runs)]
-    return f"{statistics.median(samples):.3f}", f"{min(samples):.3f}"
+def timed_ms(measure: Callable[[], tuple[int, int]], runs: int) -> dict[str, str]:
+    """Median and minimum, in ms, of `runs` calls of `measure`, which returns the wall-clock and the
+    thread CPU nanoseconds it timed. The minimum shows what the code can do when the machine is not
+    busy with anything else."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    gc.disable()
+    try:
+        for _ in range(runs):
+            wall, cpu = measure()
+            walls.append(wall / 1e6)
+            cpus.append(cpu / 1e6)
+    finally:
+        gc.enable()
+    return {
+        "median": f"{statistics.median(walls):.3f}",
+        "min": f"{min(walls):.3f}",
+        "cpu_median": f"{statistics.median(cpus):.3f}",
+        "cpu_min": f"{min(cpus):.3f}",
+    }
+
+
+def clock() -> tuple[int, int]:
+    return time.perf_counter_ns(), time.thread_time_ns()
+
+
+def since(start: tuple[int, int]) -> tuple[int, int]:
+    return time.perf_counter_ns() - start[0], time.thread_time_ns() - start[1]
 
 
 def point_at(source: bytes, offset: int) -> Point:
@@ -103,16 +130,18 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--runs", type=int, default=21, help="runs per figure; the median is printed")
     runs = options.parse_args().runs
+    load_before = os.getloadavg()[0]
 
     parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_nexa.language()))
     files = corpus_files()
     sources = [path.read_bytes() for path in files]
 
-    def parse_corpus() -> int:
-        start = time.perf_counter_ns()
+    def parse_corpus() -> tuple[int, int]:
+        trees = []
+        start = clock()
         for source in sources:
-            parser.parse(source)
-        return time.perf_counter_ns() - start
+            trees.append(parser.parse(source))
+        return since(start)  # the trees are freed after the clock stopped
 
     corpus_errors = sum(parser.parse(source).root_node.has_error for source in sources)
 
@@ -121,10 +150,12 @@ def main() -> None:
     offset, edited = middle_edit(big)
     start_point = point_at(big, offset)
 
-    def parse_big() -> int:
-        start = time.perf_counter_ns()
-        parser.parse(big)
-        return time.perf_counter_ns() - start
+    def parse_big() -> tuple[int, int]:
+        start = clock()
+        tree = parser.parse(big)
+        elapsed = since(start)
+        del tree  # freeing the whole tree takes a millisecond or two: not part of the parse
+        return elapsed
 
     def edit_and_reparse(old: tree_sitter.Tree) -> tree_sitter.Tree:
         old.edit(
@@ -137,38 +168,38 @@ def main() -> None:
         )
         return parser.parse(edited, old)
 
-    def reparse_after_edit() -> int:
+    def reparse_after_edit() -> tuple[int, int]:
         old = big_tree.copy()  # each run edits a fresh copy of the unedited tree
-        start = time.perf_counter_ns()
-        edit_and_reparse(old)
-        return time.perf_counter_ns() - start
+        start = clock()
+        new = edit_and_reparse(old)
+        elapsed = since(start)
+        del new, old
+        return elapsed
 
-    incremental = edit_and_reparse(big_tree.copy())  # warm-up, and a check of the result below
-    same_tree = str(incremental.root_node) == str(parser.parse(edited).root_node)
+    warm = edit_and_reparse(big_tree.copy())  # warm-up, and a check of the result below
+    same_tree = str(warm.root_node) == str(parser.parse(edited).root_node)
 
-    corpus_median, corpus_min = timed_ms(parse_corpus, runs)
-    full_median, full_min = timed_ms(parse_big, runs)
-    incremental_median, incremental_min = timed_ms(reparse_after_edit, runs)
+    corpus = timed_ms(parse_corpus, runs)
+    full = timed_ms(parse_big, runs)
+    incremental = timed_ms(reparse_after_edit, runs)
     figures = [
         ("corpus_dir", str(CORPUS_DIR), ""),
         ("corpus_files", len(files), "files"),
         ("corpus_lines", sum(source.count(b"\n") for source in sources), "lines"),
         ("corpus_bytes", sum(len(source) for source in sources), "bytes"),
         ("corpus_files_with_errors", corpus_errors, "files"),
-        ("corpus_full_parse_total_median", corpus_median, "ms"),
-        ("corpus_full_parse_total_min", corpus_min, "ms"),
+        *((f"corpus_full_parse_total_{kind}", value, "ms") for kind, value in corpus.items()),
         ("synthetic_lines", big.count(b"\n"), "lines"),
         ("synthetic_bytes", len(big), "bytes"),
         ("synthetic_has_error", "yes" if big_tree.root_node.has_error else "no", ""),
-        ("synthetic_full_parse_median", full_median, "ms"),
-        ("synthetic_full_parse_min", full_min, "ms"),
+        *((f"synthetic_full_parse_{kind}", value, "ms") for kind, value in full.items()),
         ("edit", f"insert 'x' at line {start_point[0] + 1}, byte column {start_point[1]}", ""),
-        ("synthetic_incremental_reparse_median", incremental_median, "ms"),
-        ("synthetic_incremental_reparse_min", incremental_min, "ms"),
+        *((f"synthetic_incremental_reparse_{kind}", value, "ms") for kind, value in incremental.items()),
         ("incremental_equals_fresh", "yes" if same_tree else "no", ""),
         ("runs_per_figure", runs, "runs"),
         ("cpu_count", os.cpu_count(), "cpus"),
-        ("load_average_1min", f"{os.getloadavg()[0]:.2f}", ""),
+        ("load_average_1min_before", f"{load_before:.2f}", ""),
+        ("load_average_1min_after", f"{os.getloadavg()[0]:.2f}", ""),
         ("cpu_model", cpu_model(), ""),
         ("python", platform.python_version(), ""),
         ("py_tree_sitter", metadata.version("tree-sitter"), ""),

@@ -23,11 +23,21 @@
  *
  * String content is left alone: the grammar marks the positions inside strings with
  * `_string_guard`. During error recovery (every symbol valid) a reserved word is its keyword.
+ *
+ * Speed: the scanner runs before the grammar's lexer at nearly every token (the keywords are valid
+ * in most states anyway; the hook adds the rest). When it returns false the lexer starts again
+ * from the token's start, so all it reads is read twice. It therefore stops reading a word at the
+ * first character that no reserved word continues with (`result` is given up after `resu`, `Name`
+ * at once) instead of reading the whole word and comparing it with every keyword.
  */
 
+#include "tree_sitter/alloc.h"
 #include "tree_sitter/parser.h"
 
-#include <string.h>
+#include <stdint.h>
+#if defined(_MSC_VER) && !defined(__clang__)
+#include <intrin.h>
+#endif
 
 enum TokenType {
   SCANNER_HOOK,    // in `extras`, so the scanner runs in every state; never returned
@@ -51,11 +61,27 @@ static const char *const KEYWORDS[] = {
 #define KEYWORD_COUNT (sizeof KEYWORDS / sizeof KEYWORDS[0])
 #define WILDCARD (FIRST_KEYWORD + KEYWORD_COUNT)  // `_`, after the keywords in `externals`
 #define FIRST_FILE_KEYWORD 10  // include, import
-#define LONGEST_WORD 16  // "catch_correction"; a longer word is an identifier
 
-void *tree_sitter_nexa_external_scanner_create(void) { return NULL; }
+// A keyword candidate set is a 64-bit mask over KEYWORDS, plus one bit for `_`.
+_Static_assert(sizeof KEYWORDS / sizeof KEYWORDS[0] < 64, "too many keywords for a uint64_t set");
 
-void tree_sitter_nexa_external_scanner_destroy(void *payload) { (void)payload; }
+// The scanner's only data, computed once per parser: for each first letter `a`…`z` (and `_` at
+// index 26), the keywords that start with it, as a bit set over the indexes of KEYWORDS (bit
+// KEYWORD_COUNT: `_`). Nothing is serialized.
+typedef struct {
+  uint64_t first_letter[27];
+} Scanner;
+
+void *tree_sitter_nexa_external_scanner_create(void) {
+  Scanner *scanner = ts_calloc(1, sizeof(Scanner));
+  for (unsigned k = 0; k < KEYWORD_COUNT; k++) {
+    scanner->first_letter[KEYWORDS[k][0] - 'a'] |= (uint64_t)1 << k;
+  }
+  scanner->first_letter[26] = (uint64_t)1 << KEYWORD_COUNT;
+  return scanner;
+}
+
+void tree_sitter_nexa_external_scanner_destroy(void *payload) { ts_free(payload); }
 
 unsigned tree_sitter_nexa_external_scanner_serialize(void *payload, char *buffer) {
   (void)payload;
@@ -77,23 +103,61 @@ static bool is_space(int32_t c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static bool is_operator_word(const char *word) {
-  return strcmp(word, "fallback") == 0 || strcmp(word, "otherwise") == 0 || strcmp(word, "and") == 0 ||
-         strcmp(word, "or") == 0;
-}
-
 // agent tool protocol flow struct enum trait impl include import (not fn, let).
 static bool starts_top_level_item(int keyword) { return keyword <= 11 && keyword != 4 && keyword != 5; }
 
-static int keyword_index(const char *word) {
-  for (unsigned i = 0; i < KEYWORD_COUNT; i++) {
-    if (strcmp(word, KEYWORDS[i]) == 0) return (int)i;
+// fallback otherwise and or: keys that are also binary operators.
+static bool is_operator_word(int keyword) { return keyword >= 30 && keyword <= 34 && keyword != 32; }
+
+// The index of the lowest set bit of a non-empty set.
+static unsigned lowest_bit(uint64_t set) {
+#if defined(_MSC_VER) && !defined(__clang__)
+  unsigned long index;
+  _BitScanForward64(&index, set);
+  return (unsigned)index;
+#else
+  return (unsigned)__builtin_ctzll(set);
+#endif
+}
+
+// Reads the word at the lookahead as long as it can still be a reserved word (or `_`): the index of
+// the keyword it is (KEYWORD_COUNT for `_`), or -1 as soon as it cannot be one, without reading the
+// rest of the word (the grammar's own lexer reads it again from its start anyway).
+static int scan_keyword(const Scanner *scanner, TSLexer *lexer) {
+  int32_t c = lexer->lookahead;
+  uint64_t candidates;
+  if (c >= 'a' && c <= 'z') {
+    candidates = scanner->first_letter[c - 'a'];
+  } else if (c == '_') {
+    candidates = scanner->first_letter[26];
+  } else {
+    return -1;
+  }
+  unsigned length = 0;
+  while (candidates != 0) {
+    lexer->advance(lexer, false);
+    length++;
+    c = lexer->lookahead;
+    if (!is_word_char(c)) {
+      // The word ends here: a candidate of exactly this length is the keyword.
+      for (uint64_t rest = candidates; rest != 0; rest &= rest - 1) {
+        unsigned k = lowest_bit(rest);
+        if (k == KEYWORD_COUNT) return (int)k;
+        if (KEYWORDS[k][length] == '\0') return (int)k;
+      }
+      return -1;
+    }
+    uint64_t next = 0;
+    for (uint64_t rest = candidates; rest != 0; rest &= rest - 1) {
+      unsigned k = lowest_bit(rest);
+      if (k < KEYWORD_COUNT && KEYWORDS[k][length] == (char)c) next |= (uint64_t)1 << k;
+    }
+    candidates = next;
   }
   return -1;
 }
 
 bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols) {
-  (void)payload;
   bool recovering = valid_symbols[ERROR_SENTINEL];
   if (valid_symbols[STRING_GUARD] && !recovering) return false;
 
@@ -102,26 +166,15 @@ bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const
     if (lexer->lookahead == '\n' || lexer->lookahead == '\r') at_line_start = true;
     lexer->advance(lexer, true);
   }
-  if ((lexer->lookahead < 'a' || lexer->lookahead > 'z') && lexer->lookahead != '_') return false;
-
-  char word[LONGEST_WORD + 1];
-  unsigned length = 0;
-  while (is_word_char(lexer->lookahead)) {
-    if (length == LONGEST_WORD) return false;
-    word[length++] = (char)lexer->lookahead;
-    lexer->advance(lexer, false);
-  }
-  word[length] = '\0';
-  if (strcmp(word, "_") == 0) {
-    lexer->mark_end(lexer);
+  int keyword = scan_keyword(payload, lexer);
+  if (keyword < 0) return false;
+  lexer->mark_end(lexer);
+  if (keyword == (int)KEYWORD_COUNT) {
     lexer->result_symbol = WILDCARD;
     return valid_symbols[WILDCARD] || recovering || !valid_symbols[KEY_MARKER];
   }
-  int keyword = keyword_index(word);
-  if (keyword < 0) return false;
-  lexer->mark_end(lexer);
 
-  if (!recovering && valid_symbols[OPERATOR_KEY] && is_operator_word(word)) {
+  if (!recovering && valid_symbols[OPERATOR_KEY] && is_operator_word(keyword)) {
     while (is_space(lexer->lookahead)) lexer->advance(lexer, false);
     if (lexer->lookahead == ':') {
       lexer->advance(lexer, false);
