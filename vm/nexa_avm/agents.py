@@ -53,6 +53,8 @@ class AgentRuntime:
         self.default_model = default_model
         self.system_prompt = ""
         self.let_values: dict[str, Any] = {}
+        self.cached_tools: list[ToolSpec] | None = None
+        self.cached_format: Any = UNSET
         settings = dict(properties)
         settings.update(spec.decorators)  # a decorator wins over the property (L§3.1.2)
         self.settings = settings

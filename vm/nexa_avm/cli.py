@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--replay", metavar="FILE")
     run.add_argument("--config", metavar="FILE")
     run.add_argument("--allow-python", action="store_true")
+    run.add_argument("--no-cache", action="store_true", help="check and compile again (ignore .nexa_cache)")
     run.add_argument("--harness", choices=["strict", "warn", "off"], default="warn")
     test = commands.add_parser("test", help="run the test blocks of a program")
     test.add_argument("file")
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--model")
     test.add_argument("--config", metavar="FILE")
     test.add_argument("--trace", nargs="?", const="-", metavar="FILE")
+    test.add_argument("--no-cache", action="store_true")
     disasm = commands.add_parser("disasm", help="print the bytecode of a program with its source lines")
     disasm.add_argument("file")
     disasm.add_argument("--config", metavar="FILE")
@@ -85,7 +87,7 @@ def disasm(path: str, config: str | None, stdout: TextIO, stderr: TextIO) -> int
     from .bytecode import disassemble
     from .loading import load_program
 
-    loaded = load_program(path, stderr, config)
+    loaded = load_program(path, stderr, config, use_cache=False)
     if loaded.program is None:
         return loaded.exit_code or EXIT_NOT_RUN
     program = loaded.program
@@ -111,7 +113,7 @@ def disasm(path: str, config: str | None, stdout: TextIO, stderr: TextIO) -> int
 def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .loading import load_program
 
-    loaded = load_program(args.file, stderr, args.config)
+    loaded = load_program(args.file, stderr, args.config, use_cache=not args.no_cache)
     if loaded.program is None:
         return loaded.exit_code or EXIT_NOT_RUN
     program = loaded.program
@@ -125,8 +127,9 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         stderr.write(f"nexa: {code} {error}\n")
         return EXIT_NOT_RUN
     trace: list[dict[str, Any]] | None = [] if trace_target else None
-    from .interpreter import Interpreter
+    from .interpreter import Interpreter, prepare_process
 
+    prepare_process()
     vm = Interpreter(
         program,
         provider,
@@ -134,11 +137,11 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         stderr=stderr,
         default_model=default_model,
         judge_model=judge_model,
-        max_loop=loaded.settings.runtime.max_loop,
+        max_loop=loaded.settings.max_loop,
         allow_python=getattr(args, "allow_python", False),
         trace=trace,
         log_internal=trace_target is not None,
-        max_concurrent=loaded.settings.scheduler.max_concurrent,
+        max_concurrent=loaded.settings.max_concurrent,
         harness_mode=getattr(args, "harness", "warn"),
     )
     if args.command == "test":
@@ -154,7 +157,7 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 def open_run_provider(args: argparse.Namespace, settings: Any) -> tuple[Any, str, str]:
     from .providers import choose_default_model, choose_implementation, choose_judge_model, open_provider
 
-    config = settings_mapping(settings)
+    config = settings.provider_config
     environ = dict(os.environ)
     implementation = choose_implementation(getattr(args, "provider", None), environ=environ, config=config)
     default_model = choose_default_model(
@@ -172,14 +175,6 @@ def open_run_provider(args: argparse.Namespace, settings: Any) -> tuple[Any, str
         replay=Path(replay) if replay else None,
     )
     return provider, default_model, judge_model
-
-
-def settings_mapping(settings: Any) -> dict[str, Any]:
-    """The parts of the configuration the providers read, as the mapping they expect."""
-    llm = {k: v for k, v in vars(settings.llm).items() if v is not None}
-    agent = {k: v for k, v in vars(settings.agent).items() if v is not None}
-    providers = {name: {k: v for k, v in vars(p).items() if v is not None} for name, p in settings.providers}
-    return {"llm": llm, "agent": agent, "providers": providers}
 
 
 async def run_program(vm: Any, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -389,7 +389,8 @@ class Interpreter:
         self.log_internal = log_internal
         self.harness_mode = harness_mode
         self.step_hook: StepHook | None = None
-        self.scheduler = asyncio.Semaphore(max_concurrent)
+        self.max_concurrent = max(1, max_concurrent)
+        self.scheduler = asyncio.Semaphore(self.max_concurrent)
         self.globals: dict[str, Any] = {}
         self.declarations: dict[str, Any] = {}
         self.agents: dict[str, AgentRuntime] = {}
@@ -1400,7 +1401,7 @@ class Interpreter:
             tool_choice=choice,  # type: ignore[arg-type]
             temperature=agent.temperature,
             max_tokens=agent.max_tokens,
-            response_format=agent.response_format(self.program.protocols),
+            response_format=self.response_format_of(agent),
             timeout=agent.timeout,
             retry=agent.retry_policy,
             agent=agent.name,
@@ -1417,7 +1418,7 @@ class Interpreter:
         run = frame.run
         assert run is not None
         agent = run.agent
-        tools = tool_specs(agent, self.program.tool_fns, self.program.tools)
+        tools = self.tools_of(agent)
         last_error: ProviderError | None = None
         tried: list[str] = []
         for model in agent.models:
@@ -1550,11 +1551,46 @@ class Interpreter:
             return await self.call_value(stage, [value], {}, frame)
         raise runtime_error(f"a value of kind '{kind_name(stage)}' cannot be run as a stage")
 
+    def tools_of(self, agent: AgentRuntime) -> list[Any]:
+        cached = agent.cached_tools
+        if cached is None:
+            cached = agent.cached_tools = tool_specs(agent, self.program.tool_fns, self.program.tools)
+        return cached
+
+    def response_format_of(self, agent: AgentRuntime) -> Any:
+        if agent.cached_format is UNSET:
+            agent.cached_format = agent.response_format(self.program.protocols)
+        return agent.cached_format
+
     async def gather_in_order(self, coroutines: list[Awaitable[Any]]) -> list[Any]:
         """Run concurrently; results in list order; the first failure in list order is raised (D57, D58)."""
         results = await asyncio.gather(*coroutines, return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):
+                raise result
+        return results
+
+    async def gather_bounded(self, items: list[Any], run: Callable[[Any], Awaitable[Any]]) -> list[Any]:
+        """`run(item)` for every item, at most `max_concurrent` at a time (the scheduler's bound), as a
+        pool of workers rather than one task per item; results and failures as `gather_in_order`."""
+        if len(items) <= self.max_concurrent:
+            return await self.gather_in_order([run(item) for item in items])
+        results: list[Any] = [None] * len(items)
+        position = 0
+
+        async def worker() -> None:
+            nonlocal position
+            while position < len(items):
+                index = position
+                position += 1
+                try:
+                    results[index] = await run(items[index])
+                except NexaError as error:
+                    results[index] = error
+
+        await asyncio.gather(*(worker() for _ in range(self.max_concurrent)))
+        for result in results:
+            if isinstance(result, NexaError):
                 raise result
         return results
 
@@ -1567,12 +1603,14 @@ class Interpreter:
         right = frame.stack.pop()
         left = await self.data_source(frame.stack.pop(), frame)
         if isinstance(right, list):
-            runs = [self.run_stage(r, left, frame, branch=True) for r in right]
+            results = await self.gather_bounded(right, lambda r: self.run_stage(r, left, frame, branch=True))
         elif isinstance(left, list):
-            runs = [self.run_stage(right, item, frame, branch=True) for item in left]
+            results = await self.gather_bounded(
+                left, lambda item: self.run_stage(right, item, frame, branch=True)
+            )
         else:
-            runs = [self.run_stage(right, left, frame, branch=True)]
-        frame.stack.append(await self.gather_in_order(runs))
+            results = await self.gather_in_order([self.run_stage(right, left, frame, branch=True)])
+        frame.stack.append(results)
 
     async def op_FIRE(self, frame: Frame, instr: Instr) -> None:
         right = frame.stack.pop()
@@ -1599,7 +1637,7 @@ class Interpreter:
                 return to_text(await self.run_agent(item, [], frame, branch=True))
             return to_text(item)
 
-        texts = await self.gather_in_order([item_text(i) for i in items])
+        texts = await self.gather_bounded(items, item_text)
         return [t for t in texts if t]
 
     async def op_MERGE(self, frame: Frame, instr: Instr) -> None:
@@ -1824,6 +1862,16 @@ class Interpreter:
                 chosen = index
                 break
         frame.stack.append(chosen)
+
+
+def prepare_process() -> None:
+    """Garbage-collector settings for a run: a run creates many short-lived frames and requests, and
+    the default thresholds make the collector rescan the loaded program thousands of times."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 1000)
 
 
 # ------------------------------------------------------------------------------------ operators
