@@ -205,3 +205,26 @@ def test_an_awaitable_step_hook_pauses_the_run():
         return observed
 
     assert asyncio.run(run()) == ["", "a\nb\n"]
+
+
+# ---------------------------------------------------------------------------- bytecode cache
+
+
+def test_second_run_uses_the_bytecode_cache_and_replays_warnings(nexa, tmp_path):
+    source = 'agent Unused { prompt: "x" }\nflow main { print("ran") }\n'
+    first = nexa(source)
+    assert list((tmp_path / ".nexa_cache" / "bytecode").glob("*.pickle"))
+    second = nexa(source)
+    assert (second.code, second.out, second.err) == (first.code, first.out, first.err)
+
+
+def test_an_edited_program_is_checked_again(nexa):
+    assert nexa('flow main { print("one") }\n').out == "one\n"
+    edited = nexa("flow main { print(undefined_thing) }\n")
+    assert edited.code == 2
+    assert "E001" in edited.err
+
+
+def test_a_program_with_errors_is_never_cached(nexa, tmp_path):
+    nexa("flow main { print(undefined_thing) }\n")
+    assert not list((tmp_path / ".nexa_cache" / "bytecode").glob("*.pickle"))
