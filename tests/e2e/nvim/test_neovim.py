@@ -81,12 +81,14 @@ def run_nvim(repo_root: Path, work: Path, driver: str, env: dict[str, str], *fil
 def parser(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """nexa.so built by editors/nvim/build-parser.sh from grammar-ts/src."""
     built = tmp_path_factory.mktemp("parser") / "nexa.so"
-    subprocess.run(
+    proc = subprocess.run(
         ["bash", str(repo_root / "editors/nvim/build-parser.sh"), str(built)],
-        check=True,
         capture_output=True,
+        text=True,
         timeout=300,
     )
+    if proc.returncode != 0:
+        pytest.fail(f"editors/nvim/build-parser.sh failed (exit {proc.returncode}):\n{proc.stderr}")
     return built
 
 
