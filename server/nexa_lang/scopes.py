@@ -293,6 +293,13 @@ class _ScopeBuilder:
         if isinstance(statement, ast.Let):
             self._expr(scope, statement.value)
             return
+        if isinstance(statement, ast.Raise) and isinstance(statement.value, ast.Call):
+            # `raise Kind(message)`: Kind names an error kind and need not be declared (D27).
+            if not isinstance(statement.value.function, ast.Name):
+                self._expr(scope, statement.value.function)
+            for argument in statement.value.arguments:
+                self._expr(scope, argument.value)
+            return
         if isinstance(statement, ast.Hook) and statement.event in ("before_tool", "after_tool"):
             self._block(scope, statement.body)  # the tool name is checked by E007, not as a variable
             return

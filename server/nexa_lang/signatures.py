@@ -157,8 +157,8 @@ _PRELUDE: tuple[str, ...] = (
     "bool(x: any) -> bool",
     "len(x: str | list | map) -> int",
     "abs(x: number) -> number",
-    "min(*xs: number | str) -> number | str",
-    "max(*xs: number | str) -> number | str",
+    "min(*xs: number | str | list) -> number | str",  # a single list argument is searched (S§1.2)
+    "max(*xs: number | str | list) -> number | str",
     "secret(name: str) -> Secret",
     "img(path: str) -> Image",
     "channel() -> list",

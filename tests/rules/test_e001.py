@@ -90,3 +90,9 @@ def test_e001_in_an_included_library_names_the_program(tmp_path) -> None:
 
 def test_e001_not_reported_in_a_standalone_library(found) -> None:
     assert found('flow report { print(Ghost.run("x")) }\n', "E001") == []
+
+
+def test_e001_not_reported_for_the_error_kind_of_raise(found) -> None:
+    # `raise Kind(message)`: the kind need not be declared (D27); its arguments are still checked.
+    assert found(main('    raise SuspendExecution("stop")'), "E001") == []
+    assert [f[0] for f in found(main("    raise SuspendExecution(ghost)"), "E001")] == ["E001"]

@@ -51,3 +51,8 @@ def test_e302_prelude_function_with_a_union_parameter(found):
 
 def test_e302_non_literal_arguments_are_not_checked(found):
     assert found("flow main(s) { std.time.time_sleep(s) }\n", "E302") == []
+
+
+def test_e302_min_and_max_accept_a_single_list(found) -> None:
+    # S§1.2: "a single list argument is searched instead".
+    assert found("flow main {\n    print(min([3, 2]), max([1]))\n}\n", "E302") == []
