@@ -4,7 +4,6 @@ wasmtime's own WASI implementation does the real work and is what confines the t
 ever sees its preopened directories (read-only unless declared writable) and no sockets. These
 wrappers, defined over it in the shared linker, add what the sandbox has to *see* and *count*:
 
-* `fd_read` on fd 0 serves the call's arguments (JSON) from memory;
 * `fd_write` on fd 1 collects the result up to `max_output_bytes`, fd 2 keeps the first 64 KiB of
   stderr; writes to files (`fd_write`, `fd_pwrite`, `fd_filestat_set_size`, `fd_allocate`) share a
   budget of `max_output_bytes`;
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import wasmtime
+from wasmtime import _ffi  # the C API calls wasmtime-py does not wrap (see interrupt, define)
 
 from nexa_avm.wasm.errors import ToolError, access_denied, limit_reached, trapped
 from nexa_avm.wasm.limits import Preopen
@@ -95,17 +95,16 @@ class CallState:
     """What one tool call has read, written and broken so far."""
 
     tool: str
-    stdin: bytes
     max_output_bytes: int
     preopens: dict[int, Preopen]
     plain_wasi: wasmtime.Linker
     bridge: Bridge
     stdout: bytearray = field(default_factory=bytearray)
     stderr: bytearray = field(default_factory=bytearray)
-    stdin_position: int = 0
     file_bytes: int = 0
     stop: ToolError | None = None
     originals: dict[str, wasmtime.Func] = field(default_factory=dict)
+    memory: wasmtime.Memory | None = None  # the tool's "memory" export, looked up once
 
     def halt(self, caller: wasmtime.Caller, error: ToolError) -> None:
         """Record the first breach and make the guest trap at its next epoch check."""
@@ -116,7 +115,7 @@ class CallState:
     def original(self, caller: wasmtime.Caller, name: str) -> wasmtime.Func:
         """wasmtime's own `name`, callable from a wrapper (through the bridge, made on first use)."""
         if not self.originals:
-            memory = caller.get("memory")
+            memory = self.memory or caller.get("memory")
             if not isinstance(memory, wasmtime.Memory):
                 raise RuntimeError("the module exports no memory named 'memory'")
             imports: list[wasmtime.AsExtern] = [memory]
@@ -164,90 +163,86 @@ def interrupt(caller: wasmtime.Caller) -> None:
     calls host functions goes on; the next wrapped call then raises `Halted`.)
 
     wasmtime-py has no public setter on a `Caller`; the C API call is the one `Store` uses."""
-    from wasmtime import _ffi
-
     _ffi.wasmtime_context_set_epoch_deadline(caller._context(), 0)
 
 
-def _memory(caller: wasmtime.Caller) -> memoryview | None:
-    memory = caller.get("memory")
-    if not isinstance(memory, wasmtime.Memory):
-        return None
+@dataclass(frozen=True)
+class GuestMemory:
+    """The tool's linear memory at one moment (it may grow and move when the tool runs again)."""
+
+    base: int
+    size: int
+
+    def read(self, address: int, length: int) -> bytes:
+        if address + length > self.size:
+            raise ValueError("outside the tool's memory")
+        return ctypes.string_at(self.base + address, length)
+
+    def store_u32(self, address: int, value: int) -> None:
+        if address + 4 > self.size:
+            raise ValueError("outside the tool's memory")
+        ctypes.c_uint32.from_address(self.base + address).value = value
+
+
+def _memory(caller: wasmtime.Caller) -> GuestMemory | None:
+    state = current()
+    memory = state.memory if state is not None else None
+    if memory is None:
+        memory = caller.get("memory")
+        if not isinstance(memory, wasmtime.Memory):
+            return None
+        if state is not None:
+            state.memory = memory
     size = memory.data_len(caller)
-    if size == 0:
-        return memoryview(b"")
-    buffer = (ctypes.c_ubyte * size).from_address(ctypes.addressof(memory.data_ptr(caller).contents))
-    return memoryview(buffer).cast("B")
+    return GuestMemory(ctypes.addressof(memory.data_ptr(caller).contents) if size else 0, size)
 
 
-def _iovecs(view: memoryview, iovs: int, count: int) -> list[tuple[int, int]]:
-    """The (address, length) pairs of an iovec array; struct.error / ValueError when out of bounds."""
-    pairs = [struct.unpack_from("<II", view, iovs + 8 * i) for i in range(count)]
+def _iovecs(memory: GuestMemory, iovs: int, count: int) -> list[tuple[int, int]]:
+    """The (address, length) pairs of an iovec array; ValueError when any lies outside memory."""
+    raw = memory.read(iovs, 8 * count)
+    pairs = [struct.unpack_from("<II", raw, 8 * i) for i in range(count)]
     for address, length in pairs:
-        if address + length > len(view):
+        if address + length > memory.size:
             raise ValueError("iovec outside memory")
     return pairs
 
 
-def _path(view: memoryview, pointer: int, length: int) -> str:
-    if pointer + length > len(view):
+def _path(memory: GuestMemory, pointer: int, length: int) -> str:
+    try:
+        return memory.read(pointer, length).decode("utf-8", "replace")
+    except ValueError:
         return "?"
-    return bytes(view[pointer : pointer + length]).decode("utf-8", "replace")
 
 
 # ------------------------------------------------------------------------------ the wrappers
-
-
-def fd_read(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, nread: int) -> int:
-    state = current()
-    if state is None:
-        return ERRNO_IO
-    if fd != 0:
-        return state.original(caller, "fd_read")(caller, fd, iovs, iovs_len, nread)
-    view = _memory(caller)
-    if view is None:
-        return ERRNO_FAULT
-    try:
-        total = 0
-        for address, length in _iovecs(view, iovs, iovs_len):
-            chunk = state.stdin[state.stdin_position : state.stdin_position + length]
-            view[address : address + len(chunk)] = chunk
-            state.stdin_position += len(chunk)
-            total += len(chunk)
-            if len(chunk) < length:
-                break
-        struct.pack_into("<I", view, nread, total)
-    except (struct.error, ValueError):
-        return ERRNO_FAULT
-    return ERRNO_SUCCESS
 
 
 def fd_write(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, nwritten: int) -> int:
     state = current()
     if state is None:
         return ERRNO_IO
-    view = _memory(caller)
-    if view is None:
+    guest = _memory(caller)
+    if guest is None:
         return ERRNO_FAULT
     try:
-        pairs = _iovecs(view, iovs, iovs_len)
+        pairs = _iovecs(guest, iovs, iovs_len)
         if fd not in (1, 2):
             if not _charge_file(caller, state, sum(length for _, length in pairs)):
                 return ERRNO_FBIG
             return state.original(caller, "fd_write")(caller, fd, iovs, iovs_len, nwritten)
-        data = b"".join(view[address : address + length] for address, length in pairs)
+        data = b"".join(guest.read(address, length) for address, length in pairs)
         if fd == 2:
             state.stderr += data[: max(0, STDERR_KEPT - len(state.stderr))]
-            struct.pack_into("<I", view, nwritten, len(data))
+            guest.store_u32(nwritten, len(data))
             return ERRNO_SUCCESS
         room = state.max_output_bytes - len(state.stdout)
         if len(data) > room:
             state.stdout += data[:room]
-            struct.pack_into("<I", view, nwritten, room)
+            guest.store_u32(nwritten, room)
             state.halt(caller, state.output_limit("stdout"))
             return ERRNO_FBIG
         state.stdout += data
-        struct.pack_into("<I", view, nwritten, len(data))
+        guest.store_u32(nwritten, len(data))
     except (struct.error, ValueError):
         return ERRNO_FAULT
     return ERRNO_SUCCESS
@@ -266,11 +261,11 @@ def fd_pwrite(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, offset
     state = current()
     if state is None:
         return ERRNO_IO
-    view = _memory(caller)
-    if view is None:
+    guest = _memory(caller)
+    if guest is None:
         return ERRNO_FAULT
     try:
-        size = sum(length for _, length in _iovecs(view, iovs, iovs_len))
+        size = sum(length for _, length in _iovecs(guest, iovs, iovs_len))
     except (struct.error, ValueError):
         return ERRNO_FAULT
     if not _charge_file(caller, state, size):
@@ -321,8 +316,8 @@ def _pointer_and_length(args: tuple[int, ...], where: tuple[int, int]) -> tuple[
 
 
 def refuse(caller: wasmtime.Caller, state: CallState, action: str, fd: int, path: tuple[int, int]) -> None:
-    view = _memory(caller)
-    relative = _path(view, path[0], path[1]) if view is not None else "?"
+    guest = _memory(caller)
+    relative = _path(guest, path[0], path[1]) if guest is not None else "?"
     preopen = state.preopens.get(fd)
     base = preopen.guest if preopen is not None else ""
     target = relative if relative.startswith("/") else f"{base.rstrip('/')}/{relative}"
@@ -376,6 +371,63 @@ def _guarded(name: str, function: Callable[..., int]) -> Callable[..., int]:
     return wrapper
 
 
+# ------------------------------------------------------------------------------ defining them
+
+# wasmtime-py's `Linker.define_func` converts every argument and result through `Val` objects and
+# hands exceptions back through one process-wide variable; for these hot, all-integer functions the
+# C API's unchecked form is used instead (raw values in, a real trap out: `Halted` becomes a trap
+# owned by its own call). `define` falls back to `define_func` if a later wasmtime-py lacks it.
+_RAW_FUNCTIONS: list[tuple[Callable[..., int], tuple[bool, ...]]] = []
+_MASK32, _MASK64 = 0xFFFF_FFFF, 0xFFFF_FFFF_FFFF_FFFF
+
+
+def _raw_dispatch(env: int | None, caller_ptr: Any, values: Any, count: int) -> int:
+    function, wide = _RAW_FUNCTIONS[env or 0]
+    caller = wasmtime.Caller(caller_ptr)
+    try:
+        args = [
+            values[i].i64 & _MASK64 if is_wide else values[i].i32 & _MASK32 for i, is_wide in enumerate(wide)
+        ]
+        values[0].i32 = function(caller, *args)
+        return 0
+    except BaseException as exc:  # noqa: BLE001 - becomes the guest's trap
+        message = f"nexa sandbox: {exc}".encode()
+        trap = _ffi.wasmtime_trap_new(ctypes.create_string_buffer(message), len(message))
+        return ctypes.cast(trap, ctypes.c_void_p).value or 0
+    finally:
+        caller._invalidate()
+
+
+_raw_callback: Any = None
+
+
+def define(linker: wasmtime.Linker, name: str, ty: wasmtime.FuncType, function: Callable[..., int]) -> None:
+    global _raw_callback
+    try:
+        callback_type = _ffi.wasmtime_func_unchecked_callback_t
+        define_unchecked = _ffi.wasmtime_linker_define_func_unchecked
+    except AttributeError:
+        linker.define_func(WASI, name, ty, function, access_caller=True)
+        return
+    if _raw_callback is None:
+        _raw_callback = callback_type(_raw_dispatch)
+    _RAW_FUNCTIONS.append((function, tuple(str(p) == "i64" for p in ty.params)))
+    module, field_name = WASI.encode(), name.encode()
+    error = define_unchecked(
+        linker.ptr(),
+        ctypes.create_string_buffer(module),
+        len(module),
+        ctypes.create_string_buffer(field_name),
+        len(field_name),
+        ty.ptr(),
+        _raw_callback,
+        len(_RAW_FUNCTIONS) - 1,
+        ctypes.CFUNCTYPE(None, ctypes.c_void_p)(),
+    )
+    if error:
+        raise wasmtime.WasmtimeError._from_ptr(error)
+
+
 @dataclass(frozen=True)
 class Bridge:
     """A small module that lets the wrappers call wasmtime's own WASI functions.
@@ -421,7 +473,6 @@ def _cause(exc: Exception) -> str:
 def install(linker: wasmtime.Linker, plain_wasi: wasmtime.Linker, engine: wasmtime.Engine) -> Installed:
     """Define the wrappers over WASI in `linker` (shadowing on)."""
     wrappers: dict[str, Callable[..., int]] = {
-        "fd_read": fd_read,
         "fd_write": fd_write,
         "fd_pwrite": fd_pwrite,
         "fd_filestat_set_size": _file_size_call("fd_filestat_set_size"),
@@ -442,7 +493,7 @@ def install(linker: wasmtime.Linker, plain_wasi: wasmtime.Linker, engine: wasmti
         wrapper = wrappers.get(name) or sockets.get(name)
         if wrapper is not None and isinstance(original, wasmtime.Func):
             ty = original.type(probe)
-            linker.define_func(WASI, name, ty, _guarded(name, wrapper), access_caller=True)
+            define(linker, name, ty, _guarded(name, wrapper))
             if name in wrappers:
                 forwarded[name] = ty
     return Installed(frozenset(offered), _bridge(engine, forwarded))

@@ -7,7 +7,7 @@ module's initial state with its own limits. The steps of a call:
 1. the store gets the limits: linear memory `max_memory_pages` × 64 KiB and `max_table_elements`
    (wasmtime's store limiter: `memory.grow`/`table.grow` fail past them, instantiation fails when a
    module starts larger), an epoch deadline of `max_cpu_time_ms` (engine.py), and WASI with the
-   empty root preopen plus the tool's preopens, no environment, `argv = [tool name]`;
+   empty root preopen plus the tool's preopens, no environment, no arguments;
 2. `_start` runs with the arguments as JSON on stdin; stdout is collected up to
    `max_output_bytes` (hostcalls.py);
 3. the outcome: exit status 0 (or a return from `_start`) gives the stdout parsed as JSON (text
@@ -17,14 +17,17 @@ module's initial state with its own limits. The steps of a call:
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import json
 import os
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import wasmtime
+from wasmtime import _ffi  # wasi_config_set_stdin_bytes, which wasmtime-py does not wrap
 
 from nexa_avm.wasm import hostcalls
 from nexa_avm.wasm.cache import ModuleCache
@@ -153,7 +156,6 @@ class WasmTool:
         limits, runtime = self.limits, self.runtime
         store = wasmtime.Store(runtime.engine)
         wasi = wasmtime.WasiConfig()
-        wasi.argv = [self.name]
         wasi.preopen_dir(runtime.root_directory, "/", False)
         preopens = {}
         for fd, preopen in enumerate(limits.preopens, start=hostcalls.ROOT_FD + 1):
@@ -163,11 +165,12 @@ class WasmTool:
                 return CallOutcome(None, error, 0, "", None, _ms_since(started))
             wasi.preopen_dir(str(preopen.host), preopen.guest, preopen.is_writable)
             preopens[fd] = preopen
+        give_stdin(wasi, stdin)
         store.set_wasi(wasi)
         store.set_limits(memory_size=limits.max_memory_bytes, table_elements=limits.max_table_elements)
         store.set_epoch_deadline(runtime.ticker.deadline_ticks(limits.max_cpu_time_ms))
         state = hostcalls.CallState(
-            self.name, stdin, limits.max_output_bytes, preopens, runtime.plain_wasi, runtime.bridge
+            self.name, limits.max_output_bytes, preopens, runtime.plain_wasi, runtime.bridge
         )
         instance: wasmtime.Instance | None = None
         exit_code: int | None = None
@@ -257,6 +260,27 @@ class WasmTool:
             return json.loads(text)
         except ValueError:  # not JSON, or a number longer than Python parses (int_max_str_digits)
             return text
+
+
+def give_stdin(wasi: wasmtime.WasiConfig, data: bytes) -> None:
+    """Make `data` the tool's stdin. wasmtime-py does not wrap the C API's
+    `wasi_config_set_stdin_bytes` (the config takes ownership of a byte vector); without it, a
+    temporary file is the stdin."""
+    if _HAS_STDIN_BYTES:
+        vector = _ffi.wasm_byte_vec_t()
+        _ffi.wasm_byte_vec_new(ctypes.byref(vector), len(data), ctypes.cast(data, _BYTES))
+        _ffi.wasi_config_set_stdin_bytes(wasi.ptr(), ctypes.byref(vector))
+        return
+    with tempfile.NamedTemporaryFile(prefix="nexa-wasm-stdin-", delete=False) as file:
+        file.write(data)
+    try:
+        wasi.stdin_file = file.name  # opened here; the name can go at once
+    finally:
+        os.unlink(file.name)
+
+
+_HAS_STDIN_BYTES = hasattr(_ffi, "wasi_config_set_stdin_bytes")
+_BYTES = ctypes.POINTER(ctypes.c_uint8)
 
 
 def _ms_since(started: float) -> float:
