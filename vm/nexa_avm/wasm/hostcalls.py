@@ -136,10 +136,10 @@ class Halted(Exception):
     given (a loop that only calls WASI never reaches an epoch check that reloads its deadline), so
     the call ends with a trap now.
 
-    wasmtime-py hands a host exception to the caller through one process-wide variable; should two
-    threads trap at the same instant, a call may receive another call's `Halted`. `WasmTool.run`
-    judges by its own `CallState`, never by the exception, so only the other call's trap text can
-    be lost (it is then reported as an interrupted call)."""
+    Through `define` (the C API's unchecked functions) it becomes a trap of its own call. Only on
+    the `Linker.define_func` fallback does wasmtime-py pass it through one process-wide slot, where
+    a call trapping at the same instant on another thread could pick it up; `WasmTool.run` judges
+    by its own `CallState`, so at worst that other call's trap text is lost ("interrupted")."""
 
     def __init__(self, state: CallState) -> None:
         super().__init__(state.tool)
