@@ -1,9 +1,22 @@
-"""The flow graph of a flow: the one builder behind the G-checks, `nexa/dag` and `nexa-lsp --dag`.
+"""The flow graph: the one builder behind the graph G-checks, `nexa/dag` and `nexa-lsp --dag`.
 
-A data-flow reading of the flow body: each agent run, tool call, flow call and DAG operator becomes a
-node; an edge goes from the node that produced a value to the node that consumes it. Variables carry
-the producing nodes from an assignment to their later uses, so `draft = A.run(q); B.run(draft)` links
-A to B. Node ids are `n0`, `n1`, … in source-traversal order, so the same text gives the same ids.
+A data-flow reading of a body: each agent run, tool call, flow call and DAG operator becomes a node;
+an edge goes from the node that produced a value to the node that consumes it. Variables carry the
+producing nodes from an assignment to their later uses, so `draft = A.run(q); B.run(draft)` links A
+to B. Node ids are `n0`, `n1`, … in source-traversal order, so the same text gives the same ids.
+
+* `build_flow_graph(program, flow)`: the graph of one top-level flow (`nexa/dag`, `--dag`).
+* `activation_graphs(program)`: one graph per activation where values flow (top-level statements,
+  flows, tests, `@tool fn`s, agent member functions and flows, lambdas, each job handler), built
+  once per program, with what the G-checks follow besides the nodes: the `ValueSite`s (fan-outs
+  `|>>`, fire-and-forgets `||`, spawns) with what becomes of their value, the `StagePair`s of the
+  pipelines (a producer and the stage receiving its value), and the reads of each local (`print`,
+  arguments, returns, operands, interpolations, reads from lambdas created in the activation).
+  G001, G004, G007 and G010 read these. Names are resolved once, by `nexa_lang.scopes`: the reads
+  are its references to the activation's locals.
+
+G002 (unreachable from entry) and G006 (recursive flows) are about the call graph of declarations,
+not about values inside a body; they read `nexa_lang.rules.flow_calls` instead.
 """
 
 from __future__ import annotations
@@ -15,6 +28,7 @@ from typing import Any
 from nexa_lang import ast
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
+from nexa_lang.scopes import Activation
 
 NODE_KINDS = (
     "input",
@@ -98,6 +112,46 @@ class FlowGraph:
         }
 
 
+@dataclass(eq=False)
+class ValueSite:
+    """A value the G-checks follow: a fan-out `|>>` (G001), a fire-and-forget `||` (G010) or a
+    `spawn` (G007), with what its statement does with it: `discarded` (the whole expression
+    statement), `assigned` (the whole value of `x = …` / `let x = …`, see `name`) or `used` (an
+    operand, argument, returned value, …)."""
+
+    expr: ast.Dag | ast.Spawn
+    node: str | None  # its node in the graph (None for a spawn of a runnable list)
+    fate: str
+    name: str | None = None
+    after: int = 0  # a read of `name` counts when it starts at or after this offset
+
+
+@dataclass(eq=False)
+class StagePair:
+    """A stage and what feeds it (G004): `a >> R`, each `>>` of a chain, `L &>> M` / `L && J`
+    (`merged`: the list's items are joined), and both arms of `x ?? A : B`."""
+
+    producer: ast.Expr
+    stage: ast.Expr
+    merged: bool
+
+
+@dataclass(eq=False)
+class ActivationGraph:
+    activation: Activation
+    graph: FlowGraph
+    values: list[ValueSite] = field(default_factory=list)
+    stages: list[StagePair] = field(default_factory=list)
+    reads: dict[str, list[int]] = field(default_factory=dict)  # local → start offsets of its reads
+
+    @property
+    def file(self) -> SourceFile:
+        return self.activation.file
+
+    def is_read_after(self, name: str, offset: int) -> bool:
+        return any(start >= offset for start in self.reads.get(name, ()))
+
+
 def flow_names(program: Program) -> list[str]:
     """Top-level flows of the program's root file, then of its includes, in source order."""
     names: list[str] = []
@@ -132,6 +186,60 @@ def build_flow_graph(program: Program, flow: str | None = None) -> FlowGraph:
     raise UnknownFlowError(f"unknown flow '{flow}'")
 
 
+def activation_graphs(program: Program) -> list[ActivationGraph]:
+    """A graph for every activation that has a body, in the order of `program.scopes` (the rules
+    read them through `Program.activation_graphs`, built once per program)."""
+    names = flow_names(program)
+    graphs: dict[int, ActivationGraph] = {}
+    for activation, body in _activation_bodies(program):
+        builder = _Builder(program, activation.file, getattr(activation.node, "name", None), names)
+        found = ActivationGraph(activation, builder.graph)
+        builder.sites = found
+        if isinstance(activation.node, ast.FlowDecl):
+            builder.flow(activation.node)
+        else:
+            builder.statements(body, [])
+        graphs[id(activation)] = found
+    _record_reads(program, graphs)
+    return list(graphs.values())
+
+
+def _activation_bodies(program: Program) -> list[tuple[Activation, list[ast.Stmt]]]:
+    """Every activation with its top statements (a job's two handlers are two activations)."""
+    found: list[tuple[Activation, list[ast.Stmt]]] = []
+    job_handlers: dict[int, list[ast.Block]] = {}
+    for activation in program.scopes.activations:
+        node = activation.node
+        if isinstance(node, ast.Module):
+            found.append((activation, node.statements))
+        elif isinstance(node, ast.FlowDecl | ast.TestDecl | ast.ToolFnDecl):
+            found.append((activation, node.body.statements))
+        elif isinstance(node, ast.FunctionDecl | ast.Lambda) and node.body is not None:
+            found.append((activation, node.body.statements))
+        elif isinstance(node, ast.JobDecl):
+            handlers = job_handlers.setdefault(
+                id(node), [b for b in (node.perform, node.on_failure) if b is not None]
+            )
+            if handlers:
+                found.append((activation, handlers.pop(0).statements))
+    return found
+
+
+def _record_reads(program: Program, graphs: dict[int, ActivationGraph]) -> None:
+    """Each reference to a local goes to the graph of the activation that binds it (a lambda's
+    read of its creator's local is a read in the creator)."""
+    for reference in program.scopes.references:
+        activation: Activation | None = reference.activation
+        name = reference.name
+        while activation is not None and name not in activation.locals and name not in activation.specials:
+            activation = activation.parent
+        if activation is None or activation.file is not reference.file:
+            continue
+        graph = graphs.get(id(activation))
+        if graph is not None:
+            graph.reads.setdefault(name, []).append(reference.span.start)
+
+
 Outputs = list[str]  # ids of the nodes whose value an expression yields
 
 
@@ -142,6 +250,22 @@ class _Builder:
         self.graph = FlowGraph(flow, names, root=program.root)
         self.variables: dict[str, Outputs] = {}
         self.returned: Outputs = []
+        self.sites: ActivationGraph | None = None  # set when building for the G-checks
+        self.top: tuple[ast.Node, str, str | None, int] | None = None  # the statement's whole value
+
+    def value_site(self, expr: ast.Dag | ast.Spawn, node: str | None) -> None:
+        """Record a followed value and what its statement does with it."""
+        if self.sites is None:
+            return
+        if self.top is not None and self.top[0] is expr:
+            _, fate, name, after = self.top
+            self.sites.values.append(ValueSite(expr, node, fate, name, after))
+        else:
+            self.sites.values.append(ValueSite(expr, node, "used"))
+
+    def stage_pair(self, producer: ast.Expr | None, stage: ast.Expr | None, merged: bool) -> None:
+        if self.sites is not None and producer is not None and stage is not None:
+            self.sites.stages.append(StagePair(producer, stage, merged))
 
     # ---- graph primitives
 
@@ -181,15 +305,21 @@ class _Builder:
             self.add("output", "result", decl.name_span, outputs, node=decl)
 
     def block(self, block: ast.Block | None, context: Outputs) -> Outputs:
-        last: Outputs = []
         if block is None:
-            return last
-        for statement in block.statements:
+            return []
+        return self.statements(block.statements, context)
+
+    def statements(self, statements: list[ast.Stmt], context: Outputs) -> Outputs:
+        last: Outputs = []
+        for statement in statements:
             last = self.statement(statement, context)
         return last
 
     def statement(self, stmt: ast.Stmt, context: Outputs) -> Outputs:
+        self.top = None
         if isinstance(stmt, ast.Assign | ast.Let):
+            single = _assigned_name(stmt)
+            self.top = (stmt.value, "assigned", single, stmt.span.end) if single else None
             outputs = self.expr(stmt.value)
             targets = []
             if isinstance(stmt, ast.Assign) and isinstance(stmt.target, ast.Name):
@@ -201,6 +331,7 @@ class _Builder:
             return outputs
         if isinstance(stmt, ast.ExprStmt | ast.Print | ast.Defer | ast.Raise | ast.Reflect):
             value = getattr(stmt, "expr", None) or getattr(stmt, "value", None) or getattr(stmt, "note", None)
+            self.top = (value, "discarded", None, stmt.span.end) if isinstance(stmt, ast.ExprStmt) else None
             return self.expr(value)
         if isinstance(stmt, ast.Return):
             outputs = self.expr(stmt.value) if stmt.value is not None else []
@@ -250,6 +381,14 @@ class _Builder:
             return []
         if isinstance(stmt, ast.Assert | ast.Verify):
             self.expr(getattr(stmt, "condition", None) or getattr(stmt, "subject", None))
+            return []
+        for child in stmt.children():  # other statements: their values, blocks and statements
+            if isinstance(child, ast.Block):
+                self.block(child, context)
+            elif isinstance(child, ast.Stmt):
+                self.statement(child, context)
+            elif isinstance(child, ast.Expr):
+                self.expr(child)
         return []
 
     def else_branch(self, alternative: ast.Block | ast.If | ast.SemanticIf | None, context: Outputs) -> None:
@@ -315,6 +454,7 @@ class _Builder:
         outputs: Outputs = []
         for child in expr.children():
             if isinstance(child, ast.Block):
+                self.block(child, [])
                 continue
             outputs.extend(
                 self.expr(child.value if isinstance(child, ast.Argument | ast.ForkBranch) else child)
@@ -356,6 +496,7 @@ class _Builder:
         left = self.expr(expr.left) if not _is_runnable_list(expr.left, self) else self.stage(expr.left, [])
         op = expr.op
         if op == ">>":
+            self.stage_pair(expr.left, expr.right, False)
             return self.stage(expr.right, left)
         if op == "|>":
             if isinstance(expr.right, ast.Name | ast.Member | ast.Call):
@@ -367,9 +508,11 @@ class _Builder:
             kind = "fork" if op == "|>>" else "fire_and_forget"
             label = "map" if op == "|>>" and not isinstance(expr.right, ast.ListLit | ast.Spawn) else op
             node = self.add(kind, label, expr.op_span, left, expr)
+            self.value_site(expr, node)
             outputs = self.stage(expr.right, [node])
             return outputs if op == "|>>" else []
         # &>> merge and && consensus: the left list's items join, then the right runnable runs
+        self.stage_pair(expr.left, expr.right, True)
         kind = "merge" if op == "&>>" else "consensus"
         node = self.add(kind, op, expr.op_span, left, expr)
         return self.stage(expr.right, [node])
@@ -431,6 +574,8 @@ class _Builder:
         return node
 
     def branch(self, expr: ast.Branch) -> Outputs:
+        for arm in (expr.consequence, expr.alternative):
+            self.stage_pair(expr.input, arm, False)
         subject = self.expr(expr.input)
         node = self.add("branch", "??", expr.span, subject, expr)
         if expr.cases:
@@ -464,12 +609,14 @@ class _Builder:
 
     def spawn(self, expr: ast.Spawn) -> Outputs:
         if expr.agents is not None:
+            self.value_site(expr, None)
             return self.stage(expr.agents, [])
         inputs: Outputs = []
         for argument in expr.arguments:
             inputs.extend(self.expr(argument.value))
         label = expr.actor.id if expr.actor is not None else "task"
         node = self.add("spawn", label, expr.span, inputs + self.expr(expr.task), expr)
+        self.value_site(expr, node)
         if expr.actor is not None and self.kind_of(expr.actor.id) == "agent":
             agent = self.add("agent", expr.actor.id, expr.actor.span, [node], expr.actor)
             return [agent]
@@ -504,3 +651,12 @@ def _keyword_span(stmt: ast.Stmt) -> Span:
         start,
         start + {ast.Loop: 4, ast.While: 5, ast.ForEach: 3, ast.For: 3, ast.Autoloop: 8}.get(type(stmt), 0),
     )
+
+
+def _assigned_name(statement: ast.Assign | ast.Let) -> str | None:
+    """`x = value` or `let x = value`: the one name bound."""
+    if isinstance(statement, ast.Assign) and isinstance(statement.target, ast.Name):
+        return statement.target.id
+    if isinstance(statement, ast.Let) and isinstance(statement.pattern, ast.BindingPattern):
+        return statement.pattern.name
+    return None

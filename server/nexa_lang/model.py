@@ -21,6 +21,7 @@ from nexa_lang.parsing import parse
 from nexa_lang.positions import LineIndex, Span
 
 if TYPE_CHECKING:
+    from nexa_lang.dag import ActivationGraph
     from nexa_lang.node_index import FileNodes, ProgramNodes
     from nexa_lang.scopes import Scopes
 
@@ -136,6 +137,14 @@ class Program:
         from nexa_lang.scopes import analyze_scopes
 
         return analyze_scopes(self)
+
+    @cached_property
+    def activation_graphs(self) -> list[ActivationGraph]:
+        """The flow graph of every activation, with the values and stages the G-checks follow
+        (nexa_lang.dag, built once, on first use)."""
+        from nexa_lang.dag import activation_graphs
+
+        return activation_graphs(self)
 
     @cached_property
     def nodes(self) -> ProgramNodes:

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from nexa_lang import diagnostics as diagnostics_module
 from nexa_lang.codes import Severity, Tag
 from nexa_lang.diagnostics import (
     Diagnostic,
@@ -71,6 +72,12 @@ def test_url_points_at_the_code_heading():
 
 @pytest.fixture
 def registered() -> Iterator[object]:
+    # The real W012 is registered too once another test in this process has run the checker:
+    # set it aside so that the registry holds only the test's rule.
+    registry = diagnostics_module._RULES.setdefault("W012", [])
+    saved = registry[:]
+    registry.clear()
+
     @rule("W012", "shadowed-name")
     def check(model: list[int]) -> Iterator[Diagnostic]:
         for offset in model:
@@ -78,6 +85,7 @@ def registered() -> Iterator[object]:
 
     yield check
     unregister("W012", check)
+    registry[:] = saved
 
 
 def test_registered_rule_stamps_code_and_name(registered):

@@ -95,3 +95,73 @@ def test_no_flows_gives_an_empty_graph():
 def test_unknown_flow_is_an_error():
     with pytest.raises(UnknownFlowError, match="unknown flow 'nope'"):
         build_flow_graph(program_of_text("flow main { x = 1 }"), "nope")
+
+
+# --- activation graphs: what the G-checks read (G001, G004, G007, G010) ---------------------------
+
+from nexa_lang.dag import activation_graphs  # noqa: E402
+
+
+def graphs_of(source: str) -> dict[str, object]:
+    """The activation graphs of a program, by the kind and name of their activation."""
+    found = {}
+    for g in activation_graphs(program_of_text(AGENTS + source)):
+        node = g.activation.node
+        found[f"{g.activation.kind}:{getattr(node, 'name', '') or ''}"] = g
+    return found
+
+
+def test_every_activation_with_a_body_gets_a_graph():
+    source = (
+        'x = "top" |>> [A, B]\n'
+        'test "t" { y = "t" |>> [A, B] }\n'
+        'agent M { prompt: "m"\n fn helper(q) { return q |>> [A, B] } }\n'
+        'job Sync on "q" { perform() { z = "j" |>> [A, B] } }\n'
+        "flow main { f = fn(q) { return q |>> [A, B] }\n print(f) }\n"
+    )
+    graphs = graphs_of(source)
+    with_fan_outs = sorted(k for k, g in graphs.items() if any(s.expr.op == "|>>" for s in g.values))
+    assert with_fan_outs == ["function:helper", "job:Sync", "lambda:", "test:t", "top:"]
+
+
+def test_a_value_site_records_what_its_statement_does_with_it():
+    [g] = [
+        g
+        for k, g in graphs_of(
+            "flow main(q) {\n q |>> [A, B]\n v = q |>> [A, C]\n print(q |>> [B])\n}"
+        ).items()
+        if k == "flow:main"
+    ]
+    assert [(s.fate, s.name) for s in g.values] == [("discarded", None), ("assigned", "v"), ("used", None)]
+
+
+def test_reads_of_a_local_are_recorded_in_print_arguments_returns_and_interpolations():
+    source = 'flow main(q) {\n a = q\n print(a)\n B.run(a)\n s = "#{a}"\n f = fn() { return a }\n return a\n}'
+    [g] = [g for k, g in graphs_of(source).items() if k == "flow:main"]
+    lines = [source[: start - len(AGENTS)].count("\n") + 1 for start in g.reads["a"]]
+    assert lines == [3, 4, 5, 6, 7]
+
+
+def test_a_read_after_the_assignment_is_found_and_one_before_is_not():
+    source = "flow main(q) {\n print(v)\n v = q |>> [A, B]\n}"
+    [g] = [g for k, g in graphs_of(source).items() if k == "flow:main"]
+    [site] = g.values
+    assert not g.is_read_after("v", site.after)
+
+
+def test_stage_pairs_cover_chains_merges_and_both_branch_arms():
+    source = "flow main(q) { r = q >> A >> B\n m = [A, B] &>> C\n b = q ?? A : B }"
+    [g] = [g for k, g in graphs_of(source).items() if k == "flow:main"]
+    pairs = [(type(p.producer).__name__, getattr(p.stage, "id", "?"), p.merged) for p in g.stages]
+    assert pairs == [
+        ("Name", "A", False),
+        ("Dag", "B", False),
+        ("ListLit", "C", True),
+        ("Name", "A", False),
+        ("Name", "B", False),
+    ]
+
+
+def test_match_arm_blocks_are_part_of_the_graph():
+    _, g = graph("r = match q { 1 => { A.run(q) }\n _ => none }")
+    assert ("agent", "A") in shape(g)[0]

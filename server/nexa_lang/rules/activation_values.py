@@ -1,6 +1,7 @@
-"""What the G-rules about discarded values share: the statements of each activation and whether a
-local is read after a given point (diagnostics.md G001, G007, G010: "no later statement of the same
-activation reads `x`")."""
+"""The statements of each activation, for rules that look at statements in order (H013).
+
+The G-rules about values (G001, G007, G010) used to read these too; they now read the flow graphs
+of `nexa_lang.dag`, which also record where each local is read."""
 
 from __future__ import annotations
 
@@ -50,25 +51,6 @@ def assigned_name(statement: ast.Stmt) -> tuple[str, ast.Expr] | None:
         return statement.target.id, statement.value
     if isinstance(statement, ast.Let) and isinstance(statement.pattern, ast.BindingPattern):
         return statement.pattern.name, statement.value
-    return None
-
-
-def is_read_after(program: Program, activation: Activation, name: str, offset: int) -> bool:
-    """Whether a reference after `offset` reads the local `name` of `activation` (directly or
-    from a lambda inside it that does not bind the name itself)."""
-    for reference in program.scopes.named(name):
-        if reference.span.start < offset or reference.file is not activation.file:
-            continue
-        if _binding_activation(reference.activation, name) is activation:
-            return True
-    return False
-
-
-def _binding_activation(activation: Activation | None, name: str) -> Activation | None:
-    while activation is not None:
-        if name in activation.locals or name in activation.specials:
-            return activation
-        activation = activation.parent
     return None
 
 

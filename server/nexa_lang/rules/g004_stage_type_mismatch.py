@@ -4,28 +4,27 @@ Why: the stage's declared input (`input_type`, or a flow's typed first parameter
 work with; feeding it something else fails or silently produces nonsense at run time.
 Example: `"scan.txt" >> Extractor >> Payer` where `Extractor implements Invoice` and `Payer` has
 `input_type: Payment` with a field `iban` that `Invoice` lacks. Fix: make the types agree (no
-automatic fix). Only certain types (§2.5, `nexa_lang.certain_types`) are compared.
+automatic fix). Only certain types (§2.5, `nexa_lang.types`) are compared; the pairs of a
+producer and the stage it feeds come from the flow graphs (nexa_lang.dag).
 """
 
 from collections.abc import Iterator
 
 from nexa_lang import ast
-from nexa_lang.certain_types import (
-    ANY,
-    NONE,
-    STR,
-    StaticType,
-    agent_output_type,
-    assignable,
-    literal_type,
-    missing_fields,
-    protocol_fields,
-    type_of_annotation,
-)
 from nexa_lang.diagnostics import Diagnostic, Related, rule
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
 from nexa_lang.scopes import Reference
+from nexa_lang.types import (
+    ANY,
+    NONE,
+    STR,
+    StaticType,
+    assignable,
+    literal_type,
+    protocol_fields,
+    type_of_annotation,
+)
 
 MESSAGE = "'{stage}' accepts {accepted} but receives {produced} from {source}"
 
@@ -33,25 +32,43 @@ MESSAGE = "'{stage}' accepts {accepted} but receives {produced} from {source}"
 @rule("G004", "stage-type-mismatch")
 def check(program: Program) -> Iterator[Diagnostic]:
     references = {(id(r.file), r.span.start, r.span.end): r for r in program.scopes.references}
-    for file in program.files:
-        types = _Types(program, file, references)
-        for node in file.module.walk():
-            for producer, stage, merged in _pairs(node):
-                found = types.mismatch(producer, stage, merged)
-                if found is not None:
-                    yield found
+    checked: set[tuple[int, int]] = set()
+    types: dict[int, _Types] = {}
+    for graph in program.activation_graphs:
+        file = graph.file
+        if id(file) not in types:
+            types[id(file)] = _Types(program, file, references)
+        for pair in graph.stages:
+            if (id(pair.producer), id(pair.stage)) in checked:
+                continue
+            checked.add((id(pair.producer), id(pair.stage)))
+            found = types[id(file)].mismatch(pair.producer, pair.stage, pair.merged)
+            if found is not None:
+                yield found
 
 
-def _pairs(node: ast.Node) -> Iterator[tuple[ast.Expr, ast.Expr, bool]]:
-    """(producing expression, receiving stage, whether the stage receives a merged list)."""
-    if isinstance(node, ast.Dag) and node.op == ">>":
-        yield node.left, node.right, False
-    elif isinstance(node, ast.Dag) and node.op in ("&>>", "&&"):
-        yield node.left, node.right, True
-    elif isinstance(node, ast.Branch):
-        for arm in (node.consequence, node.alternative):
-            if arm is not None:
-                yield node.input, arm, False
+def agent_output_type(program: Program, agent: ast.AgentDecl) -> StaticType:
+    """`implements P` → P, else `output_type` / `-> T`, else `str` (G004)."""
+    for name in agent.implements:
+        if protocol_fields(program, name.id) is not None:
+            return StaticType(name.id)
+    declared = agent.property("output_type")
+    if declared is not None:
+        return type_of_annotation(program, declared.value)
+    if agent.return_type is not None:
+        return type_of_annotation(program, agent.return_type)
+    return STR
+
+
+def missing_fields(program: Program, produced: StaticType, accepted: StaticType) -> list[str]:
+    """Fields of protocol `accepted` that protocol `produced` lacks or types differently."""
+    have = protocol_fields(program, produced.name) or {}
+    need = protocol_fields(program, accepted.name) or {}
+    return [
+        name
+        for name, kind in need.items()
+        if kind.name != "optional" and (name not in have or not assignable(program, have[name], kind))
+    ]
 
 
 class _Types:
