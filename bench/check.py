@@ -254,7 +254,8 @@ def run_check(command: list[str], env: dict[str, str]) -> tuple[float, subproces
     completed = subprocess.run(command, capture_output=True, env=env)
     elapsed = time.perf_counter() - started
     if completed.returncode == 2:
-        sys.exit(f"bench/check.py: nexa-lsp failed:\n{completed.stderr.decode(errors='replace')}")
+        problems = completed.stderr.decode(errors="replace").splitlines()
+        sys.exit("bench/check.py: nexa-lsp failed:\n" + "\n".join(problems[:20]))
     return elapsed, completed
 
 
