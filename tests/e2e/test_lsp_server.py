@@ -353,3 +353,34 @@ async def test_completion_hover_and_definition_are_served(client: RecordingClien
     assert "Writer" in [item.label for item in completions.items]
     assert [(d.uri, d.range.start.line, d.range.start.character) for d in definition] == [(uri, 0, 6)]
     assert hover is not None and "Writer" in hover.contents.value
+
+
+async def test_formatting_replaces_the_document_with_the_formatters_text(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    from nexa_lang.formatter import format_source
+
+    result = await initialize(client, tmp_path)
+    assert result.capabilities.document_formatting_provider
+    text = 'flow main {print("你好🙂");}\n'
+    uri = open_document(client, tmp_path / "a.nx", text)
+    edits = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+        )
+    )
+    (edit,) = edits
+    assert edit.new_text == format_source(text)
+    assert (edit.range.start.line, edit.range.start.character) == (0, 0)
+    assert (edit.range.end.line, edit.range.end.character) == (1, 0)
+
+
+def test_format_cli_formats_files_in_place(tmp_path: Path) -> None:
+    from nexa_lang.formatter import format_source
+
+    path = tmp_path / "a.nx"
+    path.write_text("flow main {print(1);}\n", "utf-8")
+    done = subprocess.run([NEXA_LSP, "--format", str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert path.read_text("utf-8") == format_source("flow main {print(1);}\n")
