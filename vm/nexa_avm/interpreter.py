@@ -96,6 +96,18 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 current_actor: contextvars.ContextVar[Any] = contextvars.ContextVar("nexa_actor", default=None)
 
 StepHook = Callable[["Frame", tuple[int, int]], Awaitable[None] | None]
+ErrorHook = Callable[["Frame", NexaError], Awaitable[None] | None]
+
+
+class Rewind(BaseException):
+    """Raised by a paused step hook to move an activation back to an earlier statement (the
+    debugger's stepBack). Activations below `frame` are abandoned without running their defers;
+    `frame` calls `restore()` (which sets its pc, locals and stack) and goes on from its pc."""
+
+    def __init__(self, frame: Frame, restore: Callable[[], None]) -> None:
+        super().__init__("rewind")
+        self.frame = frame
+        self.restore = restore
 
 
 # ------------------------------------------------------------------------------------ callables
@@ -389,6 +401,7 @@ class Interpreter:
         self.log_internal = log_internal
         self.harness_mode = harness_mode
         self.step_hook: StepHook | None = None
+        self.error_hook: ErrorHook | None = None
         self.max_concurrent = max(1, max_concurrent)
         self.scheduler = asyncio.Semaphore(self.max_concurrent)
         self.globals: dict[str, Any] = {}
@@ -523,11 +536,20 @@ class Interpreter:
                             site = parent.instr  # agent failures point at the call (diagnostics §9)
                         line, column = self.position(site.file, site.span[0])
                         error.locate(site.file, site.span, line, column)
+                    if self.error_hook is not None:
+                        pause = self.error_hook(frame, error)
+                        if pause is not None:
+                            await pause
                     if not self._unwind(frame, error):
                         raise
                 except ExitProgram:
                     frame.defers.clear()  # exit() ends the program at once (S§1.1)
                     raise
+                except Rewind as rewind:  # a debugger stepping back: see Rewind
+                    if rewind.frame is not frame:
+                        frame.defers.clear()  # this activation never happened
+                        raise
+                    rewind.restore()
                 except (InternalError, asyncio.CancelledError):
                     raise
                 except RecursionError:
