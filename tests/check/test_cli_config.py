@@ -59,16 +59,16 @@ def test_exit_2_for_usage_errors(nexa_lsp, project: Path):
     assert nexa_lsp("clean.nx").returncode == 2
 
 
-def test_without_check_the_server_is_not_built_yet(nexa_lsp, project: Path):
-    run = nexa_lsp()
-    assert run.returncode == 2
-    assert run.stderr == "nexa-lsp: the language server is not built yet (issue #5); use --check\n"
+def test_without_check_the_server_serves_stdio_until_end_of_input(nexa_lsp, project: Path):
+    run = nexa_lsp(input=b"")
+    assert run.returncode == 0
+    assert run.stdout == ""
 
 
-@pytest.mark.parametrize("option", ["--format", "--dag"])
-def test_format_and_dag_are_not_built_yet(nexa_lsp, project: Path, option: str):
-    run = nexa_lsp(option, "clean.nx")
-    assert run.returncode == 2 and "not built yet" in run.stderr
+def test_dag_prints_the_flow_graph(nexa_lsp, project: Path):
+    run = nexa_lsp("--dag", "clean.nx")
+    assert run.returncode == 0, run.stderr
+    assert '"flows"' in run.stdout and '"nodes"' in run.stdout
 
 
 # --- selectors on the command line -------------------------------------------------------------
