@@ -1278,6 +1278,10 @@ class Interpreter:
         return result
 
     async def call_declared_tool(self, tool: ToolValue, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        from .tools_wasm import is_wasm_tool, toolset_of
+
+        if is_wasm_tool(tool.decl):
+            return await toolset_of(self).call(tool.decl, args, kwargs)
         raise NexaError("ToolError", f"{tool.name}: no implementation is registered for this tool", "E104")
 
     # --- agents ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ answers whether a host path may be opened for reading (False) or writing (True).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,22 @@ def tool_from_declaration(
     """The `WasmTool` of a declaration with a `wasm:` key, or E402 when `permits` refuses one of
     its preopens. Raises ValueError for a declaration the checker would have refused (E010)."""
     values = {p.key: literal(p.value) for p in decl.properties if p.key == "wasm" or p.key in _LIMIT_KEYS}
+    return tool_from_properties(decl.name, values, declaring_file, cache=cache, permits=permits)
+
+
+def tool_from_properties(
+    name: str,
+    properties: Mapping[str, Any],
+    declaring_file: str | Path,
+    *,
+    cache: ModuleCache | None = None,
+    permits: Callable[[Path, bool], bool] | None = None,
+) -> WasmTool | ToolError:
+    """As `tool_from_declaration`, from the literal property values of the declaration (what the
+    VM's compiled program keeps: `{"wasm": "…", "max_cpu_time_ms": 1000, …}`; other keys ignored)."""
+    values = {key: value for key, value in properties.items() if key == "wasm" or key in _LIMIT_KEYS}
     if "wasm" not in values:
-        raise ValueError(f"tool '{decl.name}' has no wasm: key")
+        raise ValueError(f"tool '{name}' has no wasm: key")
     base = Path(declaring_file).resolve().parent
     integers = {key: values[key] for key in INTEGER_RANGES if key in values}
     limits = WasmLimits(**integers, network=bool(values.get("network", False))).with_paths(
@@ -62,13 +76,13 @@ def tool_from_declaration(
                 )
                 return ToolError(
                     "E402",
-                    f"preopen of '{preopen.host}' denied: tool '{decl.name}' names it in "
+                    f"preopen of '{preopen.host}' denied: tool '{name}' names it in "
                     f"{'writable_paths' if preopen.is_writable else 'allowed_paths'}, outside the "
                     f"sandbox; allow it with {flag} or [sandbox] {key}",
-                    decl.name,
+                    name,
                     {"action": "preopen", "path": str(preopen.host)},
                 )
-    return WasmTool(base / values["wasm"], limits, name=decl.name, cache=cache)
+    return WasmTool(base / values["wasm"], limits, name=name, cache=cache)
 
 
 _LIMIT_KEYS = frozenset({*INTEGER_RANGES, "allowed_paths", "writable_paths", "network"})
