@@ -4,6 +4,7 @@
                   [--trace [FILE]] [--record FILE] [--replay FILE] [--allow-python] [-- args…]
     nexa test FILE
     nexa disasm FILE
+    nexa tool build FILE.c|FILE.wat [-o FILE.wasm]     (nexa_avm.wasm.build)
 
 Exit codes of `nexa run` (L§7.2): 0 after normal completion; the argument of `exit(code)`; 1 for an
 uncaught runtime error (reported on stderr as diagnostics.md §1.7 says); 2 when the program is not
@@ -60,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     disasm = commands.add_parser("disasm", help="print the bytecode of a program with its source lines")
     disasm.add_argument("file")
     disasm.add_argument("--config", metavar="FILE")
+    tool = commands.add_parser("tool", help="build a WASM tool: nexa tool build FILE.c|FILE.wat -o FILE.wasm")
+    tool.add_argument("action", choices=["build"])
+    tool.add_argument("options", nargs=argparse.REMAINDER, help="FILE.c|FILE.wat [-o FILE.wasm]")
     return parser
 
 
@@ -80,6 +84,10 @@ def main(
     args.args = program_args
     if args.command == "disasm":
         return disasm(args.file, args.config, out, err)
+    if args.command == "tool":
+        from .wasm.build import main as build_main
+
+        return build_main(args.options)
     return run_command(args, out, err)
 
 
