@@ -50,8 +50,11 @@ from nexa_lang.properties import (
     MODEL_ID,
     NUMBER,
     PATH,
+    SETTINGS,
     STR,
+    STR_LIST,
     TOOL_LIST,
+    TOOL_SOURCES,
     TYPE,
     SettingSpec,
 )
@@ -228,6 +231,9 @@ def complete(analysis: Analysis, offset: int) -> Completions:
         return Completions(uses_items(analysis), ctx.word)
     if ctx.in_agent_body_slot:
         return Completions(agent_body_items(ctx), ctx.word)
+    tool = tool_in_body_slot(ctx)
+    if tool is not None:
+        return Completions(tool_body_items(ctx, tool), ctx.word)
     value = _property_value(ctx)
     if value is not None:
         return Completions(value, ctx.word)
@@ -439,6 +445,57 @@ def _symbols_of(analysis: Analysis, kind: str, group: str) -> list[CompletionIte
         for symbols in analysis.program.symbols.values()
         if symbols and symbols[0].kind == kind
     ]
+
+
+# ------------------------------------------------------------------------------ tool bodies
+
+_TOOL_KEYS = SETTINGS["tool"]
+_WASM_ONLY_KEYS = frozenset(_TOOL_KEYS) - {"description", "parameters", *TOOL_SOURCES}
+
+
+def tool_in_body_slot(ctx: CursorContext) -> ast.ToolDecl | None:
+    """The `tool X { … }` whose body holds the cursor where a key starts (not in a value)."""
+    tool = ctx.innermost(ast.ToolDecl)
+    if not isinstance(tool, ast.ToolDecl):
+        return None
+    brace = ctx.structure.file.source.find(b"{", tool.name_span.end)
+    if brace < 0 or not (brace < ctx.anchor < tool.span.end):
+        return None
+    inner = ctx.nodes[ctx.nodes.index(tool) + 1 :]
+    if any(not isinstance(n, ast.Property) for n in inner):
+        return None
+    prop = next((n for n in inner if isinstance(n, ast.Property)), None)
+    if prop is not None and not (prop.key_span.start <= ctx.word.start <= prop.key_span.end):
+        return None  # in the value of a key
+    return tool if ctx.at_line_start or ctx.line_before.rstrip().endswith((",", "{", ";")) else None
+
+
+def tool_body_items(ctx: CursorContext, tool: ast.ToolDecl) -> list[CompletionItem]:
+    """The keys of a tool declaration (S§5.2) not written yet: with `wasm:` its limit keys, with
+    `mcp:`/`python:` neither the limits nor `parameters` (E010/W007 there)."""
+    at = ctx.word.start
+    present = {p.key for p in tool.properties if not p.key_span.start <= at <= p.key_span.end}
+    source = next((key for key in TOOL_SOURCES if key in present), None)
+    items: list[CompletionItem] = []
+    for key, spec in _TOOL_KEYS.items():
+        if key in present or (source is not None and key in TOOL_SOURCES):
+            continue
+        if source in ("mcp", "python") and (key in _WASM_ONLY_KEYS or key == "parameters"):
+            continue
+        snippet = "[$1]" if spec.value.kind == STR_LIST else value_snippet(spec)
+        items.append(
+            CompletionItem(
+                key,
+                CompletionKind.PROPERTY,
+                f"{spec.value.kind} · default {spec.default}",
+                f"**{key}** (tool key): {spec.meaning}\n\n"
+                f"Accepts {spec.value.expected}; default `{spec.default}` (S§5.2).",
+                f"{key}: {snippet}",
+                True,
+                _MEMBER + key,
+            )
+        )
+    return items
 
 
 # ------------------------------------------------------------------------------ agent bodies
