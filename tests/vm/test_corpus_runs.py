@@ -19,8 +19,6 @@ NOT_COMPLETING: dict[str, tuple[int, str | None]] = {
     "v0.1/11_fallback_and_vision.nx": (1, "E100"),
     # includes "utils.nxlib", which only exists in v0.1/: a missing include is refused (L§2.4)
     "v1.2/test_include_module.nx": (2, None),
-    # enqueues a job; job declarations are not built into the VM yet (out of scope of issue 6)
-    "v1.2/test_jobs.nx": (1, "E100"),
 }
 
 REPORT = re.compile(r"^Error: \w+: .+\n  --> .+:\d+:\d+\n  = code (E\d{3}) \([a-z-]+\)\n", re.M)

@@ -360,6 +360,10 @@ class CompiledProgram:
     type_aliases: dict[str, Any] = field(default_factory=dict)
     unsupported: list[tuple[str, str, str | None, tuple[int, int]]] = field(default_factory=list)
     has_server: bool = False
+    # service declarations (services/specs.py): db/kv/auth handles in source order, jobs, servers
+    handles: list[Any] = field(default_factory=list)
+    jobs: dict[str, Any] = field(default_factory=dict)
+    servers: list[Any] = field(default_factory=list)
 
     def all_codes(self) -> list[Code]:
         codes = [self.module, *self.flows.values(), *(c for _, c in self.tests)]
@@ -372,6 +376,9 @@ class CompiledProgram:
         for methods in self.impls.values():
             codes.extend(methods.values())
         codes.extend(t.code for t in self.tool_fns.values())
+        codes.extend(h.argument for h in self.handles if h.argument is not None)
+        for job in self.jobs.values():
+            codes.extend(c for c in (job.perform, job.on_failure) if c is not None)
         return codes
 
 

@@ -3,6 +3,7 @@
     nexa run FILE [--provider offline|openai] [--model M] [--flow NAME] [--seed N]
                   [--trace [FILE]] [--record FILE] [--replay FILE] [--allow-python] [-- args…]
     nexa test FILE
+    nexa serve FILE [--port N] [--host 127.0.0.1] [run's options]     (services/serving.py)
     nexa disasm FILE
     nexa tool build FILE.c|FILE.wat [-o FILE.wasm]     (nexa_avm.wasm.build)
 
@@ -51,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--allow-python", action="store_true")
     run.add_argument("--no-cache", action="store_true", help="check and compile again (ignore .nexa_cache)")
     run.add_argument("--harness", choices=["strict", "warn", "off"], default="warn")
+    run.add_argument("--port", type=int, help="port of the first server (0: a free port)")
+    run.add_argument("--host", default="127.0.0.1", help="address the servers listen on")
+    commands.add_parser("serve", parents=[run], add_help=False, help="serve the program's servers")
     test = commands.add_parser("test", help="run the test blocks of a program")
     test.add_argument("file")
     test.add_argument("--provider", choices=["offline", "openai"])
@@ -199,16 +203,24 @@ async def run_program(vm: Any, args: argparse.Namespace, stdout: TextIO, stderr:
     try:
         try:
             await vm.initialize()
-            if args.flow:
+            serving = not args.flow and "main" not in program.flows and program.has_server
+            if args.command == "serve" or serving:
+                from .services.serving import serve
+
+                if not program.has_server:
+                    stderr.write(f"nexa: {args.file} declares no server\n")
+                    return EXIT_NOT_RUN
+                port, host = getattr(args, "port", None), getattr(args, "host", "127.0.0.1")
+                code = await serve(vm, port=port, host=host, stderr=stderr)
+                if code:
+                    return code
+            elif args.flow:
                 if args.flow not in program.flows:
                     stderr.write(f"nexa: no flow named '{args.flow}'\n")
                     return EXIT_NOT_RUN
                 await call_entry(vm, args.flow, argv)
             elif "main" in program.flows:
                 await call_entry(vm, "main", argv)
-            elif program.has_server:
-                stderr.write("nexa: this program declares a server; servers are not built into the VM yet\n")
-                return EXIT_NOT_RUN
             else:
                 for name in program.flow_order:
                     if program.flows[name].params:

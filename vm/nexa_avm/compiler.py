@@ -202,12 +202,10 @@ class ProgramCompiler:
             )
         elif isinstance(item, ast.TypeDecl):
             result.type_aliases[item.name] = type_spec(item.type)
-        elif isinstance(item, ast.ServerDecl):
-            result.has_server = True
-            result.unsupported.append(("server", item.name or str(item.port), path, tuple(item.span)))
-        elif isinstance(item, ast.JobDecl | ast.HandleDecl):
-            kind = "job" if isinstance(item, ast.JobDecl) else item.kind
-            result.unsupported.append((kind, item.name, path, tuple(item.span)))
+        elif isinstance(item, ast.ServerDecl | ast.JobDecl | ast.HandleDecl):
+            from .services.compiling import declare_service
+
+            declare_service(self, item, path)
 
     def function(
         self,

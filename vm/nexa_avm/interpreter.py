@@ -420,6 +420,9 @@ class Interpreter:
 
         self.prelude: dict[str, Any] = prelude(self)
         self._declare()
+        from .services.runtime import ServiceRuntime
+
+        self.services = ServiceRuntime(self)  # db/kv/auth handles, jobs, servers (L§7.11)
 
     # --- set-up ------------------------------------------------------------------------------
 
@@ -480,6 +483,7 @@ class Interpreter:
         """L§7.2 steps 3–4: agents, then top-level statements."""
         frame = Frame(self.program.module, self.globals)
         self.module_frame = frame
+        await self.services.open_handles(frame)
         await self.execute(frame, keep_defers=True)
 
     async def shutdown(self) -> None:
@@ -491,6 +495,7 @@ class Interpreter:
             if not pending:
                 break
             await asyncio.gather(*pending, return_exceptions=True)
+        await self.services.shutdown()  # running jobs finish; queued jobs stay queued
         for actor in self.actors:  # an idle actor waits for mail forever: stop it once it is idle
             await actor.idle.wait()
             if actor.task is not None:
@@ -1305,6 +1310,8 @@ class Interpreter:
         return os.path.join(".nexa_cache", f"{agent.name}_memory.json")
 
     def load_memory(self, agent: AgentRuntime) -> None:
+        if self.services.load_memory(agent):  # `memory = db(h)`
+            return
         if agent.memory not in ("persistent", "long"):
             return
         try:
@@ -1314,6 +1321,8 @@ class Interpreter:
             pass
 
     def save_memory(self, agent: AgentRuntime) -> None:
+        if self.services.save_memory(agent):
+            return
         if agent.memory not in ("persistent", "long"):
             return
         try:

@@ -1,0 +1,85 @@
+"""The services of one VM run (L§7.11): db/kv/auth handles opened at program start (L§7.2 step 3),
+the job queue and its worker, the auth state shared by the built-ins and the HTTP servers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..errors import NexaError, runtime_error
+from ..values import to_text
+from .auth import AuthService
+from .builtins import program_dir, service_builtins
+from .databases import MemoryBackend, connect
+from .jobs import JobQueue
+from .kvstore import open_store
+
+if TYPE_CHECKING:
+    from ..agents import AgentRuntime
+    from ..interpreter import Frame, Interpreter
+
+
+class ServiceRuntime:
+    def __init__(self, vm: Interpreter) -> None:
+        self.vm = vm
+        self.base_dir = program_dir(vm)
+        self.auth = AuthService()
+        self.jobs = JobQueue(vm)
+        self.handles: dict[str, Any] = {}
+        vm.prelude.update(service_builtins(vm, self))
+        vm.prelude["JobQueue"] = self.jobs.queue_value()
+        for name, spec in vm.program.jobs.items():
+            vm.declarations[name] = self.jobs.job_value(spec)
+
+    async def open_handles(self, module: Frame) -> None:
+        """`db`, `kv`, `auth` declarations in source order; a handle that fails is E100 at its
+        declaration (L§7.11.3)."""
+        from ..interpreter import Frame
+
+        vm = self.vm
+        for spec in vm.program.handles:
+            try:
+                value: Any = None
+                if spec.argument is not None:
+                    value = await vm.execute(Frame(spec.argument, {}, parent=module, enclosing=module))
+                handle = self.open(spec.kind, value)
+            except NexaError as error:
+                if not error.is_located:
+                    line, column = vm.position(spec.file, spec.span[0])
+                    error.locate(spec.file, spec.span, line, column)
+                raise
+            self.handles[spec.name] = handle
+            vm.globals[spec.name] = handle
+
+    def open(self, kind: str, value: Any) -> Any:
+        if kind == "db":
+            return connect(to_text(value, reveal=True), self.base_dir, declared=True)
+        if kind == "kv":
+            return open_store(to_text(value) if value is not None else ":memory:", self.base_dir)
+        if kind == "auth":
+            return self.auth.enable(value if value is not None else "[]")
+        raise runtime_error(f"unknown handle kind '{kind}'")
+
+    def load_memory(self, agent: AgentRuntime) -> bool:
+        """`memory = db(h)`: the agent's history comes from the database. True when handled."""
+        backend = agent.settings.get("memory")
+        if not isinstance(backend, MemoryBackend):
+            return False
+        history = backend.load(agent.name)
+        if history is not None:
+            agent.history = history
+        return True
+
+    def save_memory(self, agent: AgentRuntime) -> bool:
+        backend = agent.settings.get("memory")
+        if not isinstance(backend, MemoryBackend):
+            return False
+        try:
+            backend.save(agent.name, agent.history)
+        except NexaError as error:
+            self.vm.err.write(
+                f"warning: could not save the memory of agent '{agent.name}': {error.message}\n"
+            )
+        return True
+
+    async def shutdown(self) -> None:
+        await self.jobs.shutdown()
