@@ -316,11 +316,16 @@ class SettingsLoader:
     def __init__(self, explicit: str | None = None) -> None:
         self.explicit = explicit
         self._by_file: dict[Path | None, Settings] = {}
+        self._by_directory: dict[Path, Path | None] = {}  # files of a folder share its configuration
 
     def config_file_for(self, source: Path | None) -> Path | None:
         if self.explicit is not None:
             return Path(self.explicit)
-        return find_config_file(source if source is not None else Path.cwd())
+        start = source if source is not None else Path.cwd()
+        directory = start if start.is_dir() else start.parent
+        if directory not in self._by_directory:
+            self._by_directory[directory] = find_config_file(directory)
+        return self._by_directory[directory]
 
     def settings_for(self, source: Path | None) -> Settings:
         """Settings for a source file (None: standard input, looked up from the working directory);

@@ -45,9 +45,10 @@ def plan_context(
     paths: Sequence[str | None], read: Callable[[str], bytes | None] | None = None
 ) -> ContextPlan:
     """The units for the files `paths` (None: a file without a path, such as standard input,
-    which is always its own program). Only files whose text contains `include` are parsed here."""
+        which is always its own program). Only files whose text contains `include` are parsed here, and
+    only their outlines (includes and flow names) are lowered."""
     read = read or _read
-    workspace = Workspace()
+    workspace = Workspace(outlines=True)
     keys = {Workspace.key(p): i for i, p in enumerate(paths) if p is not None}
     libraries_of: dict[int, list[int]] = {}
     for index, path in enumerate(paths):

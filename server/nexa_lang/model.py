@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tree_sitter import Tree
 
 from nexa_lang import ast
-from nexa_lang.lowering import lower
+from nexa_lang.lowering import lower, lower_outline
 from nexa_lang.parsing import parse
 from nexa_lang.positions import LineIndex, Span
 
@@ -36,6 +36,13 @@ class SourceFile:
     source: bytes
     tree: Tree
     module: ast.Module
+
+    @classmethod
+    def outline_of(cls, text: bytes, path: str) -> SourceFile:
+        """A file whose module holds only its includes and flow names (`lower_outline`): enough
+        for `is_program_root` and `Workspace.program`'s include walk, not for checking."""
+        tree = parse(text)
+        return cls(path, text, tree, lower_outline(tree.root_node, text, path))
 
     @classmethod
     def from_text(
@@ -231,7 +238,8 @@ class Workspace:
     """Parsed files by path, re-parsed only when their text changes; open editor buffers override
     the disk through `set_text`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, outlines: bool = False) -> None:
+        self.outlines = outlines  # load files as outlines only (SourceFile.outline_of)
         self._files: dict[str, SourceFile] = {}
         self._overlays: dict[str, str] = {}
         self._disk_stamp: dict[str, tuple[int, int]] = {}
@@ -275,7 +283,7 @@ class Workspace:
                 data = handle.read()
         except OSError:
             return None
-        file = SourceFile.from_text(data, path)
+        file = SourceFile.outline_of(data, path) if self.outlines else SourceFile.from_text(data, path)
         self._files[key] = file
         self._disk_stamp[key] = stamp
         return file

@@ -82,6 +82,13 @@ class Scopes:
     def unresolved(self) -> Iterator[Reference]:
         return (r for r in self.references if r.resolution is Resolution.UNRESOLVED)
 
+    def by_span(self) -> dict[tuple[int, Span], Reference]:
+        """The references by (id of their file, span) (indexed on first use)."""
+        found = self.__dict__.get("_by_span")
+        if found is None:
+            found = self.__dict__["_by_span"] = {(id(r.file), r.span): r for r in self.references}
+        return found
+
     def named(self, name: str) -> list[Reference]:
         """The references to `name`, in order (indexed on first use)."""
         by_name = self.__dict__.get("_by_name")

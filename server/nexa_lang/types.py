@@ -237,7 +237,7 @@ class Types:
 
     @cached_property
     def references(self) -> dict[tuple[int, Span], Reference]:
-        return {(id(r.file), r.span): r for r in self.program.scopes.references}
+        return self.program.scopes.by_span()
 
     def reference(self, file_id: int, name: ast.Name) -> Reference | None:
         return self.references.get((file_id, name.span))
@@ -338,29 +338,49 @@ def activation_body(activation: Activation) -> list[ast.Node]:
 def single_binding(activation: Activation, name: str) -> ast.Assign | ast.Let | None:
     """The one statement binding `name` in the activation, when it is bound exactly once and by a
     plain assignment or `let` (not a loop, pattern, `catch` or fork variable)."""
-    found: list[ast.Node] = []
-    stack = activation_body(activation)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Lambda):
-            continue
-        if isinstance(node, ast.Assign) and isinstance(node.target, ast.Name) and node.target.id == name:
-            found.append(node)
-        elif isinstance(node, ast.Let) and any(n == name for n, _ in pattern_bindings(node.pattern)):
-            found.append(node if isinstance(node.pattern, ast.BindingPattern) else ast.Block())
-        elif _binds_otherwise(node, name):
-            found.append(ast.Block())  # a binding whose type is never certain
-        stack.extend(node.children())
+    found = _bindings(activation).get(name, [])
     if len(found) == 1 and isinstance(found[0], ast.Assign | ast.Let):
         return found[0]
     return None
 
 
-def _binds_otherwise(node: ast.Node, name: str) -> bool:
+_UNCERTAIN = ast.Block()  # stands for a binding whose type is never certain
+
+
+def _bindings(activation: Activation) -> dict[str, list[ast.Node]]:
+    """Every binding occurrence of the activation's body (lambdas excluded), by name: the
+    assignment or `let`, or `_UNCERTAIN` (loop, pattern, `catch`, fork variables). Built once per
+    activation."""
+    cached = activation.__dict__.get("_bindings_by_name")
+    if cached is not None:
+        return cached
+    found: dict[str, list[ast.Node]] = {}
+    stack = activation_body(activation)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.Assign):
+            if isinstance(node.target, ast.Name):
+                found.setdefault(node.target.id, []).append(node)
+        elif isinstance(node, ast.Let):
+            binding = node if isinstance(node.pattern, ast.BindingPattern) else _UNCERTAIN
+            for name in dict.fromkeys(n for n, _ in pattern_bindings(node.pattern)):
+                found.setdefault(name, []).append(binding)
+        else:
+            for name in _bound_otherwise(node):
+                found.setdefault(name, []).append(_UNCERTAIN)
+        stack.extend(node.child_list())
+    activation.__dict__["_bindings_by_name"] = found
+    return found
+
+
+def _bound_otherwise(node: ast.Node) -> list[str]:
     if isinstance(node, ast.For | ast.MatchArm):
-        return any(n == name for n, _ in pattern_bindings(node.pattern))
+        return list(dict.fromkeys(n for n, _ in pattern_bindings(node.pattern)))
     if isinstance(node, ast.ForEach):
-        return name in (node.variable, node.value)
+        return list(dict.fromkeys(n for n in (node.variable, node.value) if n))
     if isinstance(node, ast.TryCatch | ast.Correction | ast.Hook | ast.ForkBranch):
-        return getattr(node, "name", None) == name
-    return False
+        name = getattr(node, "name", None)
+        return [name] if name else []
+    return []

@@ -10,6 +10,7 @@ diagnostics or the one-line reason the file could not be checked.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -73,6 +74,18 @@ class UnitResult:
 
 
 def run_unit(unit: UnitJob) -> UnitResult:
+    # The checker allocates many small objects and few cycles: collecting during a unit costs a
+    # quarter of its time; the collector runs again once the unit is done.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_unit(unit)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run_unit(unit: UnitJob) -> UnitResult:
     findings: dict[str, list[Diagnostic]] = {}
 
     def check(job: CheckJob, text: str, data: bytes) -> list[Diagnostic]:
@@ -233,7 +246,7 @@ def _map(function: Callable, items: list, workers: int) -> Iterator:
         yield from map(function, items)
         return
     workers = min(workers, len(items))
-    chunk = max(1, len(items) // (workers * 4))
+    chunk = max(1, len(items) // (workers * 16))  # small chunks: no worker idles at the end
     with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
         yield from pool.map(function, items, chunksize=chunk)
 

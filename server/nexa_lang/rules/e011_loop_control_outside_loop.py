@@ -21,17 +21,27 @@ ACTIVATIONS = (ast.Decl, ast.Lambda)
 @rule("E011", "loop-control-outside-loop")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
-        yield from _visit(file, file.module, in_loop=False)
+        if file.nodes.of(ast.Break, ast.Continue):  # most files have none: no walk then
+            yield from _visit(file, file.module)
 
 
-def _visit(file: SourceFile, node: ast.Node, in_loop: bool) -> Iterator[Diagnostic]:
-    for child in node.children():
-        if isinstance(child, ast.Break | ast.Continue) and not in_loop:
-            yield _report(file, child)
-        elif isinstance(child, ACTIVATIONS):
-            yield from _visit(file, child, in_loop=False)
-        else:
-            yield from _visit(file, child, in_loop or (isinstance(node, LOOPS) and child is node.body))
+def _visit(file: SourceFile, root: ast.Node) -> Iterator[Diagnostic]:
+    """Depth first, in source order; `in_loop` says whether a loop body of the same activation
+    encloses the node."""
+    stack: list[tuple[ast.Node, bool]] = [(root, False)]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, ast.Break | ast.Continue) and not in_loop:
+            yield _report(file, node)
+            continue
+        below = []
+        for child in node.child_list():
+            if isinstance(child, ACTIVATIONS):
+                below.append((child, False))
+            else:
+                below.append((child, in_loop or (isinstance(node, LOOPS) and child is node.body)))
+        below.reverse()
+        stack.extend(below)
 
 
 def _report(file: SourceFile, statement: ast.Stmt) -> Diagnostic:
