@@ -142,6 +142,8 @@ def bind_arguments(decl: ToolSpecDecl, args: list[Any], kwargs: dict[str, Any]) 
         wanted = properties.get(name, {}).get("type")
         if isinstance(wanted, str) and not fits(plain[name], wanted):
             problems.append(f"'{name}' must be {article(wanted)}, found {article(json_type(plain[name]))}")
+        elif wanted == "integer" and isinstance(plain[name], float):
+            plain[name] = int(plain[name])  # 5.0 is the integer 5 (JSON Schema)
     for name, spec in properties.items():
         if name not in plain and isinstance(spec, dict) and "default" in spec:
             plain[name] = spec["default"]
