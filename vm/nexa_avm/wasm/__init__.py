@@ -15,6 +15,9 @@ The API the VM calls::
     # a declared `tool X { wasm: "…", … }` (nexa_lang.ast.ToolDecl) of the file `path`:
     tool = tool_from_declaration(decl, path)           # paths relative to the declaring file
 
+In a run, `nexa_avm.tools_wasm` does this for the interpreter: argument binding and E302, the
+preopen check against the run's sandbox, and the call off the event loop.
+
 `call` never raises for anything the module does: a broken limit, a trap, a refused path, a missing
 or unlinkable module and a non-zero exit all come back as a `ToolError` (code, message, detail),
 and the next call starts from a fresh instance. `run(arguments)` gives the whole `CallOutcome`

@@ -5,6 +5,7 @@ Property values are literals (the checker's E010 makes sure of it); the module p
 Checking the preopens against the run's sandbox (`fs_read` / the program directory for
 `allowed_paths`, `fs_write` for `writable_paths`, S§5.2) is the VM's job: pass `permits`, which
 answers whether a host path may be opened for reading (False) or writing (True).
+`tool_from_properties` does the same from the literal values the VM's compiled program keeps.
 """
 
 from __future__ import annotations
