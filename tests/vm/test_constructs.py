@@ -393,5 +393,8 @@ def test_top_level_defer_runs_at_program_end(nexa):
 def test_python_block_without_host_is_a_coded_error(nexa):
     outcome = nexa('flow main {\n    python! """\nprint(1)\n"""\n}\n')
     assert outcome.code == 1
-    assert "Error: RuntimeError: python! blocks need a Python host" in outcome.err
+    assert (
+        "Error: RuntimeError: python! block denied: running host Python code is off; "
+        "allow it with --allow-python or [sandbox] python" in outcome.err
+    )
     assert "= code E402 (permission-denied)" in outcome.err

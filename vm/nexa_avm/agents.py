@@ -67,6 +67,7 @@ class AgentRuntime:
         temperature = settings.get("temperature")
         self.temperature = _as_number(temperature, 0.0) if temperature is not None else None
         self.max_tool_calls = int(_as_number(settings.get("max_tool_calls"), 10))
+        self.priority = _as_number(settings.get("priority"), 0.0)  # for the scheduler (metadata, W007)
         self.tool_call_strategy = str(settings.get("tool_call_strategy") or "auto")
         history_turns = settings.get("max_history_turns")
         self.max_history_turns = int(_as_number(history_turns, 0)) if history_turns is not None else None
@@ -346,6 +347,12 @@ def tool_specs(agent: AgentRuntime, tool_fns: dict[str, Any], tools: dict[str, A
             decl = tools[name]
             description = str(decl.properties.get("description") or "")
             specs[name] = ToolSpec(name, description, declared_tool_schema(decl.properties.get("parameters")))
+        elif name.startswith("std."):  # S§2: a whole namespace or one function
+            from .stdlib import offered_functions
+
+            for function in offered_functions([name]):
+                if function.name not in specs:
+                    specs[function.name] = function.tool_spec()
     for name, fn in tool_fns.items():
         specs[name] = ToolSpec(name, fn.description, fn.schema)
     return list(specs.values())

@@ -2,6 +2,8 @@
 
     nexa run FILE [--provider offline|openai] [--model M] [--flow NAME] [--seed N]
                   [--trace [FILE]] [--record FILE] [--replay FILE] [--allow-python] [-- args…]
+                  [--allow-read PATH] [--allow-write PATH] [--allow-net HOST] [--allow-shell]
+                  [--approve-all] [--allow ENTRY] [--max-concurrent N] [--strategy S] [--type-mode M]
     nexa test FILE
     nexa serve FILE [--port N] [--host 127.0.0.1] [run's options]     (services/serving.py)
     nexa disasm FILE
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--allow-python", action="store_true")
     run.add_argument("--no-cache", action="store_true", help="check and compile again (ignore .nexa_cache)")
     run.add_argument("--harness", choices=["strict", "warn", "off"], default="warn")
+    add_runtime_options(run)
     run.add_argument("--port", type=int, help="port of the first server (0: a free port)")
     run.add_argument("--host", default="127.0.0.1", help="address the servers listen on")
     commands.add_parser("serve", parents=[run], add_help=False, help="serve the program's servers")
@@ -62,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--config", metavar="FILE")
     test.add_argument("--trace", nargs="?", const="-", metavar="FILE")
     test.add_argument("--no-cache", action="store_true")
+    test.add_argument("--allow-python", action="store_true")
+    add_runtime_options(test)
     disasm = commands.add_parser("disasm", help="print the bytecode of a program with its source lines")
     disasm.add_argument("file")
     disasm.add_argument("--config", metavar="FILE")
@@ -69,6 +74,57 @@ def build_parser() -> argparse.ArgumentParser:
     tool.add_argument("action", choices=["build"])
     tool.add_argument("options", nargs=argparse.REMAINDER, help="FILE.c|FILE.wat [-o FILE.wasm]")
     return parser
+
+
+def add_runtime_options(parser: argparse.ArgumentParser) -> None:
+    """The sandbox (S§0.3), scheduler and type-mode options; they add to the configuration."""
+    sandbox = parser.add_argument_group("sandbox (S§0.3; adds to [sandbox])")
+    sandbox.add_argument("--allow-read", action="append", default=[], metavar="PATH", help="fs_read entry")
+    sandbox.add_argument("--allow-write", action="append", default=[], metavar="PATH", help="fs_write entry")
+    sandbox.add_argument("--allow-net", action="append", default=[], metavar="HOST", help="net entry")
+    sandbox.add_argument("--allow-shell", action="store_true", help="std.shell and stdio MCP servers")
+    sandbox.add_argument("--approve-all", action="store_true", help="approve every requires_approval call")
+    sandbox.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="ENTRY",
+        help="python, shell, approve-all, read:PATH, write:PATH or net:HOST (the editor's form)",
+    )
+    scheduler = parser.add_argument_group("scheduler ([scheduler])")
+    scheduler.add_argument("--max-concurrent", type=int, metavar="N", help="concurrent agent runs (>= 1)")
+    scheduler.add_argument(
+        "--strategy", choices=["round_robin", "least_loaded", "weighted_fair", "priority", "adaptive"]
+    )
+    parser.add_argument("--type-mode", choices=["warn", "strict", "forgiving"], help="L§7.13 ([type] mode)")
+
+
+def runtime_options(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
+    """Interpreter keyword arguments from the configuration and the command line (flags win)."""
+    from .sandbox import Sandbox, SandboxConfig, apply_flags
+
+    config = apply_flags(
+        settings.sandbox or SandboxConfig(),
+        read=getattr(args, "allow_read", []),
+        write=getattr(args, "allow_write", []),
+        net=getattr(args, "allow_net", []),
+        allow=getattr(args, "allow", []),
+        shell=getattr(args, "allow_shell", False),
+        python=getattr(args, "allow_python", False),
+        approve_all=getattr(args, "approve_all", False),
+    )
+    program_dir = os.path.dirname(os.path.abspath(args.file))
+    max_concurrent = getattr(args, "max_concurrent", None)
+    if max_concurrent is not None and max_concurrent < 1:
+        raise ValueError(f"--max-concurrent must be at least 1, not {max_concurrent}")
+    type_mode = getattr(args, "type_mode", None) or os.environ.get("NEXA_TYPE_MODE") or settings.type_mode
+    return {
+        "sandbox": Sandbox(config, program_dir),
+        "max_concurrent": max_concurrent if max_concurrent is not None else settings.max_concurrent,
+        "strategy": getattr(args, "strategy", None) or settings.strategy,
+        "rate_limits": settings.rate_limits,
+        "type_mode": type_mode if type_mode in ("warn", "strict", "forgiving") else "warn",
+    }
 
 
 def main(
@@ -139,6 +195,11 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         stderr.write(f"nexa: {code} {error}\n")
         return EXIT_NOT_RUN
     trace: list[dict[str, Any]] | None = [] if trace_target else None
+    try:
+        options = runtime_options(args, loaded.settings)
+    except ValueError as error:  # a malformed --allow entry, --max-concurrent < 1
+        stderr.write(f"nexa: E202 {error}\n")
+        return EXIT_NOT_RUN
     from .interpreter import Interpreter, prepare_process
 
     prepare_process()
@@ -153,8 +214,8 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         allow_python=getattr(args, "allow_python", False),
         trace=trace,
         log_internal=trace_target is not None,
-        max_concurrent=loaded.settings.max_concurrent,
         harness_mode=getattr(args, "harness", "warn"),
+        **options,
     )
     if args.command == "test":
         code = asyncio.run(run_tests(vm, stdout, stderr))

@@ -50,10 +50,10 @@ from .bytecode import (
     PMap,
     PVariant,
     PWild,
-    ToolFnSpec,
     ToolSpecDecl,
 )
-from .errors import CODE_NAMES, ExitProgram, InternalError, NexaError, runtime_error, unknown_name
+from .errors import ExitProgram, InternalError, NexaError, runtime_error, unknown_name
+from .harness import copy_locals, fit_context, has_hooks, register_hook, run_hooked
 from .providers import (
     Classification,
     ConditionCheck,
@@ -83,7 +83,6 @@ from .values import (
     iterate,
     kind_name,
     to_json_text,
-    to_plain,
     to_text,
     truthy,
 )
@@ -386,6 +385,10 @@ class Interpreter:
         log_internal: bool = False,
         max_concurrent: int = 64,
         harness_mode: str = "warn",
+        sandbox: Any = None,
+        strategy: str = "adaptive",
+        rate_limits: Any = (),
+        type_mode: str = "warn",
     ) -> None:
         self.program = program
         self.provider = provider
@@ -403,7 +406,17 @@ class Interpreter:
         self.step_hook: StepHook | None = None
         self.error_hook: ErrorHook | None = None
         self.max_concurrent = max(1, max_concurrent)
-        self.scheduler = asyncio.Semaphore(self.max_concurrent)
+        from .sandbox import Sandbox, SandboxConfig
+        from .scheduler import Scheduler
+
+        self.scheduler = Scheduler(self.max_concurrent, strategy, rate_limits)
+        if sandbox is None:
+            root = program.module.file
+            sandbox = Sandbox(
+                SandboxConfig(python=allow_python), os.path.dirname(os.path.abspath(root)) if root else None
+            )
+        self.sandbox = sandbox  # S§0.3 (sandbox.py)
+        self.type_mode = type_mode  # L§7.13 (typemodes.py)
         self.globals: dict[str, Any] = {}
         self.declarations: dict[str, Any] = {}
         self.agents: dict[str, AgentRuntime] = {}
@@ -1016,12 +1029,14 @@ class Interpreter:
         values = self.pop_n(frame, instr.arg)
         self.out.write(" ".join(to_text(v) for v in values) + "\n")
 
-    def op_PYTHON(self, frame: Frame, instr: Instr) -> None:
-        raise NexaError(
-            "RuntimeError",
-            "python! blocks need a Python host; allow it with --allow-python or [sandbox] python",
-            "E402",
-        )
+    def op_PYTHON(self, frame: Frame, instr: Instr) -> Any:
+        from .python_host import run_block
+
+        returned, value = run_block(self, frame, instr.arg)
+        if returned:  # the `python!` body of an `@tool fn` returned
+            frame.stack.append(value)
+            return DONE
+        return None
 
     # --- loops -------------------------------------------------------------------------------
 
@@ -1265,6 +1280,10 @@ class Interpreter:
         for param in params:
             if param.name not in locals_:
                 locals_[param.name] = param.default if param.has_default else None
+        if self.type_mode != "forgiving" and params:
+            from .typemodes import check_arguments
+
+            check_arguments(self, code, locals_, caller)
         frame = Frame(
             code,
             locals_,
@@ -1283,6 +1302,10 @@ class Interpreter:
         return result
 
     async def call_declared_tool(self, tool: ToolValue, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if "python" in tool.decl.properties:
+            from .python_host import call_python_tool
+
+            return call_python_tool(self, tool.decl, args, kwargs)
         from .tools_wasm import is_wasm_tool, toolset_of
 
         if is_wasm_tool(tool.decl):
@@ -1381,9 +1404,16 @@ class Interpreter:
         code = agent.spec.run_code
         assert code is not None
         frame = Frame(code, {"args": args}, parent=caller, agent=agent)
+        if caller is not None and has_hooks(caller):  # lifecycle hooks (harness.py)
+            return await run_hooked(self, caller, self._run_agent_frame(frame, agent, branch, history))
+        return await self._run_agent_frame(frame, agent, branch, history)
+
+    async def _run_agent_frame(
+        self, frame: Frame, agent: AgentRuntime, branch: bool, history: list[Message] | None
+    ) -> Any:
         if branch:
             frame.run = RunState(agent, True, list(agent.history if history is None else history))
-            async with self.scheduler:
+            async with self.scheduler.slot(agent.name, agent.priority):
                 return await self.execute(frame)
         async with agent.lock:
             frame.run = RunState(agent, False, list(agent.history))
@@ -1463,6 +1493,8 @@ class Interpreter:
                 while True:
                     offered = tools if rounds < agent.max_tool_calls else []
                     request = self.request_for(run, model, offered, rounds)
+                    request = await fit_context(self, frame, agent, request)  # L§7.10.2 (harness.py)
+                    await self.scheduler.before_request(model)  # rate limits (scheduler.py)
                     if stream:
                         reply_stream = self.provider.stream(request)
                         async for chunk in reply_stream:
@@ -1471,7 +1503,9 @@ class Interpreter:
                         self.out.write("\n")
                         reply = reply_stream.reply
                     else:
-                        reply = await self.provider.complete(request)
+                        from .reply_cache import complete
+
+                        reply = await complete(self, agent, request)
                     self.record(
                         "agent_run",
                         agent=agent.name,
@@ -1501,27 +1535,10 @@ class Interpreter:
         raise NexaError(last_error.kind, message, last_error.code)
 
     async def model_tool_call(self, name: str, arguments: str, frame: Frame) -> str:
-        """A tool called by a model: failures become error text (L§7.3.4, S§0.4)."""
-        try:
-            args = json.loads(arguments or "{}")
-            if not isinstance(args, dict):
-                raise ValueError("arguments are not a JSON object")
-        except ValueError as error:
-            return f"Error: E302 invalid-tool-arguments: {name}: {error}"
-        try:
-            tool_fn: ToolFnSpec | None = self.program.tool_fns.get(name)
-            if tool_fn is not None:
-                value = await self.call_function(Function(tool_fn.code), [], args, frame)
-            elif name in self.program.tools:
-                value = await self.call_declared_tool(ToolValue(self.program.tools[name]), [], args)
-            else:
-                return f"Error: E104 tool-execution-failed: {name}: no implementation"
-        except NexaError as error:
-            self.record("tool_error", tool=name, code=error.code, message=error.message)
-            return f"Error: {error.code} {CODE_NAMES.get(error.code, 'error')}: {error.message}"
-        if isinstance(value, str):
-            return to_text(value, reveal=True)
-        return json.dumps(to_plain(value, reveal=True), ensure_ascii=False, separators=(",", ":"))
+        """A tool called by a model: failures become error text (L§7.3.4, S§5.5; toolcalls.py)."""
+        from .toolcalls import call_from_model
+
+        return await call_from_model(self, name, arguments, frame)
 
     def op_VALIDATE(self, frame: Frame, instr: Instr) -> None:
         run = frame.run
@@ -1723,8 +1740,13 @@ class Interpreter:
 
     async def op_FORK_MERGE(self, frame: Frame, instr: Instr) -> None:
         codes, names, strategy = instr.arg
+
+        async def branch(index: int, code: Code) -> Any:  # each branch takes a scheduler slot
+            async with self.scheduler.slot(f"fork branch {index + 1}"):
+                return await self.execute(self.shared_frame(code, frame))
+
         results = await asyncio.gather(
-            *(self.execute(self.shared_frame(code, frame)) for code in codes), return_exceptions=True
+            *(branch(index, code) for index, code in enumerate(codes)), return_exceptions=True
         )
         values = []
         failures = []
@@ -1833,8 +1855,9 @@ class Interpreter:
     # --- harness -----------------------------------------------------------------------------
 
     def op_SNAPSHOT(self, frame: Frame, instr: Instr) -> None:
-        histories = {id(a): (a, list(a.history), a.last_reply) for a in self.all_agents}
-        frame.stack.append(SnapshotValue(dict(frame.locals), histories))
+        # histories are written copy-on-write (a run stores a new list), so they are shared here
+        histories = {id(a): (a, a.history, a.last_reply) for a in self.all_agents}
+        frame.stack.append(SnapshotValue(copy_locals(frame.locals), histories))
 
     def op_RESTORE(self, frame: Frame, instr: Instr) -> None:
         snapshot = frame.stack.pop()
@@ -1842,10 +1865,10 @@ class Interpreter:
             raise runtime_error("restore needs a snapshot")
         keep = {k: v for k, v in frame.locals.items() if v is snapshot}
         frame.locals.clear()
-        frame.locals.update(snapshot.locals)
+        frame.locals.update(copy_locals(snapshot.locals))
         frame.locals.update(keep)
         for agent, history, last in snapshot.histories.values():
-            agent.history = list(history)
+            agent.history = history
             agent.last_reply = last
 
     async def op_VERIFY(self, frame: Frame, instr: Instr) -> None:
@@ -1876,7 +1899,9 @@ class Interpreter:
         self.reflections.append(note)
 
     def op_HOOK(self, frame: Frame, instr: Instr) -> None:
-        self.record("hook", event=instr.arg[0])
+        event, name, kind, code = instr.arg
+        register_hook(frame, event, name, kind, code)
+        self.record("hook_registered", event=event)
 
     def op_CONTEXT_ENTER(self, frame: Frame, instr: Instr) -> None:
         frame.contexts.append(instr.arg)

@@ -32,6 +32,10 @@ class RunSettings:
     provider_config: dict[str, Any] = field(default_factory=dict)
     max_loop: int | None = None
     max_concurrent: int = 64
+    strategy: str = "adaptive"  # [scheduler] (scheduler.py)
+    rate_limits: tuple[tuple[str, float], ...] = ()
+    sandbox: Any = None  # [sandbox] as a sandbox.SandboxConfig, paths absolute
+    type_mode: str = "warn"  # [type] mode
 
 
 @dataclass
@@ -72,6 +76,7 @@ def _check_and_compile(path: str, stderr: TextIO, config: str | None) -> tuple[L
     from nexa_lang.model import Workspace
 
     from .compiler import CompileError, compile_program
+    from .sandbox import config_from_settings
 
     try:
         settings = SettingsLoader(config).settings_for(Path(path))
@@ -83,6 +88,10 @@ def _check_and_compile(path: str, stderr: TextIO, config: str | None) -> tuple[L
         provider_config=settings_mapping(settings),
         max_loop=settings.runtime.max_loop,
         max_concurrent=settings.scheduler.max_concurrent,
+        strategy=settings.scheduler.strategy,
+        rate_limits=tuple(settings.scheduler.rate_limits),
+        sandbox=config_from_settings(settings),
+        type_mode=settings.type.mode,
     )
     workspace = Workspace()
     root = workspace.file(path)

@@ -413,7 +413,9 @@ def prelude(vm: Interpreter) -> dict[str, Any]:
     # --- predefined values --------------------------------------------------------------------
 
     out["runtime"] = Namespace("runtime", {"__getattr__": lambda name: _runtime_member(vm, name)})
-    out["std"] = _unbuilt_namespace("std")
+    from .stdlib import std_namespace
+
+    out["std"] = std_namespace(vm)  # S§2 (stdlib/)
     out["secrets"] = Namespace("secrets", {"__getattr__": lambda name: _secrets_block(vm, name)})
     return out
 
@@ -426,41 +428,6 @@ def _runtime_member(vm: Interpreter, name: str) -> Any:
     if name == "meta":
         return {"loop_count": vm.meta.count, "last_result": vm.meta.last_result}
     raise runtime_error(f"'runtime' has no member '{name}'")
-
-
-def _unbuilt_namespace(path: str) -> Namespace:
-    from .interpreter import Builtin
-
-    def missing(name: str) -> Any:
-        full = f"{path}.{name}"
-        if (
-            name.startswith(
-                (
-                    "text_",
-                    "json_",
-                    "fs_",
-                    "file_",
-                    "http_",
-                    "time_",
-                    "math_",
-                    "hash_",
-                    "regex_",
-                    "shell_",
-                    "base64_",
-                )
-            )
-            or path.count(".") >= 1
-        ):
-
-            def call(args: list[Any], kwargs: dict[str, Any], frame: Any) -> Any:
-                raise NexaError(
-                    "ToolError", f"{full}: the standard library is not built into the VM yet", "E104"
-                )
-
-            return Builtin(full, call)
-        return _unbuilt_namespace(full)
-
-    return Namespace(path, {"__getattr__": missing})
 
 
 def vm_secrets(vm: Interpreter) -> dict[str, Any]:
