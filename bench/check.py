@@ -249,14 +249,24 @@ def nexa_lsp_command() -> str:
     return found
 
 
-def run_check(command: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[bytes]]:
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_check(
+    command: list[str], env: dict[str, str]
+) -> tuple[float, float, subprocess.CompletedProcess[bytes]]:
+    """Wall-clock seconds, CPU seconds of the process and its workers, and the completed run."""
+    cpu = children_cpu()
     started = time.perf_counter()
     completed = subprocess.run(command, capture_output=True, env=env)
     elapsed = time.perf_counter() - started
+    cpu = children_cpu() - cpu
     if completed.returncode == 2:
         problems = completed.stderr.decode(errors="replace").splitlines()
         sys.exit("bench/check.py: nexa-lsp failed:\n" + "\n".join(problems[:20]))
-    return elapsed, completed
+    return elapsed, cpu, completed
 
 
 def peak_children_rss_mb() -> float:
@@ -283,8 +293,10 @@ def machine() -> list[str]:
     except OSError:
         commit, dirty = "unknown", ""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
     return [
         f"machine: {platform.machine()} {platform.processor() or platform.system()}, {cpus} cpu(s) usable",
+        f"load average (1, 5, 15 min): {load}",
         f"python: {platform.python_version()} ({platform.python_implementation()})",
         f"tree-sitter: {tree_sitter_version}",
         f"commit: {commit}{' (with uncommitted changes)' if dirty else ''}",
@@ -319,15 +331,17 @@ def main() -> None:
         figures: list[str] = [f"files: {args.files} files", f"lines: {lines} lines"]
         for output in ("full", "json"):
             shutil.rmtree(cache / "check", ignore_errors=True)
-            elapsed, completed = run_check([*base, "--output-format", output], env)
+            elapsed, cpu, completed = run_check([*base, "--output-format", output], env)
             figures.append(f"cold {output} check: {elapsed:.2f} s")
             figures.append(f"cold {output} throughput: {lines / elapsed:,.0f} lines/s")
+            figures.append(f"cold {output} cpu time (all processes): {cpu:.2f} s")
             if output == "json":
                 found = json.loads(completed.stdout)
                 errors = sum(1 for d in found if d["severity"] == "error")
                 figures.append(f"diagnostics: {len(found)} diagnostics ({errors} errors)")
-        elapsed, _ = run_check([*base, "--output-format", "json"], env)
+        elapsed, cpu, _ = run_check([*base, "--output-format", "json"], env)
         figures.append(f"warm json check: {elapsed:.2f} s")
+        figures.append(f"warm json cpu time (all processes): {cpu:.2f} s")
         figures.append(f"warm json throughput: {lines / elapsed:,.0f} lines/s")
         figures.append(f"peak memory (largest child process): {peak_children_rss_mb():.0f} MB")
         for line in figures + machine():
