@@ -9,7 +9,7 @@ from ..errors import NexaError, runtime_error
 from ..values import to_text
 from .auth import AuthService
 from .builtins import program_dir, service_builtins
-from .databases import MemoryBackend, connect
+from .databases import DbHandle, MemoryBackend, connect
 from .jobs import JobQueue
 from .kvstore import open_store
 
@@ -59,10 +59,20 @@ class ServiceRuntime:
             return self.auth.enable(value if value is not None else "[]")
         raise runtime_error(f"unknown handle kind '{kind}'")
 
+    def memory_backend(self, agent: AgentRuntime) -> MemoryBackend | None:
+        """`memory = db(h)`: a computed value, or the literal form `("db", ["h"])` that the
+        compiler keeps for a call with constant arguments."""
+        value = agent.settings.get("memory")
+        if isinstance(value, tuple) and len(value) == 2 and value[0] == "db" and len(value[1]) == 1:
+            handle = self.handles.get(value[1][0])
+            value = MemoryBackend(handle) if isinstance(handle, DbHandle) else None
+            agent.settings["memory"] = value
+        return value if isinstance(value, MemoryBackend) else None
+
     def load_memory(self, agent: AgentRuntime) -> bool:
         """`memory = db(h)`: the agent's history comes from the database. True when handled."""
-        backend = agent.settings.get("memory")
-        if not isinstance(backend, MemoryBackend):
+        backend = self.memory_backend(agent)
+        if backend is None:
             return False
         history = backend.load(agent.name)
         if history is not None:
@@ -70,8 +80,8 @@ class ServiceRuntime:
         return True
 
     def save_memory(self, agent: AgentRuntime) -> bool:
-        backend = agent.settings.get("memory")
-        if not isinstance(backend, MemoryBackend):
+        backend = self.memory_backend(agent)
+        if backend is None:
             return False
         try:
             backend.save(agent.name, agent.history)
