@@ -24,7 +24,8 @@ def test_read_outside_the_allow_list_is_e402_naming_the_flag(nexa, tmp_path: Pat
     full = (tmp_path / "secret.txt").resolve()
     assert (
         f"Error: ToolError: std.fs.file_read denied: {full} is outside the read allow-list; "
-        "allow it with --allow-read or [sandbox] fs_read\n  --> main.nx:2:7\n  = code E402 (permission-denied)\n"
+        "allow it with --allow-read or [sandbox] fs_read\n"
+        "  --> main.nx:2:7\n  = code E402 (permission-denied)\n"
     ) in outcome.err
 
 

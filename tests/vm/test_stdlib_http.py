@@ -102,7 +102,10 @@ def test_redirect_targets_are_checked_again(nexa, server):
 
 
 def test_get_with_an_error_status_is_e104_with_the_status(nexa, server):
-    body = f'try {{ std.http.http_get("http://{server}/nope") }} catch (e) {{ print(e.code, e.message, e.detail.status) }}'
+    body = (
+        f'try {{ std.http.http_get("http://{server}/nope") }} '
+        "catch (e) { print(e.code, e.message, e.detail.status) }"
+    )
     outcome = run_main(nexa, body, "--allow-net", server)
     assert outcome.out == f"E104 std.http.http_get: http://{server}/nope answered with status 404 404\n"
 

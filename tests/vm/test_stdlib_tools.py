@@ -73,28 +73,34 @@ def test_a_model_calls_std_tools_and_gets_result_texts(nexa, tmp_path):
             call_line("file_read", {"path": "docs/none.txt"}),
         ]
     )
-    source = f'agent Clerk uses std.fs, std.text {{ prompt: "files" }}\nflow main {{ print(Clerk.run("{lines}")) }}\n'
+    source = (
+        'agent Clerk uses std.fs, std.text { prompt: "files" }\n'
+        f'flow main {{ print(Clerk.run("{lines}")) }}\n'
+    )
     outcome = nexa(source, "--allow-read", "docs")
     assert outcome.code == 0, outcome.err
     assert outcome.out == (
         "[Clerk] look\n"
         "file_read -> alpha\n"
         "text_upper -> OK\n"
-        "file_read -> Error: E402 permission-denied: std.fs.file_read denied: /etc/passwd is outside the read "
-        "allow-list; allow it with --allow-read or [sandbox] fs_read\n"
-        "file_read -> Error: E302 invalid-tool-arguments: std.fs.file_read: missing required argument 'path'\n"
+        "file_read -> Error: E402 permission-denied: std.fs.file_read denied: /etc/passwd is outside "
+        "the read allow-list; allow it with --allow-read or [sandbox] fs_read\n"
+        "file_read -> Error: E302 invalid-tool-arguments: std.fs.file_read: "
+        "missing required argument 'path'\n"
         "file_read -> Error: E104 tool-execution-failed: std.fs.file_read: no such file 'docs/none.txt'\n"
     )
 
 
 def test_a_tool_not_offered_to_the_agent_is_not_found(nexa):
-    source = f'agent Clerk uses std.text {{ prompt: "p" }}\nflow main {{ print(Clerk.run("{call_line("file_read", {"path": "x"})}")) }}\n'
+    line = call_line("file_read", {"path": "x"})
+    source = f'agent Clerk uses std.text {{ prompt: "p" }}\nflow main {{ print(Clerk.run("{line}")) }}\n'
     outcome = nexa(source)
     assert outcome.out == '[Clerk] @call file_read {"path": "x"}\n'  # only offered tools are called
 
 
 def test_tool_errors_are_traced(nexa, tmp_path):
-    source = f'agent Clerk uses std.fs {{ prompt: "p" }}\nflow main {{ Clerk.run("{call_line("file_read", {"path": "/etc/passwd"})}") }}\n'
+    line = call_line("file_read", {"path": "/etc/passwd"})
+    source = f'agent Clerk uses std.fs {{ prompt: "p" }}\nflow main {{ Clerk.run("{line}") }}\n'
     outcome = nexa(source, "--trace", "trace.json")
     assert outcome.code == 0
     events = json.loads((tmp_path / "trace.json").read_text(encoding="utf-8"))
@@ -106,7 +112,8 @@ def test_shell_is_off_by_default(nexa):
     body = 'try { std.shell.shell_exec("echo hi") } catch (e) { print(e.code, e.message) }'
     outcome = nexa(f"flow main {{\n{body}\n}}\n")
     assert outcome.out == (
-        "E402 std.shell.shell_exec denied: starting processes is off; allow it with --allow-shell or [sandbox] shell\n"
+        "E402 std.shell.shell_exec denied: starting processes is off; "
+        "allow it with --allow-shell or [sandbox] shell\n"
     )
 
 
@@ -202,7 +209,5 @@ def test_tool_timeout_gives_the_model_e104(nexa):
         f'flow main {{ print(Slow.run("{call_line("time_sleep", {"seconds": 2})}")) }}\n'
     )
     outcome = nexa(source)
-    assert (
-        outcome.out
-        == "[Slow] \ntime_sleep -> Error: E104 tool-execution-failed: time_sleep: did not finish within 0.05 s\n"
-    )
+    expected = "time_sleep -> Error: E104 tool-execution-failed: time_sleep: did not finish within 0.05 s"
+    assert outcome.out == f"[Slow] \n{expected}\n"
