@@ -21,8 +21,11 @@ Items carry the byte span they replace (`Completions.replace`); the server conve
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache, partial
+from weakref import WeakKeyDictionary
 
 from nexa_lang import ast
 from nexa_lang.analysis import Analysis
@@ -37,8 +40,9 @@ from nexa_lang.builtin_docs import (
 )
 from nexa_lang.cursor_context import CursorContext
 from nexa_lang.keywords import RESERVED
-from nexa_lang.model import Symbol, pattern_bindings
+from nexa_lang.model import Program, Symbol, pattern_bindings
 from nexa_lang.model_ids import KNOWN_MODEL_NAMES, KNOWN_PROVIDERS
+from nexa_lang.outline import match_score
 from nexa_lang.positions import Span
 from nexa_lang.prelude import PREDEFINED_VALUES, PRELUDE_NAMES, STD_NAMESPACES
 from nexa_lang.properties import (
@@ -84,16 +88,38 @@ class CompletionItem:
     label: str
     kind: CompletionKind
     detail: str = ""
-    documentation: str = ""  # markdown
+    # Markdown, or a function making it: a declaration's documentation (its hover) is built only
+    # when an editor asks for it (completionItem/resolve), not for every item of a long list.
+    doc_source: str | Callable[[], str] = field(default="", compare=False, repr=False)
     insert_text: str | None = None  # None: the label
     is_snippet: bool = False  # insert_text uses snippet syntax ($1, ${1:x}, ${1|a,b|})
     sort_text: str = ""
+
+    @property
+    def documentation(self) -> str:
+        """The item's documentation (markdown; "" when it has none)."""
+        source = self.doc_source
+        return source() if callable(source) else source
+
+    @property
+    def has_documentation(self) -> bool:
+        """Whether the item may have documentation, without building it."""
+        return bool(self.doc_source)
 
 
 @dataclass
 class Completions:
     items: list[CompletionItem] = field(default_factory=list)
     replace: Span = Span(0, 0)  # the text the chosen item replaces
+    typed: str = ""  # the part of `replace` before the cursor
+
+    def matching(self) -> Completions:
+        """Only the items an editor would show for the typed text: those whose label holds its
+        characters in order, ignoring case (every item when nothing is typed)."""
+        if not self.typed:
+            return self
+        kept = [item for item in self.items if match_score(self.typed, item.label) is not None]
+        return Completions(kept, self.replace, self.typed)
 
     def labels(self) -> list[str]:
         return [item.label for item in self.items]
@@ -212,7 +238,14 @@ _MODEL_PROVIDERS = (
 
 def complete(analysis: Analysis, offset: int) -> Completions:
     """The completion items at byte `offset` of the analysed file."""
-    ctx = CursorContext(analysis, offset)
+    found = _complete(CursorContext(analysis, offset))
+    if found.replace.start <= offset <= found.replace.end:
+        found.typed = analysis.file.source[found.replace.start : offset].decode("utf-8", "replace")
+    return found
+
+
+def _complete(ctx: CursorContext) -> Completions:
+    analysis = ctx.analysis
     model = _model_string(ctx)
     if model is not None:
         return model
@@ -577,7 +610,7 @@ def _property_value(ctx: CursorContext) -> list[CompletionItem] | None:
         return None
     if spec.value.kind == MODEL_ID:
         return [
-            CompletionItem(f'"{i.label}"', i.kind, i.detail, i.documentation, sort_text=i.sort_text)
+            CompletionItem(f'"{i.label}"', i.kind, i.detail, i.doc_source, sort_text=i.sort_text)
             for i in model_items()
         ]
     words = list(spec.value.words)
@@ -626,15 +659,10 @@ def general_items(ctx: CursorContext) -> list[CompletionItem]:
         for item in agent_member_items(agent):
             if item.label not in AGENT_MEMBERS and item.label not in ("name",):
                 add(item)
-    runnable_group = _LOCAL if after_dag else _GLOBAL
-    for symbols in analysis.program.symbols.values():
-        symbol = symbols[0]
-        is_runnable = symbol.kind in ("agent", "flow", "tool", "tool_fn")
-        add(symbol_item(symbol, runnable_group if is_runnable else _GLOBAL))
-    for name in sorted(PRELUDE_NAMES):
-        if name in RESERVED:
-            continue
-        add(prelude_item(name))
+    for item in program_items(analysis.program, after_dag):
+        add(item)
+    for item in prelude_items():
+        add(item)
     for word in sorted(keywords):
         add(CompletionItem(word, CompletionKind.KEYWORD, "keyword", sort_text=_KEYWORD + word))
     for keyword, (label, snippet) in DECLARATION_SNIPPETS.items():
@@ -694,6 +722,33 @@ def _fallback_keywords(ctx: CursorContext) -> frozenset[str]:
     return frozenset(_STATEMENT_WORDS + _EXPRESSION_WORDS)
 
 
+# The program's declarations as items, per program (a document version's analysis keeps its
+# program): they do not depend on the cursor, only on whether runnables sort first.
+_PROGRAM_ITEMS: WeakKeyDictionary[Program, dict[bool, list[CompletionItem]]] = WeakKeyDictionary()
+
+
+def program_items(program: Program, runnables_first: bool = False) -> list[CompletionItem]:
+    """An item for each global name of `program` (its first declaration), computed once per
+    program; with `runnables_first`, agents, flows and tools sort with the locals."""
+    cached = _PROGRAM_ITEMS.setdefault(program, {})
+    items = cached.get(runnables_first)
+    if items is None:
+        runnable_group = _LOCAL if runnables_first else _GLOBAL
+        items = []
+        for symbols in program.symbols.values():
+            symbol = symbols[0]
+            is_runnable = symbol.kind in ("agent", "flow", "tool", "tool_fn")
+            items.append(symbol_item(symbol, runnable_group if is_runnable else _GLOBAL))
+        cached[runnables_first] = items
+    return items
+
+
+@lru_cache(maxsize=1)
+def prelude_items() -> tuple[CompletionItem, ...]:
+    """The prelude's functions and values that are not reserved words, by name."""
+    return tuple(prelude_item(name) for name in sorted(PRELUDE_NAMES) if name not in RESERVED)
+
+
 _SYMBOL_KINDS = {
     "agent": CompletionKind.AGENT,
     "tool": CompletionKind.TOOL,
@@ -715,7 +770,9 @@ def symbol_item(symbol: Symbol, group: str = _GLOBAL) -> CompletionItem:
     kind = _SYMBOL_KINDS.get(symbol.kind, CompletionKind.VARIABLE)
     detail = symbol.kind.replace("_", " ") if symbol.kind != "global" else "global variable"
     decl = symbol.decl
-    documentation = declaration_markdown(symbol.file, decl) if decl is not None else ""
+    documentation: str | Callable[[], str] = ""
+    if decl is not None:
+        documentation = partial(declaration_markdown, symbol.file, decl)
     insert: str | None = None
     is_snippet = False
     if isinstance(decl, ast.FlowDecl | ast.ToolFnDecl) and decl.params:

@@ -10,7 +10,6 @@ AST (`nodes_at`, activations), and the text of the line before the cursor.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -215,14 +214,6 @@ def repaired_analysis(analysis: Analysis, prefix: str) -> Analysis:
     return Analysis(chosen, analysis.workspace.program(chosen), analysis.workspace)
 
 
-def _leaves(node: TSNode) -> Iterator[TSNode]:
-    if node.child_count == 0:
-        yield node
-        return
-    for child in node.children:
-        yield from _leaves(child)
-
-
 def parse_state_at(root: TSNode, offset: int) -> int | None:
     """The parser's state between the tokens around `offset`.
 
@@ -230,19 +221,45 @@ def parse_state_at(root: TSNode, offset: int) -> int | None:
     it; otherwise (the token triggered reductions first) the state in which the token after the
     cursor was read, which accepts the same lookaheads. None when both are error states.
     """
-    previous: TSNode | None = None
-    following: TSNode | None = None
-    for leaf in _leaves(root):
-        if leaf.type == "comment":
-            continue
-        if leaf.end_byte <= offset and leaf.end_byte > leaf.start_byte:
-            previous = leaf
-        elif leaf.start_byte >= offset and following is None:
-            following = leaf
+    previous = _leaf_before(root, offset)
+    following = _leaf_from(root, offset)
     candidates = [previous.next_parse_state if previous is not None else _START_STATE]
     if following is not None:
         candidates.append(following.parse_state)
     return next((s for s in candidates if s not in (0, _ERROR_STATE)), None)
+
+
+def _leaf_before(node: TSNode, offset: int) -> TSNode | None:
+    """The last leaf under `node` that is not a comment, has text and ends at or before `offset`.
+
+    Only the subtrees starting before `offset` are entered, last first, so the walk follows one
+    path down the tree instead of visiting every leaf.
+    """
+    if node.child_count == 0:
+        if node.type != "comment" and node.start_byte < node.end_byte <= offset:
+            return node
+        return None
+    for child in reversed(node.children):
+        if child.start_byte >= offset:
+            continue
+        found = _leaf_before(child, offset)
+        if found is not None:
+            return found
+    return None
+
+
+def _leaf_from(node: TSNode, offset: int) -> TSNode | None:
+    """The first leaf under `node` that is not a comment and starts at or after `offset` (a
+    zero-width leaf, such as a missing token, included); subtrees ending before it are skipped."""
+    if node.child_count == 0:
+        return node if node.type != "comment" and node.start_byte >= offset else None
+    for child in node.children:
+        if child.end_byte < offset:
+            continue
+        found = _leaf_from(child, offset)
+        if found is not None:
+            return found
+    return None
 
 
 def keywords_at(root: TSNode, source: bytes, offset: int) -> frozenset[str] | None:

@@ -16,12 +16,14 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from typing import Any
 
+import cattrs
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
+from pygls.protocol import LanguageServerProtocol, default_converter
 from pygls.protocol.language_server import lsp_method
 
 from nexa_lang.model import SourceFile, Workspace
@@ -35,6 +37,23 @@ log = logging.getLogger("nexa_lsp")
 VERSION = "0.1.0"
 # Tests make one method's handler fail to prove that the server answers with an error and goes on.
 FAIL_ON_ENV = "NEXA_LSP_FAIL_ON"
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedJson:
+    """A result already in LSP's JSON shape (camelCase keys, plain values), sent as it is.
+
+    pygls unstructures lsprotocol objects field by field, which costs more than building them:
+    long answers (a completion list of a thousand items) are built as JSON instead.
+    """
+
+    value: Any
+
+
+def make_converter() -> cattrs.Converter:
+    converter = default_converter()
+    converter.register_unstructure_hook(PreparedJson, lambda prepared: prepared.value)
+    return converter
 
 
 class NexaProtocol(LanguageServerProtocol):
@@ -89,7 +108,7 @@ def _failing(method: str) -> Callable[..., Any]:
 
 class NexaServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("nexa-lsp", VERSION, protocol_cls=NexaProtocol)
+        super().__init__("nexa-lsp", VERSION, protocol_cls=NexaProtocol, converter_factory=make_converter)
         self.model = Workspace()
         self.documents = DocumentStore(self.model)
         self.diagnostics = DiagnosticsService(self)

@@ -1,6 +1,9 @@
 """textDocument/completion: `nexa_lang.completion.complete` at the cursor; every item replaces the
-span the front-end names. Documentation is sent by completionItem/resolve, and the shared replace
-range as `itemDefaults.editRange` when the client supports it, to keep long lists small."""
+span the front-end names. Only the items matching the typed text are sent (the list is then marked
+incomplete, so the editor asks again as the word changes); documentation is built and sent by
+completionItem/resolve, and the shared replace range as `itemDefaults.editRange` when the client
+supports it. The list is sent as ready JSON (`PreparedJson`): it is the longest answer the server
+gives, and typing waits for it."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from typing import Any
 from lsprotocol import types
 
 from nexa_lang.completion import CompletionItem, CompletionKind, complete
-from nexa_lsp.server import NexaServer
+from nexa_lsp.server import NexaServer, PreparedJson
 
 KINDS = {
     CompletionKind.KEYWORD: types.CompletionItemKind.Keyword,
@@ -31,29 +34,31 @@ OPTIONS = types.CompletionOptions(trigger_characters=[".", '"', ":", "@"], resol
 
 
 def register(server: NexaServer) -> None:
-    documentation: dict[int, str] = {}  # of the last completion list, by item number
+    last: list[CompletionItem] = []  # the items of the last completion list, by number
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, OPTIONS)
-    def completion(ls: NexaServer, params: types.CompletionParams) -> types.CompletionList:
+    def completion(ls: NexaServer, params: types.CompletionParams) -> PreparedJson:
         document = ls.document(params.text_document.uri)
         ranges = document.ranges
         found = complete(ls.documents.analysis(document), ranges.offset(params.position))
-        replace = ranges.range(found.replace)
-        documentation.clear()
-        documentation.update(
-            (n, item.documentation) for n, item in enumerate(found.items) if item.documentation
-        )
+        shown = found.matching()
+        replace = ranges.range_dict(found.replace)
+        last[:] = shown.items
         shared_range = _supports_edit_range_default(ls)
-        return types.CompletionList(
-            is_incomplete=False,
-            item_defaults=types.CompletionItemDefaults(edit_range=replace) if shared_range else None,
-            items=[_item(n, item, None if shared_range else replace) for n, item in enumerate(found.items)],
-        )
+        result: dict[str, Any] = {
+            "isIncomplete": len(shown.items) < len(found.items),
+            "items": [
+                _item(n, item, None if shared_range else replace) for n, item in enumerate(shown.items)
+            ],
+        }
+        if shared_range:
+            result["itemDefaults"] = {"editRange": replace}
+        return PreparedJson(result)
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     def resolve(ls: NexaServer, item: types.CompletionItem) -> types.CompletionItem:
         number = item.data.get("n") if isinstance(item.data, dict) else getattr(item.data, "n", None)
-        text = documentation.get(number) if isinstance(number, int) else None
+        text = last[number].documentation if isinstance(number, int) and 0 <= number < len(last) else ""
         if text:
             item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
         return item
@@ -66,16 +71,22 @@ def _supports_edit_range_default(ls: NexaServer) -> bool:
     return bool(defaults and "editRange" in defaults)
 
 
-def _item(number: int, item: CompletionItem, replace: types.Range | None) -> types.CompletionItem:
+def _item(number: int, item: CompletionItem, replace: dict[str, Any] | None) -> dict[str, Any]:
+    """One item as LSP's JSON `CompletionItem`."""
     text = item.insert_text or item.label
-    data: dict[str, Any] = {"n": number}
-    return types.CompletionItem(
-        label=item.label,
-        kind=KINDS.get(item.kind, types.CompletionItemKind.Text),
-        detail=item.detail or None,
-        sort_text=item.sort_text or None,
-        insert_text_format=types.InsertTextFormat.Snippet if item.is_snippet else None,
-        text_edit=types.TextEdit(range=replace, new_text=text) if replace is not None else None,
-        text_edit_text=text if replace is None and text != item.label else None,
-        data=data,
-    )
+    result: dict[str, Any] = {
+        "label": item.label,
+        "kind": KINDS.get(item.kind, types.CompletionItemKind.Text).value,
+    }
+    if item.detail:
+        result["detail"] = item.detail
+    if item.sort_text:
+        result["sortText"] = item.sort_text
+    if item.is_snippet:
+        result["insertTextFormat"] = types.InsertTextFormat.Snippet.value
+    if replace is not None:
+        result["textEdit"] = {"range": replace, "newText": text}
+    elif text != item.label:
+        result["textEditText"] = text
+    result["data"] = {"n": number}
+    return result
