@@ -135,7 +135,10 @@ def test_max_concurrent_bounds_a_fan_out(nexa, monkeypatch):
 
 def test_fork_merge_branches_run_concurrently_under_the_bound(nexa, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("NEXA_OFFLINE_LATENCY_MS", "150")
-    source = 'agent A { prompt: "p" }\nagent B { prompt: "q" }\nflow main { print(fork [A.run("x"), B.run("y")] merge all) }\n'
+    source = (
+        'agent A { prompt: "p" }\nagent B { prompt: "q" }\n'
+        'flow main { print(fork [A.run("x"), B.run("y")] merge all) }\n'
+    )
     started = time.monotonic()
     assert nexa(source).out == '["[A] x", "[B] y"]\n'
     together = time.monotonic() - started
