@@ -61,23 +61,22 @@ class Served:
 ServeFixture = Callable[..., Any]
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[ServeFixture]:
-    started: list[Served] = []
+@contextmanager
+def start_server(cwd: Path, file: str, *options: str, command: str = "serve") -> Iterator[Served]:
+    """The installed `nexa` command serving `file` from `cwd` on a free port; killed on exit if
+    the test did not stop it."""
     executable = Path(sys.executable).with_name("nexa")
-
-    @contextmanager
-    def serve(file: str, *options: str, command: str = "serve") -> Iterator[Served]:
-        env = {k: v for k, v in os.environ.items() if k not in ("NEXA_PROVIDER", "NEXA_TRACE", "NEXA_PORT")}
-        process = subprocess.Popen(
-            [str(executable), command, file, "--port", "0", *options],
-            cwd=tmp_path,
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            text=True,
-            encoding="utf-8",
-            env=env,
-        )
+    env = {k: v for k, v in os.environ.items() if k not in ("NEXA_PROVIDER", "NEXA_TRACE", "NEXA_PORT")}
+    process = subprocess.Popen(
+        [str(executable), command, file, "--port", "0", *options],
+        cwd=cwd,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+    try:
         assert process.stderr is not None
         log: list[str] = []
         port = None
@@ -89,14 +88,27 @@ def served(tmp_path: Path) -> Iterator[ServeFixture]:
         if port is None:
             process.wait(timeout=30)
             raise AssertionError("the server did not start:\n" + "".join(log))
-        reader = threading.Thread(target=lambda: log.extend(process.stderr), daemon=True)  # type: ignore[arg-type]
+        stream = process.stderr
+        reader = threading.Thread(target=lambda: log.extend(stream), daemon=True)
         reader.start()
-        server = Served(process, port, log)
-        started.append(server)
-        yield server
+        yield Served(process, port, log)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
 
-    yield serve
-    for server in started:
-        if server.process.poll() is None:
-            server.process.kill()
-            server.process.wait(timeout=30)
+
+@pytest.fixture
+def served(tmp_path: Path) -> ServeFixture:
+    """`with served("app.nx", *options, command="serve") as server:` in the test's folder."""
+
+    def serve(file: str, *options: str, command: str = "serve") -> Any:
+        return start_server(tmp_path, file, *options, command=command)
+
+    return serve
+
+
+@pytest.fixture(scope="session")
+def server_starter() -> Callable[..., Any]:
+    """`start_server` for fixtures of a wider scope than `served`."""
+    return start_server
