@@ -91,7 +91,7 @@ async def fire_error_hooks(vm: Interpreter, frame: Frame | None, error: NexaErro
         _, name, kind, _, _ = hook
         if kind not in (None, "Error", error.kind):
             continue
-        vm.record("hook", event="on_error", kind=error.kind)
+        vm.record("hook", event="on_error", error_kind=error.kind)
         await _run_hook(vm, hook, {name: error} if name else None)
 
 
@@ -172,6 +172,39 @@ def context_bound(frame: Frame, agent: Any) -> tuple[int, str] | None:
     return min(bounds), strategy or "sliding_window"
 
 
+async def _summarized(
+    vm: Interpreter,
+    messages: list[Any],
+    sizes: list[int],
+    dropped: set[int],
+    pending: list[list[int]],
+    total: int,
+    budget: int,
+) -> tuple[list[Any], int]:
+    """The kept messages with one summary of the dropped ones after the system messages; more
+    messages are summarized while the summary does not fit. Without room for any summary the
+    dropped messages are left out (as `sliding_window` does)."""
+    from .providers import Message, SummaryRequest
+
+    while True:
+        older = tuple(messages[i] for i in sorted(dropped))
+        summary = await vm.provider.summarize(SummaryRequest(older, vm.judge_model))
+        note = Message.system(f"Previous conversation summary: {summary}")
+        if total + estimate_tokens(note) <= budget or not pending:
+            break
+        group = pending.pop(0)
+        dropped.update(group)
+        total -= sum(sizes[i] for i in group)
+    kept = [m for i, m in enumerate(messages) if i not in dropped]
+    if total + estimate_tokens(note) <= budget:
+        position = 0
+        while position < len(kept) and kept[position].role == "system":
+            position += 1
+        kept.insert(position, note)
+        total += estimate_tokens(note)
+    return kept, total
+
+
 def _units(messages: list[Any]) -> list[list[int]]:
     """Indexes of removable messages grouped: an assistant tool-call message with its tool results."""
     units: list[list[int]] = []
@@ -211,24 +244,14 @@ async def fit_context(vm: Interpreter, frame: Frame, agent: Any, request: Any) -
     else:
         order = list(groups)
     dropped: set[int] = set()
-    for group in order:
-        if total <= budget:
-            break
+    pending = list(order)
+    while pending and total > budget:
+        group = pending.pop(0)
         dropped.update(group)
         total -= sum(sizes[i] for i in group)
     kept = [m for i, m in enumerate(messages) if i not in dropped]
     if strategy in ("summarize", "smart_summarization") and dropped:
-        from .providers import Message, SummaryRequest
-
-        older = tuple(messages[i] for i in sorted(dropped))
-        summary = await vm.provider.summarize(SummaryRequest(older, vm.judge_model))
-        note = Message.system(f"Previous conversation summary: {summary}")
-        if total + estimate_tokens(note) <= budget:
-            position = 0
-            while position < len(kept) and kept[position].role == "system":
-                position += 1
-            kept.insert(position, note)
-            total += estimate_tokens(note)
+        kept, total = await _summarized(vm, messages, sizes, dropped, pending, total, budget)
     if total > budget:
         raise NexaError(
             "AgentError",
