@@ -318,7 +318,10 @@ def test_autoloop_exit_when_is_judged_after_each_iteration(nexa):
 # ------------------------------------------------------------------------------------ type modes
 
 
-TYPED = 'flow area(side: float) -> float { return side * side }\nflow main {\n    s = "3" + ""\n    print(area(s))\n}\n'
+TYPED = (
+    "flow area(side: float) -> float { return side * side }\n"
+    'flow main {\n    s = "3" + ""\n    print(area(s))\n}\n'
+)
 
 
 def test_type_mode_warn_converts_numeric_strings_and_reports(nexa):
