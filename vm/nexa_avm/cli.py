@@ -1,7 +1,8 @@
 """The `nexa` command: run, test and disasm (L§7.2, §7.12).
 
     nexa run FILE [--provider offline|openai] [--model M] [--flow NAME] [--seed N]
-                  [--trace [FILE]] [--record FILE] [--replay FILE] [--allow-python] [-- args…]
+                  [--trace [FILE]] [--record FILE] [--replay FILE] [--allow-python]
+                  [--debug-port N] [-- args…]
                   [--allow-read PATH] [--allow-write PATH] [--allow-net HOST] [--allow-shell]
                   [--approve-all] [--allow ENTRY] [--max-concurrent N] [--strategy S] [--type-mode M]
     nexa test FILE
@@ -54,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--allow-python", action="store_true")
     run.add_argument("--no-cache", action="store_true", help="check and compile again (ignore .nexa_cache)")
     run.add_argument("--harness", choices=["strict", "warn", "off"], default="warn")
+    run.add_argument(
+        "--debug-port", type=int, metavar="N", help="wait for a DAP attach on 127.0.0.1:N, then run"
+    )
     add_runtime_options(run)
     run.add_argument("--port", type=int, help="port of the first server (0: a free port)")
     run.add_argument("--host", default="127.0.0.1", help="address the servers listen on")
@@ -219,6 +223,10 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     )
     if args.command == "test":
         code = asyncio.run(run_tests(vm, stdout, stderr))
+    elif getattr(args, "debug_port", None) is not None:
+        from .dap.attach import serve_run
+
+        code = serve_run(vm, args, stdout, stderr)
     else:
         code = asyncio.run(run_program(vm, args, stdout, stderr))
     stdout.flush()

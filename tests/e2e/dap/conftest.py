@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import queue
 import subprocess
 import sys
 import threading
@@ -266,9 +265,20 @@ def program(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-def line_of(path: Path, marker: str) -> int:
-    """The 1-based line of the first line of `path` containing `marker`."""
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if marker in text:
-            return number
-    raise AssertionError(f"{marker!r} not in {path}")
+@pytest.fixture
+def line_of() -> Callable[[Path, str], int]:
+    """`line_of(path, marker)`: the 1-based line of the first line of `path` containing `marker`."""
+
+    def find(path: Path, marker: str) -> int:
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if marker in text:
+                return number
+        raise AssertionError(f"{marker!r} not in {path}")
+
+    return find
+
+
+@pytest.fixture
+def nexa_dap() -> str:
+    """The `nexa-dap` command of this environment."""
+    return NEXA_DAP

@@ -47,7 +47,8 @@ class LaunchConfig:
             args=list(self.args),
             record=self.record,
             replay=self.replay,
-            allow_python="python" in self.allow,
+            allow=list(self.allow),  # the editor's form of the --allow-* flags
+            allow_python=False,
             harness="warn",
         )
 

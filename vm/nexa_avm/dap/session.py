@@ -117,6 +117,9 @@ class ConsoleInput(io.TextIOBase):
         finally:
             self.waiting = False
 
+    def isatty(self) -> bool:  # ask_human asks when its stdin is interactive: the console is
+        return True
+
     def answer(self, text: str) -> None:
         self.answers.put(text + "\n")
 
@@ -290,7 +293,7 @@ class Session:
         return {}
 
     def _load(self, config: LaunchConfig) -> None:
-        from ..cli import open_run_provider
+        from ..cli import open_run_provider, runtime_options
         from ..loading import load_program
 
         report = io.StringIO()
@@ -306,7 +309,8 @@ class Session:
         options = config.run_options()
         try:
             provider, default_model, judge_model = open_run_provider(options, loaded.settings)
-        except Exception as error:  # ProviderError (E202) and friends, as `nexa run` reports them
+            extra = runtime_options(options, loaded.settings)
+        except Exception as error:  # ProviderError (E202), a bad allow entry: as `nexa run` reports them
             code = getattr(error, "code", "E202")
             self.output(f"nexa: {code} {error}\n", "stderr")
             raise RequestError(f"cannot launch: {code} {error}") from None
@@ -320,8 +324,8 @@ class Session:
             judge_model=judge_model,
             max_loop=loaded.settings.max_loop,
             allow_python=options.allow_python,
-            max_concurrent=loaded.settings.max_concurrent,
             harness_mode="warn",
+            **extra,
         )
         self._prepare(vm)
 
@@ -588,7 +592,8 @@ class Session:
         return self._decide(thread, frame)
 
     async def _yield_then_decide(self, thread: ThreadState, frame: Frame) -> None:
-        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # the reader's call_soon_threadsafe runs: the handler's task is created
+        await asyncio.sleep(0)  # the handler runs up to its first wait
         await self._decide(thread, frame)
 
     async def _decide(self, thread: ThreadState, frame: Frame) -> None:
