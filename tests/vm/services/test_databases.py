@@ -90,9 +90,29 @@ flow main {
 }
 """
     (tmp_path / "data").mkdir()
-    assert run_ok(nexa, source) == "1\n"
-    assert run_ok(nexa, source) == "2\n"
+    assert run_ok(nexa, source, "--allow-write", "data") == "1\n"
+    assert run_ok(nexa, source, "--allow-write", "data") == "2\n"
     assert (tmp_path / "data" / "app.db").is_file()
+
+
+def test_a_sqlite_file_outside_the_write_allow_list_is_e402(nexa, tmp_path):
+    outcome = nexa('db app = connect("sqlite://app.db")\nflow main { print(1) }\n')
+    assert outcome.code == 1
+    assert outcome.err.startswith(
+        f"Error: RuntimeError: connect denied: {tmp_path.resolve()}/app.db is outside the write allow-list; "
+        "allow it with --allow-write or [sandbox] fs_write\n  --> main.nx:1:1\n  = code E402"
+    )
+    caught = run_ok(
+        nexa,
+        'flow main {\n    try { connect("sqlite://x.db") } catch (e) { print(e.kind, e.code) }\n}\n',
+    )
+    assert caught == "ToolError E402\n"
+
+
+def test_a_sqlite_file_in_the_state_directory_needs_no_permission(nexa):
+    source = 'db app = connect("sqlite://.nexa_cache/app.db")\n'
+    source += 'flow main { print(execute(app, "CREATE TABLE t (x)")) }\n'
+    assert run_ok(nexa, source) == "0\n"
 
 
 def test_agent_memory_functions_store_query_list_and_delete(nexa):
@@ -123,9 +143,9 @@ flow main(word) {
     print(row.agent, row.key, row.a, row.b, agent_memory_list(app, "Echo"))
 }
 """
-    first = nexa(source, args=["first"])
+    first = nexa(source, "--allow-write", ".", args=["first"])
     assert (first.code, first.out) == (0, "Echo _history 1 0 []\n"), first.err
-    second = nexa(source, args=["second"])
+    second = nexa(source, "--allow-write", ".", args=["second"])
     assert (second.code, second.out) == (0, "Echo _history 1 1 []\n"), second.err
 
 

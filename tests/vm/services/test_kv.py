@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-def run_ok(nexa, source: str) -> str:
-    outcome = nexa(source)
+def run_ok(nexa, source: str, *options: str) -> str:
+    outcome = nexa(source, *options)
     assert outcome.code == 0, outcome.err
     return outcome.out
 
@@ -117,9 +117,12 @@ def test_agent_kv_functions(nexa):
 
 def test_a_file_store_persists_between_runs(nexa, tmp_path):
     source = 'kv store = open("state.kv")\nflow main {\n    print(incr(store, "runs"))\n}\n'
-    assert run_ok(nexa, source) == "1\n"
-    assert run_ok(nexa, source) == "2\n"
+    assert run_ok(nexa, source, "--allow-write", ".") == "1\n"
+    assert run_ok(nexa, source, "--allow-write", ".") == "2\n"
     assert (tmp_path / "state.kv").is_file()
+    denied = nexa(source)
+    assert denied.code == 1
+    assert "= code E402 (permission-denied)" in denied.err
 
 
 def test_close_of_a_channel_still_closes_the_channel(nexa):

@@ -109,8 +109,12 @@ def service_builtins(vm: Interpreter, services: ServiceRuntime) -> dict[str, Any
             shared(name, fn, params, kvlib.KvHandle)
         else:
             register(name, fn, params)
-    register("kv_open", lambda path=":memory:": kvlib.open_store(to_text(path), base_dir), ("path",))
-    shared("open", lambda path=":memory:": kvlib.open_store(to_text(path), base_dir), ("path",), str)
+
+    def open_store(path: Any = ":memory:") -> kvlib.KvHandle:
+        return kvlib.open_store(to_text(path), base_dir, check=services.file_check("open", declared=False))
+
+    register("kv_open", open_store, ("path",))
+    shared("open", open_store, ("path",), str)
     register("kv_close", kvlib.kv_close, ("kv",))
     for name, fn_params in (
         ("agent_kv_query", (kvlib.agent_kv_query, ("kv", "query"))),
@@ -121,7 +125,12 @@ def service_builtins(vm: Interpreter, services: ServiceRuntime) -> dict[str, Any
 
     for name, (fn, params) in DB_FUNCTIONS.items():
         register(name, fn, params)
-    register("connect", lambda url: dblib.connect(to_text(url, reveal=True), base_dir), ("url",))
+
+    def connect(url: Any) -> dblib.DbHandle:
+        check = services.file_check("connect", declared=False)
+        return dblib.connect(to_text(url, reveal=True), base_dir, check=check)
+
+    register("connect", connect, ("url",))
 
     def memory_backend(handle: Any) -> dblib.MemoryBackend:
         if not isinstance(handle, dblib.DbHandle):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import NexaError, runtime_error
@@ -34,8 +35,11 @@ class DbHandle(Handle):
         return f"<db {self.url}>"
 
 
-def connect(url: str, base_dir: str | None, *, declared: bool = False) -> DbHandle:
-    """Opens `sqlite://:memory:`, `sqlite://PATH` (relative to the program directory)."""
+def connect(
+    url: str, base_dir: str | None, *, declared: bool = False, check: Callable[[str], None] | None = None
+) -> DbHandle:
+    """Opens `sqlite://:memory:`, `sqlite://PATH` (relative to the program directory); `check`
+    sees the file's absolute path first (the sandbox's fs-write rule)."""
     if url.startswith(("postgres://", "postgresql://")):
         reason = "PostgreSQL driver not available (install psycopg to use postgres:// URLs)"
         if declared:
@@ -49,6 +53,8 @@ def connect(url: str, base_dir: str | None, *, declared: bool = False) -> DbHand
     path = url[len("sqlite://") :] or ":memory:"
     if path != ":memory:" and not os.path.isabs(path):
         path = os.path.join(base_dir or os.getcwd(), path)
+    if path != ":memory:" and check is not None:
+        check(path)
     try:
         connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as error:

@@ -66,10 +66,18 @@ class KvHandle(Handle):
         return [r[0] for r in rows if r[0].startswith(prefix)]
 
 
-def open_store(path: str, base_dir: str | None, clock: Callable[[], float] = time.time) -> KvHandle:
+def open_store(
+    path: str,
+    base_dir: str | None,
+    clock: Callable[[], float] = time.time,
+    check: Callable[[str], None] | None = None,
+) -> KvHandle:
+    """`check` sees a file store's absolute path first (the sandbox's fs-write rule)."""
     target = path or ":memory:"
     if target != ":memory:" and not os.path.isabs(target):
         target = os.path.join(base_dir or os.getcwd(), target)
+    if target != ":memory:" and check is not None:
+        check(target)
     try:
         connection = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
         return KvHandle(path or ":memory:", connection, clock)

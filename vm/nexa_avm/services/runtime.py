@@ -3,6 +3,8 @@ the job queue and its worker, the auth state shared by the built-ins and the HTT
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NexaError, runtime_error
@@ -51,10 +53,12 @@ class ServiceRuntime:
             vm.globals[spec.name] = handle
 
     def open(self, kind: str, value: Any) -> Any:
+        check = self.file_check("connect" if kind == "db" else "open", declared=True)
         if kind == "db":
-            return connect(to_text(value, reveal=True), self.base_dir, declared=True)
+            return connect(to_text(value, reveal=True), self.base_dir, declared=True, check=check)
         if kind == "kv":
-            return open_store(to_text(value) if value is not None else ":memory:", self.base_dir)
+            path = to_text(value) if value is not None else ":memory:"
+            return open_store(path, self.base_dir, check=check)
         if kind == "auth":
             return self.auth.enable(value if value is not None else "[]")
         raise runtime_error(f"unknown handle kind '{kind}'")
@@ -68,6 +72,30 @@ class ServiceRuntime:
             value = MemoryBackend(handle) if isinstance(handle, DbHandle) else None
             agent.settings["memory"] = value
         return value if isinstance(value, MemoryBackend) else None
+
+    def file_check(self, action: str, *, declared: bool) -> Callable[[str], None]:
+        """A database or store file needs fs-write, unless it lies in `.nexa_cache/` (class
+        `state`, S§1.7, §1.11). A refusal is E402: a RuntimeError for a declaration (opened at
+        start), a ToolError for a call in code (S§0.2)."""
+
+        def check(path: str) -> None:
+            from ..sandbox import Denied
+
+            full = os.path.realpath(path)
+            state = os.path.realpath(".nexa_cache")
+            sandbox = getattr(self.vm, "sandbox", None)
+            if full.startswith(state + os.sep):
+                os.makedirs(os.path.dirname(full), exist_ok=True)
+                return
+            if sandbox is None:
+                return
+            try:
+                sandbox.writable(full, action)
+            except Denied as denial:
+                kind = "RuntimeError" if declared else "ToolError"
+                raise NexaError(kind, denial.message, "E402", detail={"path": full}) from None
+
+        return check
 
     def load_memory(self, agent: AgentRuntime) -> bool:
         """`memory = db(h)`: the agent's history comes from the database. True when handled."""
