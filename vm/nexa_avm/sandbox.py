@@ -212,6 +212,7 @@ def host_allowed(host: str, port: int, entries: Iterable[str]) -> bool:
                 entry, entry_port = name, int(number)
         if entry_port is not None and entry_port != port:
             continue
+        entry = _idna(entry[2:], "*.") if entry.startswith("*.") else _idna(entry, "")
         if entry.startswith("*."):
             suffix = entry[1:]
             if host.endswith(suffix) and len(host) > len(suffix):
@@ -219,3 +220,10 @@ def host_allowed(host: str, port: int, entries: Iterable[str]) -> bool:
         elif host == entry:
             return True
     return False
+
+
+def _idna(name: str, prefix: str) -> str:
+    try:
+        return prefix + name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return prefix + name
