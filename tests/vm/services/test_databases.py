@@ -173,3 +173,18 @@ def test_the_corpus_database_program_passes_its_test(nexa, corpus_dir):
     outcome = nexa(source, command="test", name="test_database.nx")
     assert outcome.code == 0, outcome.err
     assert outcome.out == "[PASS] database initialization and query\n1 passed, 0 failed\n"
+
+
+def test_the_std_db_namespaces_reach_the_same_functions(nexa):
+    out = run_ok(
+        nexa,
+        """flow main {
+    d = std.db.sqlite.connect(":memory:")
+    std.db.sqlite.execute(d, "CREATE TABLE t (x)")
+    std.db.sqlite.execute(d, "INSERT INTO t VALUES (?)", [5])
+    std.db.memory.store(d, "A", "k", "v")
+    print(std.db.sqlite.query_one(d, "SELECT x FROM t").x, std.db.memory.query(d, "A", "k"))
+}
+""",
+    )
+    assert out == "5 v\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -351,3 +352,25 @@ def test_a_named_server_uses_nexa_port(tmp_path, monkeypatch):
 def test_serve_refuses_a_program_without_a_server(nexa):
     outcome = nexa('flow main { print("x") }\n', command="serve")
     assert (outcome.code, outcome.out, outcome.err) == (2, "", "nexa: main.nx declares no server\n")
+
+
+def test_jobs_run_while_the_program_is_served(tmp_path, served):
+    (tmp_path / "jobs.nx").write_text(
+        """kv done = open(":memory:")
+job Count on "work" { perform(n) { incr(done, "total", n) } }
+server 1 {
+    route POST "/add/{n}" => add
+    route GET "/total" => total
+}
+flow add(n) { return {job: Count.enqueue({n: int(n)})} }
+flow total() { return {total: get_int(done, "total"), stats: JobQueue.stats().completed} }
+""",
+        encoding="utf-8",
+    )
+    with served("jobs.nx") as server:
+        assert server.request("POST", "/add/2").json() == {"job": "job_1"}
+        assert server.request("POST", "/add/5").json() == {"job": "job_2"}
+        deadline = time.monotonic() + 10
+        while server.get("/total").json() != {"total": 7, "stats": 2} and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.get("/total").json() == {"total": 7, "stats": 2}
