@@ -23,7 +23,8 @@ SERVICE_FUNCTIONS = frozenset(
     # auth and HTTP
     "enable_auth get_user get_session logout_user require_auth oauth jwt_sign jwt_verify jwt_decode "
     "csrf_token csrf_field verify_csrf agent_api_key_generate agent_api_key_verify agent_auth_context "
-    "handle_auth_start handle_auth_callback handle_auth_logout session_data set_session parse_form parse_json_body "
+    "handle_auth_start handle_auth_callback handle_auth_logout session_data set_session "
+    "parse_form parse_json_body "
     # templates
     "render render_file compile_template agent_template_prompt agent_template_slot_fill "
     "agent_template_register agent_template_list".split()

@@ -55,7 +55,10 @@ def test_dag_list_elements_are_runnable_positions():
 
 def test_every_builtin_function_of_stdlib_section_1_is_a_prelude_name():
     # S§1.8 lists session_data, handle_auth_callback and handle_auth_logout beside get_user.
-    found = resolutions("flow main(req) { a = session_data(req)\n b = handle_auth_callback(req)\n"
-                        " c = handle_auth_logout(req)\n d = get_user(req) }")
+    found = resolutions(
+        "flow main(req) { a = session_data(req)\n b = handle_auth_callback(req)\n"
+        " c = handle_auth_logout(req)\n d = get_user(req) }"
+    )
     assert {found[n] for n in ("session_data", "handle_auth_callback", "handle_auth_logout", "get_user")} == {
-        Resolution.PRELUDE}
+        Resolution.PRELUDE
+    }
