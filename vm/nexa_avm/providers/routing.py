@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .backoff import Sleep
 from .base import Provider, ReplyStream
@@ -21,7 +21,9 @@ from .judge import Choice, Classification, ConditionCheck, Judgement, SummaryReq
 from .messages import ModelRequest, Reply
 from .models import Implementation, ModelIdError, Route, parse_model_id, route_model
 from .offline import OfflineProvider
-from .openai import OpenAIProvider
+
+if TYPE_CHECKING:  # the HTTP provider (and ssl) is imported only when a model routes to it
+    from .openai import OpenAIProvider
 
 
 class ModelRouter(Provider):
@@ -71,6 +73,8 @@ class ModelRouter(Provider):
             )
             if endpoint is None:
                 raise ProviderError.no_endpoint(provider=route.endpoint, model=model)
+            from .openai import OpenAIProvider
+
             provider = self._endpoints[route.endpoint] = OpenAIProvider(endpoint, sleep=self._sleep)
         return provider
 
