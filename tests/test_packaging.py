@@ -1,4 +1,4 @@
-"""The installed distribution: the compiled grammar loads, the commands exist, the stubs are honest."""
+"""The installed distribution: the compiled grammar loads, the commands exist, every command answers."""
 
 import subprocess
 import sys
@@ -48,19 +48,9 @@ def test_console_script_is_installed_beside_the_interpreter(command: str):
     assert (BIN_DIR / command).is_file(), f"{command} is not installed in {BIN_DIR}"
 
 
-@pytest.mark.parametrize(
-    ("command", "message"),
-    [
-        ("nexa", "nexa: the Agent VM is not built yet (see issue #6)"),
-        ("nexa-dap", "nexa-dap: the Agent VM is not built yet (see issue #6)"),
-    ],
-)
-def test_vm_stub_says_it_is_not_built_and_exits_2(command: str, message: str):
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_answers_help_and_exits_0(command: str):
     done = subprocess.run(
-        [BIN_DIR / command, "run", "hello.nx"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
+        [BIN_DIR / command, "--help"], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
     )
-    assert (done.returncode, done.stdout, done.stderr) == (2, "", message + "\n")
+    assert done.returncode == 0 and "usage" in done.stdout.lower(), done.stderr
