@@ -219,6 +219,17 @@ class DiagnosticsService:
         state.waiters.append(future)
         return await future
 
+    async def current(self, document: Document) -> list[Diagnostic]:
+        """The front-end diagnostics of the document's current text (what code actions fix): the
+        last check's, moved through the edits made since (one whose text was edited is left out
+        until the next check), or, before any check, the check of this version."""
+        state = self._states.get(document.uri)
+        result = state.result if state is not None else None
+        if result is None:
+            result = await self.result(document)
+        edits = document.edits_after(result.edit_mark)
+        return [moved for d in result.outcome.diagnostics if (moved := shift_diagnostic(d, edits))]
+
     # --- running checks -------------------------------------------------------------------------
 
     def schedule(self, document: Document, delay: float | None = None) -> None:
