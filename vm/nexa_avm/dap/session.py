@@ -527,7 +527,7 @@ class Session:
     # ----------------------------------------------------------------------------- the hooks
 
     def _make_hook(self) -> Callable[[Frame, tuple[int, int]], Awaitable[None] | None]:
-        current_task = asyncio.current_task
+        current_task = _task_getter(self.loop)
         watched = self.watched
         history = self.history
         record = history.record if history is not None else None
@@ -772,7 +772,7 @@ class Session:
         assert self.history is not None
         chosen, reason = indexes[-1], "step"
         for index in indexes:
-            entry = self.history.entries[index]
+            entry = self.history.snapshot(index)
             bound = self.watched.get(entry.frame.code.instrs[entry.pc])
             if bound and any(b.kind == "line" and b.log_message is None for b in bound):
                 chosen, reason = index, "breakpoint"
@@ -1030,6 +1030,16 @@ class RequestError(Exception):
 
 
 _RESPONDED = object()
+
+
+def _task_getter(loop: asyncio.AbstractEventLoop) -> Callable[[], Any]:
+    """`asyncio.current_task` for this loop, without its look-up of the running loop (the hook asks
+    before every statement); the public function when asyncio's table is not there."""
+    table = getattr(asyncio.tasks, "_current_tasks", None)
+    if not isinstance(table, dict):
+        return asyncio.current_task
+    get = table.get
+    return lambda: get(loop)
 
 
 def is_caught(frame: Frame, error: NexaError) -> bool:

@@ -1,0 +1,215 @@
+"""Benchmarks of the debug adapter (issue 7), one line per figure, then the machine and the commit.
+
+    .venv/bin/python bench/dap.py [--runs 20]
+
+* launch to first stop: a real `nexa-dap` process over stdio, from the `initialize` request to the
+  `stopped` event of a breakpoint on the first statement of flow main (bytecode cache warm, the usual
+  case, and cold: check + compile during the launch); median of the runs;
+* hook cost: the same VM run (offline provider, flow main, fresh interpreter each run) without a
+  debugger and with the adapter's session attached and no breakpoints (stepping hook, snapshot per
+  statement, reply memo, error hook), as run time and overhead; for a corpus program and for a loop
+  of plain statements (the worst case: nothing but statement boundaries). Runs alternate, and the
+  overhead compares the fastest run of each kind (on a shared machine the median moves with the
+  other load; it is printed too).
+
+Target (issue 7): hook overhead under 20%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus" / "upstream"
+NEXA_DAP = Path(sys.executable).with_name("nexa-dap")
+CORPUS_PROGRAM = CORPUS / "v1.2" / "16_syntax_comprehensive_test.nx"
+LOOP_PROGRAM = """\
+flow main {
+    total = 0
+    i = 0
+    while i < 20000 {
+        total = total + i
+        i = i + 1
+    }
+    print(total)
+}
+"""
+
+
+# ------------------------------------------------------------------------------------ launch
+
+
+def frame(message: dict[str, Any]) -> bytes:
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def read(stream: Any) -> dict[str, Any]:
+    length = 0
+    while True:
+        line = stream.readline().strip()
+        if not line:
+            break
+        if line.lower().startswith(b"content-length"):
+            length = int(line.split(b":")[1])
+    return json.loads(stream.read(length))
+
+
+def launch_to_first_stop(program: Path, cwd: Path) -> float:
+    process = subprocess.Popen(
+        [str(NEXA_DAP)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=cwd
+    )
+    assert process.stdin is not None and process.stdout is not None
+    first_line = next(
+        n for n, text in enumerate(program.read_text().splitlines(), 1) if text.strip().startswith("total")
+    )
+    started = time.perf_counter()
+    seq = 0
+
+    def send(command: str, arguments: dict[str, Any]) -> None:
+        nonlocal seq
+        seq += 1
+        process.stdin.write(
+            frame({"seq": seq, "type": "request", "command": command, "arguments": arguments})
+        )  # type: ignore[union-attr]
+        process.stdin.flush()  # type: ignore[union-attr]
+
+    send("initialize", {"adapterID": "nexa"})
+    send("launch", {"program": str(program)})
+    while True:
+        message = read(process.stdout)
+        if message.get("event") == "initialized":
+            send("setBreakpoints", {"source": {"path": str(program)}, "breakpoints": [{"line": first_line}]})
+            send("configurationDone", {})
+        if message.get("event") == "stopped":
+            elapsed = time.perf_counter() - started
+            break
+        if message.get("type") == "response" and not message.get("success"):
+            raise RuntimeError(message.get("message"))
+    send("disconnect", {})
+    process.wait(10)
+    return elapsed
+
+
+def bench_launch(runs: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        cwd = Path(folder)
+        program = cwd / "loop.nx"
+        program.write_text(LOOP_PROGRAM)
+        cold = []
+        for _ in range(max(3, runs // 4)):
+            shutil.rmtree(cwd / ".nexa_cache", ignore_errors=True)
+            cold.append(launch_to_first_stop(program, cwd))
+        warm = [launch_to_first_stop(program, cwd) for _ in range(runs)]
+    print(f"launch to first stop (cache warm) median: {statistics.median(warm) * 1000:.0f} ms")
+    print(f"launch to first stop (cache cold) median: {statistics.median(cold) * 1000:.0f} ms")
+
+
+# ------------------------------------------------------------------------------------ hook cost
+
+
+class NullConnection:
+    def send(self, message: dict[str, Any]) -> None:
+        pass
+
+    def send_event(self, event: str, body: dict[str, Any] | None = None) -> None:
+        pass
+
+    def send_response(self, request: dict[str, Any], body: Any = None, *, error: str | None = None) -> None:
+        pass
+
+
+def compiled(path: Path) -> Any:
+    from nexa_avm.loading import load_program
+
+    loaded = load_program(str(path), io.StringIO(), None, use_cache=False)
+    assert loaded.program is not None, path
+    return loaded.program
+
+
+def one_run(program: Any, attached: bool) -> tuple[float, int]:
+    from nexa_avm.dap.session import Session
+    from nexa_avm.interpreter import Interpreter
+    from nexa_avm.providers import OfflineProvider
+
+    async def run() -> tuple[float, int]:
+        vm = Interpreter(program, OfflineProvider(), stdout=io.StringIO(), stderr=io.StringIO())
+        session = None
+        if attached:
+            session = Session(NullConnection())  # type: ignore[arg-type]
+            session._prepare(vm)
+            session._register_thread(asyncio.current_task(), "main")
+        started = time.perf_counter()
+        await vm.initialize()
+        if "main" in program.flows:
+            await vm.call_flow("main", [None] * len(program.flows["main"].params))
+        await vm.shutdown()
+        elapsed = time.perf_counter() - started
+        statements = len(session.history.entries) if session and session.history else 0
+        return elapsed, statements
+
+    return asyncio.run(run())
+
+
+def bench_hook(name: str, program: Any, runs: int) -> None:
+    import gc
+
+    from nexa_avm.interpreter import prepare_process
+
+    prepare_process()  # as `nexa run` and `nexa-dap` do before a run
+    one_run(program, False)  # warm-up: imports, caches
+    one_run(program, True)
+    plain, attached = [], []
+    statements = 0
+    for _ in range(runs):  # interleaved, so that drift of the machine hits both alike
+        gc.collect()
+        plain.append(one_run(program, False)[0])
+        gc.collect()
+        elapsed, statements = one_run(program, True)
+        attached.append(elapsed)
+    base, debug = min(plain), min(attached)
+    print(f"{name} statements per run: {statements}")
+    print(f"{name} run without debugger: {base * 1000:.2f} ms (median {statistics.median(plain) * 1000:.2f})")
+    print(
+        f"{name} run with debugger attached, no breakpoints: {debug * 1000:.2f} ms "
+        f"(median {statistics.median(attached) * 1000:.2f})"
+    )
+    print(f"{name} hook overhead: {(debug / base - 1) * 100:.1f} % (of the fastest runs)")
+
+
+def machine() -> None:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    print(f"machine: {os.cpu_count()} CPUs, load {load:.1f}, {platform.platform()}")
+    print(f"python: {platform.python_version()}")
+    print(f"commit: {commit.stdout.strip()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    bench_launch(args.runs)
+    os.chdir(tempfile.mkdtemp())  # memory files and caches of the runs go to a scratch folder
+    bench_hook("corpus (v1.2/16_syntax_comprehensive_test.nx)", compiled(CORPUS_PROGRAM), args.runs)
+    loop = Path(tempfile.mkdtemp()) / "loop.nx"
+    loop.write_text(LOOP_PROGRAM)
+    bench_hook("statement loop (40,000 statements)", compiled(loop), max(5, args.runs // 4))
+    machine()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
