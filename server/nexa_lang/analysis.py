@@ -5,6 +5,7 @@ of an `Analysis` and a byte offset, returning spans; the language server convert
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -40,8 +41,22 @@ class Analysis:
             path.append(inner)
             children = list(inner.children())
 
+    @cached_property
+    def _reference_starts(self) -> tuple[list[int], list[int], int]:
+        """The references' numbers sorted by start, those starts, and the longest reference."""
+        order = sorted(range(len(self.references)), key=lambda n: self.references[n].span.start)
+        starts = [self.references[n].span.start for n in order]
+        longest = max((r.span.end - r.span.start for r in self.references), default=0)
+        return order, starts, longest
+
     def reference_at(self, offset: int) -> Reference | None:
-        return next((r for r in self.references if r.span.start <= offset <= r.span.end), None)
+        """The first reference (in `references` order) whose span holds `offset` (its end too);
+        found by bisection among the references starting at most one name's length before it."""
+        order, starts, longest = self._reference_starts
+        last = bisect_right(starts, offset)
+        first = bisect_left(starts, offset - longest, 0, last)
+        holding = [n for n in order[first:last] if offset <= self.references[n].span.end]
+        return self.references[min(holding)] if holding else None
 
 
 def analyze(workspace: Workspace, file: SourceFile) -> Analysis:

@@ -152,24 +152,39 @@ def agent_of(analysis: Analysis, name: ast.Expr) -> ast.AgentDecl | None:
 
 
 def agent_calls(analysis: Analysis) -> Iterator[AgentCall]:
+    """Every agent call of the analysed file, in source order."""
     for node in analysis.file.module.walk():
-        if isinstance(node, ast.Call):
-            function = node.function
-            inputs = tuple(a.value for a in node.arguments)
-            if isinstance(function, ast.Member) and function.name in RUN_MEMBERS:
-                agent = agent_of(analysis, function.object)
-                if agent is not None:
-                    yield AgentCall(agent, node.span, function.object.span, inputs)
-            elif isinstance(function, ast.Name):
-                agent = agent_of(analysis, function)
-                if agent is not None:
-                    yield AgentCall(agent, node.span, function.span, inputs)
-        elif isinstance(node, ast.Dag) and node.op in _FEED_OPERATORS:
-            targets = node.right.elements if isinstance(node.right, ast.ListLit) else [node.right]
-            for target in targets:
-                agent = agent_of(analysis, target)
-                if agent is not None:
-                    yield AgentCall(agent, node.span, target.span, (node.left,), is_stage=True)
+        yield from _calls_of(analysis, node)
+
+
+def agent_call_at(analysis: Analysis, offset: int) -> AgentCall | None:
+    """The agent call whose agent's name holds `offset` (only the nodes around it are read)."""
+    for node in reversed(analysis.nodes_at(offset)):
+        for call in _calls_of(analysis, node):
+            if call.name_span.start <= offset <= call.name_span.end:
+                return call
+    return None
+
+
+def _calls_of(analysis: Analysis, node: ast.Node) -> Iterator[AgentCall]:
+    """The agent calls `node` itself makes: one for a call, one per agent stage of a DAG operator."""
+    if isinstance(node, ast.Call):
+        function = node.function
+        inputs = tuple(a.value for a in node.arguments)
+        if isinstance(function, ast.Member) and function.name in RUN_MEMBERS:
+            agent = agent_of(analysis, function.object)
+            if agent is not None:
+                yield AgentCall(agent, node.span, function.object.span, inputs)
+        elif isinstance(function, ast.Name):
+            agent = agent_of(analysis, function)
+            if agent is not None:
+                yield AgentCall(agent, node.span, function.span, inputs)
+    elif isinstance(node, ast.Dag) and node.op in _FEED_OPERATORS:
+        targets = node.right.elements if isinstance(node.right, ast.ListLit) else [node.right]
+        for target in targets:
+            agent = agent_of(analysis, target)
+            if agent is not None:
+                yield AgentCall(agent, node.span, target.span, (node.left,), is_stage=True)
 
 
 def user_message(inputs: tuple[ast.Expr, ...]) -> tuple[str, int, bool]:

@@ -54,7 +54,8 @@ _NAMED = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:=(?!=)|:)")
 
 def signature_help(analysis: Analysis, offset: int) -> SignatureHelp | None:
     source = analysis.file.source
-    text = source[:offset].decode("utf-8", "replace")
+    start = _scan_start(analysis.file, offset)
+    text = source[start:offset].decode("utf-8", "replace")
     open_at = _open_paren(text)
     if open_at is None:
         return None
@@ -62,12 +63,25 @@ def signature_help(analysis: Analysis, offset: int) -> SignatureHelp | None:
     if found is None:
         return None
     callee = re.sub(r"\s+", "", found.group(1))
-    paren_offset = len(text[:open_at].encode("utf-8"))
+    paren_offset = start + len(text[:open_at].encode("utf-8"))
     info = _signature(analysis, callee, paren_offset, offset)
     if info is None:
         return None
     arguments = _split_arguments(text[open_at + 1 :])
     return SignatureHelp([info], 0, _active(info, arguments))
+
+
+def _scan_start(file: SourceFile, offset: int) -> int:
+    """Where the text to scan for the open parenthesis starts: the last top-level item without
+    syntax errors that starts before `offset` (a call cannot reach back across it), else the file's
+    start. Keeps the scan to one declaration in a long file."""
+    start = 0
+    for child in file.tree.root_node.children:
+        if child.start_byte >= offset:
+            break
+        if not child.has_error and child.type != "ERROR":
+            start = child.start_byte
+    return start
 
 
 def _open_paren(text: str) -> int | None:

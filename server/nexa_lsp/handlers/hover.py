@@ -6,7 +6,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from nexa_lang.hover import hover as hover_at
-from nexa_lang.prompt_preview import agent_calls, preview_call
+from nexa_lang.prompt_preview import agent_call_at, preview_call
 from nexa_lsp.server import NexaServer
 
 
@@ -17,9 +17,7 @@ def register(server: NexaServer) -> None:
         analysis = ls.documents.analysis(document)
         offset = document.ranges.offset(params.position)
         found = hover_at(analysis, offset)
-        call = next(
-            (c for c in agent_calls(analysis) if c.name_span.start <= offset <= c.name_span.end), None
-        )
+        call = agent_call_at(analysis, offset)
         if found is not None:
             parts, span = [found.markdown], found.span
         elif call is not None:
