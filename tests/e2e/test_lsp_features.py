@@ -80,6 +80,12 @@ def feature_capabilities(document_changes: bool = True) -> types.ClientCapabilit
         hierarchical_document_symbol_support=True
     )
     result.text_document.rename = types.RenameClientCapabilities(prepare_support=True)
+    result.text_document.completion = types.CompletionClientCapabilities(
+        completion_item=types.ClientCompletionItemOptions(
+            snippet_support=True, documentation_format=[types.MarkupKind.Markdown]
+        )
+    )
+    result.text_document.hover = types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown])
     result.workspace.workspace_edit = types.WorkspaceEditClientCapabilities(document_changes=document_changes)
     return result
 
@@ -634,3 +640,29 @@ async def test_hover_on_an_agent_stage_shows_its_prompt_preview_with_cjk_text(
     )
     assert plain is not None and isinstance(plain.contents, types.MarkupContent)
     assert "Prompt of" not in plain.contents.value
+
+
+# --- completion -------------------------------------------------------------------------------
+
+
+async def test_completion_sends_the_items_matching_the_typed_word_and_documents_them_on_resolve(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    await start(client, tmp_path)
+    text = CJK.replace("    print(Writr.run(poem));\n", '    again = "夏天 ☀️" >> Wri\n')
+    uri = open_document(client, write(tmp_path, "cjk.nx", text))
+    at = position(text, ">> Wri\n", shift=len(">> Wri"))
+    answer = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc(uri), position=at)
+    )
+    assert isinstance(answer, types.CompletionList)
+    assert answer.is_incomplete  # filtered: the editor asks again when the word changes
+    labels = [item.label for item in answer.items]
+    assert "Writer" in labels and "greet" not in labels
+    (writer,) = [item for item in answer.items if item.label == "Writer"]
+    assert writer.documentation is None  # built only on resolve
+    assert writer.text_edit is not None and isinstance(writer.text_edit, types.TextEdit)
+    assert writer.text_edit.range == types.Range(start=position(text, "Wri\n"), end=at)
+    resolved = await client.completion_item_resolve_async(writer)
+    assert isinstance(resolved.documentation, types.MarkupContent)
+    assert "agent Writer" in resolved.documentation.value and "写一首诗 🌸" in resolved.documentation.value
