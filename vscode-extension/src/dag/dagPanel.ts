@@ -48,9 +48,16 @@ function toSymbolNodes(symbols: readonly (vscode.DocumentSymbol | vscode.SymbolI
   );
 }
 
+const METHOD_NOT_FOUND = -32601;
+/** nexa-lsp's answer to a `flow` the document does not declare (its message lists the flows). */
+const INVALID_PARAMS = -32602;
+
+function errorCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
 function requestErrorText(error: unknown): string {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (code === -32601) {
+  if (errorCode(error) === METHOD_NOT_FOUND) {
     return 'This version of the Nexa language server does not answer nexa/dag.';
   }
   return `Could not get the DAG: ${error instanceof Error ? error.message : String(error)}`;
@@ -228,25 +235,49 @@ class DagPanel implements vscode.Disposable {
       this.post({ type: 'notice', severity: 'error', message: this.source.unavailableReason() });
       return;
     }
-    const params = {
-      textDocument: { uri: this.document.uri.toString() },
-      ...(this.requestedFlow === undefined ? {} : { flow: this.requestedFlow }),
-    };
+    const requested = this.requestedFlow;
     try {
-      const outcome = await this.latest.run(() => this.source.sendRequest<unknown>(DAG_REQUEST, params));
+      const outcome = await this.latest.run(() => this.requestDag(requested));
       if (outcome.status === 'stale') {
         return;
       }
-      const parsed = parseDagResult(outcome.value);
+      const parsed = parseDagResult(outcome.value.reply);
       if (!parsed.ok) {
         this.post({ type: 'notice', severity: 'error', message: `The server's DAG could not be read: ${parsed.error}.` });
         return;
       }
       this.result = this.canonicalUris(parsed.value);
       this.postResult(this.result);
-      this.post({ type: 'notice', severity: 'info', message: null });
+      const shown = this.result.flow;
+      if (outcome.value.flowGone && shown !== null && requested !== undefined) {
+        // The flow was renamed or deleted: show the server's choice from now on, and say so.
+        this.requestedFlow = undefined;
+        this.post({ type: 'notice', severity: 'info', message: `The flow ${requested} is not in the document any more; showing ${shown}.` });
+      } else {
+        this.post({ type: 'notice', severity: 'info', message: null });
+      }
     } catch (error) {
       this.post({ type: 'notice', severity: 'error', message: requestErrorText(error) });
+    }
+  }
+
+  /**
+   * Asks for the DAG of `flow` (undefined: the server's choice). A flow the document no longer
+   * declares (renamed, deleted, or a document without flows) is an InvalidParams error from the
+   * server: then the server's choice is asked for instead, which is the empty graph without flows.
+   */
+  private async requestDag(flow: string | undefined): Promise<{ reply: unknown; flowGone: boolean }> {
+    const textDocument = { uri: this.document.uri.toString() };
+    if (flow === undefined) {
+      return { reply: await this.source.sendRequest<unknown>(DAG_REQUEST, { textDocument }), flowGone: false };
+    }
+    try {
+      return { reply: await this.source.sendRequest<unknown>(DAG_REQUEST, { textDocument, flow }), flowGone: false };
+    } catch (error) {
+      if (errorCode(error) !== INVALID_PARAMS) {
+        throw error;
+      }
+      return { reply: await this.source.sendRequest<unknown>(DAG_REQUEST, { textDocument }), flowGone: true };
     }
   }
 

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import {
   LanguageClient,
   State,
+  vsdiag,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
@@ -75,6 +76,10 @@ export class NexaLanguageService implements vscode.Disposable {
       initializationOptions: serverSettings(settings),
       outputChannel: this.output,
       middleware: {
+        // nexa-lsp both pushes diagnostics (at once on every change, then the full check) and answers
+        // pulls; the client keeps the two in separate collections, so each problem would be listed
+        // twice. The pushed ones are kept (they are quicker); pulls are answered empty, here.
+        provideDiagnostics: () => ({ kind: vsdiag.DocumentDiagnosticReportKind.full, items: [] }),
         workspace: {
           // Answer `workspace/configuration` for section `nexa` with the same shape as initializationOptions.
           configuration: (params, token, next) => {

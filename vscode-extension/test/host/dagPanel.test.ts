@@ -11,7 +11,7 @@ import type { DebugMark } from '../../src/debug/debugLocation';
 import type { DebugTracking } from '../../src/debug/debugTracking';
 import { DagPreview, type DagSource } from '../../src/dag/dagPanel';
 import { quickFlowDag, rangeOf, REVIEW_PIPELINE_SOURCE, reviewPipelineDag } from '../fixtures/dagFixtures';
-import { DocumentSymbol, EventEmitter, host, Range, SymbolInformation, Uri, type FakeEditor, type FakePanel } from './fakeVscode';
+import { DocumentSymbol, EventEmitter, host, Range, SymbolInformation, SymbolKind, Uri, type FakeEditor, type FakePanel } from './fakeVscode';
 
 const EXTENSION = Uri.file('/ext');
 const PROGRAM = '/work/app/review_pipeline.nx';
@@ -80,11 +80,16 @@ async function fromPage(message: unknown): Promise<void> {
   await settle();
 }
 
+/** A flow's symbol: its whole declaration as range, the name line as selection range. */
+function symbol(name: string, range: Range): DocumentSymbol {
+  return new DocumentSymbol(name, '', SymbolKind.Function, range, new Range(range.start.line, 0, range.start.line, 0));
+}
+
 function symbolsOfFixture(): DocumentSymbol[] {
   const lines = REVIEW_PIPELINE_SOURCE.split('\n');
   const lineOf = (text: string) => lines.findIndex((l) => l.startsWith(text));
-  const main = new DocumentSymbol('main', new Range(lineOf('flow main'), 0, lineOf('flow quick') - 2, 1));
-  const quick = new DocumentSymbol('quick', new Range(lineOf('flow quick'), 0, lines.length - 1, 1));
+  const main = symbol('main', new Range(lineOf('flow main'), 0, lineOf('flow quick') - 2, 1));
+  const quick = symbol('quick', new Range(lineOf('flow quick'), 0, lines.length - 1, 1));
   return [main, quick];
 }
 
@@ -190,7 +195,7 @@ describe('the cursor', () => {
   it('also follows a server that answers document symbols as flat SymbolInformation', async () => {
     const lines = REVIEW_PIPELINE_SOURCE.split('\n');
     const quickLine = lines.findIndex((l) => l.startsWith('flow quick'));
-    host.symbols = [new SymbolInformation('quick', { range: new Range(quickLine, 0, lines.length - 1, 1) })];
+    host.symbols = [new SymbolInformation('quick', SymbolKind.Function, '', { range: new Range(quickLine, 0, lines.length - 1, 1) })];
     host.moveCursor(editor, quickLine + 1, 4);
     await vi.advanceTimersByTimeAsync(120);
     await settle();
@@ -276,6 +281,28 @@ describe('when the server cannot answer', () => {
     server.answer = () => Promise.reject(Object.assign(new Error('Unhandled method nexa/dag'), { code: -32601 }));
     await fromPage({ type: 'selectFlow', flow: 'main' });
     expect(postedOf('notice').at(-1)?.message).toBe('This version of the Nexa language server does not answer nexa/dag.');
+  });
+
+  it('shows the server’s choice, and says so, when the requested flow is gone (InvalidParams)', async () => {
+    server.answer = (params) =>
+      params.flow === 'quick'
+        ? Promise.reject(Object.assign(new Error("unknown flow 'quick'; the program's flows are: main"), { code: -32602 }))
+        : Promise.resolve(reviewPipelineDag);
+    await fromPage({ type: 'selectFlow', flow: 'quick' });
+    await settle();
+    expect(server.requests.slice(-2).map((r) => r.params.flow)).toEqual(['quick', undefined]);
+    expect(postedOf('dag').at(-1)?.result.flow).toBe('main');
+    expect(postedOf('notice').at(-1)).toEqual({ type: 'notice', severity: 'info', message: 'The flow quick is not in the document any more; showing main.' });
+    // From then on the server chooses; the gone flow is not asked for again.
+    host.type(editor.document, `${editor.document.text}\n`);
+    await vi.advanceTimersByTimeAsync(400);
+    expect(server.requests.at(-1)?.params.flow).toBeUndefined();
+  });
+
+  it('reports other request errors with the server’s message', async () => {
+    server.answer = () => Promise.reject(Object.assign(new Error('internal error'), { code: -32603 }));
+    await fromPage({ type: 'selectFlow', flow: 'main' });
+    expect(postedOf('notice').at(-1)?.message).toBe('Could not get the DAG: internal error');
   });
 
   it('reports a malformed reply instead of drawing it', async () => {

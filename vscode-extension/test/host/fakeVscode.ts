@@ -13,6 +13,13 @@ type Listener<T> = (event: T) => unknown;
 
 export class Disposable {
   constructor(private readonly callback: () => void = () => undefined) {}
+  static from(...disposables: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => {
+      for (const disposable of disposables) {
+        disposable.dispose();
+      }
+    });
+  }
   dispose(): void {
     this.callback();
   }
@@ -20,11 +27,15 @@ export class Disposable {
 
 export class EventEmitter<T> {
   private listeners: Listener<T>[] = [];
-  readonly event = (listener: Listener<T>): Disposable => {
-    this.listeners.push(listener);
-    return new Disposable(() => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
+  /** As vscode.Event: the listener is called with `thisArgs`; the subscription is also added to `disposables`. */
+  readonly event = (listener: Listener<T>, thisArgs?: unknown, disposables?: { dispose(): unknown }[]): Disposable => {
+    const bound: Listener<T> = thisArgs === undefined ? listener : (event) => listener.call(thisArgs, event);
+    this.listeners.push(bound);
+    const subscription = new Disposable(() => {
+      this.listeners = this.listeners.filter((l) => l !== bound);
     });
+    disposables?.push(subscription);
+    return subscription;
   };
   fire(event: T): void {
     for (const listener of [...this.listeners]) {
@@ -41,14 +52,17 @@ export class Uri {
     readonly scheme: string,
     readonly authority: string,
     readonly path: string,
+    readonly query = '',
+    readonly fragment = '',
   ) {}
+  /** As vscode.Uri.parse (not strict): no scheme means `file`, and a file path gets its leading slash. */
   static parse(value: string): Uri {
-    const match = /^([a-z][a-z0-9+.-]*):(?:\/\/([^/]*))?(.*)$/i.exec(value);
+    const match = /^(?:([a-z][a-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/i.exec(value);
     if (!match) {
       throw new Error(`not a uri: ${value}`);
     }
     const path = decodeURIComponent(match[3] ?? '');
-    return new Uri(match[1] ?? 'file', match[2] ?? '', path.startsWith('/') ? path : `/${path}`);
+    return new Uri(match[1] ?? 'file', match[2] ?? '', path.startsWith('/') ? path : `/${path}`, match[4] ?? '', match[5] ?? '');
   }
   static file(path: string): Uri {
     return new Uri('file', '', path);
@@ -60,7 +74,7 @@ export class Uri {
     return this.path;
   }
   toString(): string {
-    return `${this.scheme}://${this.authority}${this.path}`;
+    return `${this.scheme}://${this.authority}${this.path}${this.query === '' ? '' : `?${this.query}`}${this.fragment === '' ? '' : `#${this.fragment}`}`;
   }
 }
 
@@ -86,19 +100,168 @@ export class Selection extends Range {
   }
 }
 
+export enum SymbolKind {
+  File = 0,
+  Module = 1,
+  Namespace = 2,
+  Package = 3,
+  Class = 4,
+  Method = 5,
+  Property = 6,
+  Field = 7,
+  Constructor = 8,
+  Enum = 9,
+  Interface = 10,
+  Function = 11,
+  Variable = 12,
+}
+
+export class Location {
+  constructor(
+    readonly uri: Uri,
+    readonly range: Range,
+  ) {}
+}
+
+/** As vscode.SymbolInformation's four-argument constructor. */
 export class SymbolInformation {
   constructor(
     readonly name: string,
+    readonly kind: SymbolKind,
+    readonly containerName: string,
     readonly location: { range: Range },
   ) {}
 }
 
+/** As vscode.DocumentSymbol: the language client builds these from the server's answer. */
 export class DocumentSymbol {
   children: DocumentSymbol[] = [];
   constructor(
     readonly name: string,
+    readonly detail: string,
+    readonly kind: SymbolKind,
     readonly range: Range,
+    readonly selectionRange: Range,
   ) {}
+}
+
+export enum DiagnosticSeverity {
+  Error = 0,
+  Warning = 1,
+  Information = 2,
+  Hint = 3,
+}
+
+/** As vscode.Diagnostic; the language client sets code, source, tags and related information afterwards. */
+export class Diagnostic {
+  code: unknown;
+  source: string | undefined;
+  constructor(
+    public range: Range,
+    public message: string,
+    public severity: DiagnosticSeverity = DiagnosticSeverity.Error,
+  ) {}
+}
+
+/** As vscode.CodeActionKind: dotted names the language client builds with `append`. */
+export class CodeActionKind {
+  static readonly Empty = new CodeActionKind('');
+  static readonly QuickFix = new CodeActionKind('quickfix');
+  static readonly Refactor = new CodeActionKind('refactor');
+  static readonly RefactorExtract = new CodeActionKind('refactor.extract');
+  static readonly RefactorInline = new CodeActionKind('refactor.inline');
+  static readonly RefactorMove = new CodeActionKind('refactor.move');
+  static readonly RefactorRewrite = new CodeActionKind('refactor.rewrite');
+  static readonly Source = new CodeActionKind('source');
+  static readonly SourceOrganizeImports = new CodeActionKind('source.organizeImports');
+  static readonly SourceFixAll = new CodeActionKind('source.fixAll');
+  private constructor(readonly value: string) {}
+  append(part: string): CodeActionKind {
+    return new CodeActionKind(this.value === '' ? part : `${this.value}.${part}`);
+  }
+}
+
+export interface Command {
+  title: string;
+  command: string;
+  arguments?: unknown[];
+}
+
+export class CodeLens {
+  constructor(
+    public range: Range,
+    public command?: Command,
+  ) {}
+  get isResolved(): boolean {
+    return this.command !== undefined;
+  }
+}
+
+/** What vscode.languages.createDiagnosticCollection returns, keyed by URI string. */
+export class FakeDiagnosticCollection {
+  readonly entries = new Map<string, readonly Diagnostic[]>();
+  constructor(readonly name: string) {}
+  set(uriOrEntries: Uri | readonly [Uri, readonly Diagnostic[] | undefined][], diagnostics?: readonly Diagnostic[]): void {
+    const pairs: readonly (readonly [Uri, readonly Diagnostic[] | undefined])[] = uriOrEntries instanceof Uri ? [[uriOrEntries, diagnostics]] : uriOrEntries;
+    for (const [uri, items] of pairs) {
+      if (items === undefined) {
+        this.entries.delete(uri.toString());
+      } else {
+        this.entries.set(uri.toString(), items);
+      }
+    }
+  }
+  get(uri: Uri): readonly Diagnostic[] | undefined {
+    return this.entries.get(uri.toString());
+  }
+  has(uri: Uri): boolean {
+    return this.entries.has(uri.toString());
+  }
+  delete(uri: Uri): void {
+    this.entries.delete(uri.toString());
+  }
+  clear(): void {
+    this.entries.clear();
+  }
+  forEach(callback: (uri: Uri, diagnostics: readonly Diagnostic[]) => void): void {
+    for (const [uri, items] of this.entries) {
+      callback(Uri.parse(uri), items);
+    }
+  }
+  dispose(): void {
+    this.entries.clear();
+  }
+}
+
+export class CancellationTokenSource {
+  private readonly cancelled = new EventEmitter<void>();
+  readonly token = { isCancellationRequested: false, onCancellationRequested: this.cancelled.event };
+  cancel(): void {
+    if (!this.token.isCancellationRequested) {
+      this.token.isCancellationRequested = true;
+      this.cancelled.fire();
+    }
+  }
+  dispose(): void {
+    this.cancelled.dispose();
+  }
+}
+
+/** A token that is never cancelled, for the providers a test calls. */
+export const neverCancelled = {
+  isCancellationRequested: false,
+  onCancellationRequested: () => new Disposable(),
+};
+
+interface CodeLensProvider {
+  provideCodeLenses(document: FakeDocument, token: typeof neverCancelled): CodeLens[] | null | undefined | Promise<CodeLens[] | null | undefined>;
+}
+
+interface DocumentSymbolProvider {
+  provideDocumentSymbols(
+    document: FakeDocument,
+    token: typeof neverCancelled,
+  ): (DocumentSymbol | SymbolInformation)[] | null | undefined | Promise<(DocumentSymbol | SymbolInformation)[] | null | undefined>;
 }
 
 export class DebugStackFrame {
@@ -122,6 +285,11 @@ export class DebugAdapterExecutable {
     readonly args: string[],
     readonly options: { cwd?: string } = {},
   ) {}
+}
+
+/** The input of an editor tab showing a text document (the language client pulls diagnostics for these). */
+export class TabInputText {
+  constructor(readonly uri: Uri) {}
 }
 
 export class ThemeColor {
@@ -217,6 +385,18 @@ export class FakePanel {
   }
 }
 
+export interface FakeStatusBarItem {
+  text: string;
+  tooltip: string;
+  command: string;
+  name: string;
+  backgroundColor: ThemeColor | undefined;
+  visible: boolean;
+  show(): void;
+  hide(): void;
+  dispose(): void;
+}
+
 interface ShownDocument {
   uri: string;
   selection: Range | undefined;
@@ -237,7 +417,15 @@ export const host = {
   errorAnswer: undefined as string | undefined,
   executed: [] as { command: string; args: unknown[] }[],
   commands: new Map<string, (...args: unknown[]) => unknown>(),
+  /** What vscode.executeDocumentSymbolProvider answers when no provider is registered. */
   symbols: [] as (DocumentSymbol | SymbolInformation)[],
+  /** Providers registered through vscode.languages (by the language client, in the bundle tests). */
+  codeLensProviders: [] as CodeLensProvider[],
+  documentSymbolProviders: [] as DocumentSymbolProvider[],
+  diagnosticCollections: [] as FakeDiagnosticCollection[],
+  statusBarItem: undefined as FakeStatusBarItem | undefined,
+  /** The lines written to each output channel, by channel name. */
+  output: new Map<string, string[]>(),
   settings: {} as Record<string, unknown>,
   files: new Map<string, Uint8Array>(),
   saveDialogAnswer: undefined as Uri | undefined,
@@ -250,6 +438,8 @@ export const host = {
     activeEditor: new EventEmitter<FakeEditor | undefined>(),
     selection: new EventEmitter<{ textEditor: FakeEditor; selections: Selection[] }>(),
     documentChange: new EventEmitter<{ document: FakeDocument; contentChanges: unknown[] }>(),
+    documentOpen: new EventEmitter<FakeDocument>(),
+    tabs: new EventEmitter<{ opened: unknown[]; closed: unknown[]; changed: unknown[] }>(),
     configuration: new EventEmitter<{ affectsConfiguration(section: string): boolean }>(),
     activeStackItem: new EventEmitter<unknown>(),
     activeDebugSession: new EventEmitter<unknown>(),
@@ -269,6 +459,11 @@ export const host = {
     this.executed = [];
     this.commands = new Map();
     this.symbols = [];
+    this.codeLensProviders = [];
+    this.documentSymbolProviders = [];
+    this.diagnosticCollections = [];
+    this.output = new Map();
+    this.statusBarItem = undefined;
     this.settings = {};
     this.files = new Map();
     this.saveDialogAnswer = undefined;
@@ -285,9 +480,11 @@ export const host = {
   open(path: string, text: string, languageId = 'nexa', column = ViewColumn.One): FakeEditor {
     const document = new FakeDocument(Uri.file(path), text, languageId);
     this.documents.push(document);
+    this.emitters.documentOpen.fire(document);
     const editor = new FakeEditor(document, column);
     this.editors.push(editor);
     this.activeEditor = editor;
+    this.emitters.tabs.fire({ opened: [{ input: new TabInputText(document.uri), label: path }], closed: [], changed: [] });
     this.emitters.activeEditor.fire(editor);
     return editor;
   },
@@ -297,11 +494,15 @@ export const host = {
     this.emitters.selection.fire({ textEditor: editor, selections: [editor.selection] });
   },
 
+  /** Replaces the whole text, reported as VS Code reports such an edit: one change over the old text's range. */
   type(document: FakeDocument, text: string): void {
+    const oldLines = document.text.split('\n');
+    const range = new Range(0, 0, oldLines.length - 1, (oldLines.at(-1) ?? '').length);
+    const change = { range, rangeOffset: 0, rangeLength: document.text.length, text };
     document.text = text;
     document.version++;
     document.isDirty = true;
-    this.emitters.documentChange.fire({ document, contentChanges: [{ text }] });
+    this.emitters.documentChange.fire({ document, contentChanges: [change] });
   },
 };
 
@@ -314,10 +515,12 @@ export const window = {
   },
   onDidChangeActiveTextEditor: host.emitters.activeEditor.event,
   onDidChangeTextEditorSelection: host.emitters.selection.event,
-  /** No tabs: the language client only reads them to decide which documents to pull diagnostics for. */
+  /** One group with a tab per open editor: the language client reads them to decide which documents to pull diagnostics for. */
   tabGroups: {
-    all: [] as unknown[],
-    onDidChangeTabs: () => new Disposable(),
+    get all() {
+      return [{ isActive: true, viewColumn: ViewColumn.One, tabs: host.editors.map((e) => ({ input: new TabInputText(e.document.uri), label: e.document.uri.path })) }];
+    },
+    onDidChangeTabs: host.emitters.tabs.event,
     onDidChangeTabGroups: () => new Disposable(),
   },
   createWebviewPanel(viewType: string, title: string, showOptions: { viewColumn: ViewColumn }): FakePanel {
@@ -348,6 +551,7 @@ export const window = {
   },
   createOutputChannel(name = 'output') {
     const lines: string[] = [];
+    host.output.set(name, lines);
     const log = (level: string) => (message: string) => lines.push(`${level} ${message}`);
     return {
       name,
@@ -368,8 +572,9 @@ export const window = {
       dispose: () => undefined,
     };
   },
-  createStatusBarItem() {
-    return { text: '', tooltip: '', command: '', name: '', backgroundColor: undefined, visible: false, show() { this.visible = true; }, hide() { this.visible = false; }, dispose: () => undefined };
+  createStatusBarItem(): FakeStatusBarItem {
+    host.statusBarItem = { text: '', tooltip: '', command: '', name: '', backgroundColor: undefined, visible: false, show() { this.visible = true; }, hide() { this.visible = false; }, dispose: () => undefined };
+    return host.statusBarItem;
   },
 };
 
@@ -380,7 +585,9 @@ export const workspace = {
   get textDocuments() {
     return host.documents;
   },
+  notebookDocuments: [] as unknown[],
   onDidChangeTextDocument: host.emitters.documentChange.event,
+  onDidOpenTextDocument: host.emitters.documentOpen.event,
   onDidChangeConfiguration: host.emitters.configuration.event,
   getConfiguration(section: string) {
     return {
@@ -422,12 +629,39 @@ export const commands = {
   executeCommand(command: string, ...args: unknown[]): Promise<unknown> {
     host.executed.push({ command, args });
     if (command === 'vscode.executeDocumentSymbolProvider') {
-      return Promise.resolve(host.symbols);
+      return provideDocumentSymbols(args[0]);
+    }
+    if (command === 'vscode.executeCodeLensProvider') {
+      return provideCodeLenses(args[0]);
     }
     const registered = host.commands.get(command);
     return Promise.resolve(registered ? registered(...args) : undefined);
   },
 };
+
+function documentOf(uri: unknown): FakeDocument {
+  const document = host.documents.find((d) => d.uri.toString() === String(uri));
+  if (!document) {
+    throw new Error(`no open document ${String(uri)}`);
+  }
+  return document;
+}
+
+/** As VS Code: every registered provider's symbols; with none registered, `host.symbols`. */
+async function provideDocumentSymbols(uri: unknown): Promise<(DocumentSymbol | SymbolInformation)[]> {
+  if (host.documentSymbolProviders.length === 0) {
+    return host.symbols;
+  }
+  const document = documentOf(uri);
+  const answers = await Promise.all(host.documentSymbolProviders.map((p) => Promise.resolve(p.provideDocumentSymbols(document, neverCancelled))));
+  return answers.flatMap((answer) => answer ?? []);
+}
+
+async function provideCodeLenses(uri: unknown): Promise<CodeLens[]> {
+  const document = documentOf(uri);
+  const answers = await Promise.all(host.codeLensProviders.map((p) => Promise.resolve(p.provideCodeLenses(document, neverCancelled))));
+  return answers.flatMap((answer) => answer ?? []);
+}
 
 interface DocumentFilter {
   readonly scheme?: string;
@@ -443,6 +677,23 @@ export const languages = {
     )
       ? 10
       : 0;
+  },
+  createDiagnosticCollection(name = 'diagnostics'): FakeDiagnosticCollection {
+    const collection = new FakeDiagnosticCollection(name);
+    host.diagnosticCollections.push(collection);
+    return collection;
+  },
+  registerCodeLensProvider(_selector: unknown, provider: CodeLensProvider): Disposable {
+    host.codeLensProviders.push(provider);
+    return new Disposable(() => {
+      host.codeLensProviders = host.codeLensProviders.filter((p) => p !== provider);
+    });
+  },
+  registerDocumentSymbolProvider(_selector: unknown, provider: DocumentSymbolProvider): Disposable {
+    host.documentSymbolProviders.push(provider);
+    return new Disposable(() => {
+      host.documentSymbolProviders = host.documentSymbolProviders.filter((p) => p !== provider);
+    });
   },
 };
 
