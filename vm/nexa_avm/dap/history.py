@@ -1,17 +1,26 @@
-"""Execution history for stepping backwards: snapshots at statement boundaries and the model replies
-the run received.
+"""Execution history for stepping backwards: a light entry per statement, a snapshot at checkpoints,
+and the model replies the run received.
 
-A `Snapshot` is taken by the stepping hook before each statement. It is shallow and shares what did
+The stepping hook records, before each statement, a light entry (the thread, the activation and its
+pc: what `restorable` and `reverseContinue` need) and, at checkpoints, a full `Snapshot`: on entering
+an activation (the first statement after the previous entry was of another frame: calls, returns,
+thread switches) and every `CHECKPOINT_EVERY` statements. A snapshot is shallow and shares what did
 not change: the locals dictionary is copied, values are shared; lists, dicts and struct fields held
 directly by a local have their contents copied one level (they are restored in place, so aliases
 still see one object); each agent's history list is shared (the VM replaces it on each commit and
 never edits a committed one), the operand stack, handlers, loop counters and the position of each
-`for` iterator are recorded. Restoring a snapshot puts the activation back at that statement.
+`for` iterator are recorded.
+
+Going back to a statement restores the nearest earlier checkpoint of its activation, then runs the
+thread forward again to that statement (`rewind_to` says how many of the thread's statements to
+pass; the session stops at the next one, without breakpoints, and drops the output meanwhile).
+The replies of model calls made after the checkpoint are kept by `ReplyMemo` and answer the same
+requests again, so neither the replay nor going forward again calls a model; the session replays
+console input the same way. The replay assumes the thread does the same again: other effects
+(files, tools, the clock, random numbers) happen again.
 
 Only activations that are still running can be restored (the one paused and its callers, in the
-same thread): `stepBack` is the reverse of `next`. The replies of model calls made after the
-restored point are kept by `ReplyMemo` and answer the same requests again, so going forward again
-after a step back does not call a model.
+same thread): `stepBack` is the reverse of `next`.
 """
 
 from __future__ import annotations
@@ -24,13 +33,15 @@ from ..interpreter import Frame, Interpreter, Rewind
 from ..providers import Provider, ReplyStream
 from ..values import StructValue
 
-LIMIT = 200_000  # snapshots kept; the oldest are dropped first
+LIMIT = 200_000  # entries kept; the oldest are dropped first
+CHECKPOINT_EVERY = 50  # statements between two snapshots of one activation
 
 _ITERATOR_TYPES = (type(iter([])), type(iter("")), type(iter(())))
 
 
 class Snapshot:
-    """The state of one activation before one statement: see the module's docstring.
+    """One entry: where a thread was before one statement and, at a checkpoint, the state of its
+    activation (`locals` is None between checkpoints). See the module's docstring.
 
     Entries are recorded as plain tuples (the hook's hot path) and read through this class."""
 
@@ -97,31 +108,40 @@ class History:
         self.vm = vm
         self.memo = memo
         self.entries: list[tuple[Any, ...]] = []
-        self.seq = 0
         # (seq, ((agent, history, last_reply), …)) each time the agents' state changed
         self.agent_states: list[tuple[int, tuple[Any, ...]]] = [(0, ())]
-        self.record = self._make_recorder()
+        self.record, self.clock, self._restart = self._make_recorder()
+        if memo is not None:
+            memo.clock = self.clock
 
-    def _make_recorder(self) -> Any:
-        """`record(task, frame)`, called by the stepping hook before every statement: kept small."""
+    def _make_recorder(self) -> tuple[Callable[[Any, Frame], None], Callable[[], int], Callable[[int], None]]:
+        """`record(task, frame)`, called by the stepping hook before every statement: kept small (its
+        state lives in this closure); `clock()`, the number of the last statement recorded;
+        `restart(seq)`, the next statement recorded is number `seq` and a checkpoint."""
         history = self
         entries = self.entries
         append = entries.append
         agents = self.vm.all_agents  # the VM appends to this very list
-        if self.memo is not None:
-            self.memo.clock = lambda: history.seq
         seen: list[Any] = []  # the agents' history lists at the last change
         history_of = attrgetter("history")
         containers_types = (list, dict, StructValue)
+        seq = 0
+        checkpoint_frame: Frame | None = None  # the activation of the last entry
+        checkpoint_due = 0  # the number of the next statement of it that gets a snapshot
 
         def record(task: Any, frame: Frame) -> None:
-            seq = history.seq = history.seq + 1
+            nonlocal seq, checkpoint_frame, checkpoint_due
+            seq += 1
             if agents:
                 # a commit replaces an agent's history list, so a change shows in this (C-level) test
                 now = list(map(history_of, agents))
                 if now != seen:
                     seen[:] = now
                     history.agent_states.append((seq, tuple((a, a.history, a.last_reply) for a in agents)))
+            if frame is checkpoint_frame and seq < checkpoint_due:
+                append((seq, task, frame, frame.pc - 1, None, None))
+                return
+            checkpoint_frame, checkpoint_due = frame, seq + CHECKPOINT_EVERY
             locals_ = frame.locals
             containers = None
             for value in locals_.values():
@@ -142,7 +162,14 @@ class History:
             if len(entries) > LIMIT:
                 del entries[: LIMIT // 10]
 
-        return record
+        def clock() -> int:
+            return seq
+
+        def restart(next_seq: int) -> None:
+            nonlocal seq, checkpoint_frame
+            seq, checkpoint_frame = next_seq - 1, None
+
+        return record, clock, restart
 
     def restorable(self, task: Any, frame: Frame) -> list[int]:
         """Indexes of snapshots (newest first) that can be restored from `frame` in `task`: those of
@@ -153,7 +180,7 @@ class History:
             chain.add(id(walk))
             walk = walk.parent
         found = []
-        at_current = True  # the newest snapshot of the thread is the statement it is stopped at
+        at_current = True  # the newest entry of the thread is the statement it is stopped at
         for index in range(len(self.entries) - 1, -1, -1):
             entry = self.entries[index]
             if entry[1] is not task:
@@ -163,23 +190,41 @@ class History:
                 continue
             if id(entry[2]) in chain:
                 found.append(index)
-        return found
+        # the oldest entries may have lost their checkpoint to LIMIT: those cannot be restored
+        checkpointed: set[int] = set()
+        restorable = []
+        for index in reversed(found):
+            entry = self.entries[index]
+            if entry[4] is not None:
+                checkpointed.add(id(entry[2]))
+            if id(entry[2]) in checkpointed:
+                restorable.append(index)
+        restorable.reverse()
+        return restorable
 
     def snapshot(self, index: int) -> Snapshot:
         return Snapshot(self.entries[index])
 
-    def rewind_to(self, index: int) -> Rewind:
-        """Forget what happened after snapshot `index` and return the Rewind that restores it."""
-        entry = Snapshot(self.entries[index])
-        del self.entries[index:]  # the hook records the restored statement again
-        self.seq = entry.seq - 1
+    def rewind_to(self, index: int) -> tuple[Rewind, int]:
+        """Go back to the statement of entry `index` (one of `restorable`'s): forget what happened
+        after the nearest earlier checkpoint of its activation and return the Rewind that restores
+        that checkpoint, with the number of the thread's statements to run again before it."""
+        target = self.entries[index]
+        task, frame = target[1], target[2]
+        start = index
+        while self.entries[start][4] is None or self.entries[start][2] is not frame:
+            start -= 1
+        again = sum(1 for entry in self.entries[start:index] if entry[1] is task)
+        entry = Snapshot(self.entries[start])
+        del self.entries[start:]  # the hook records the restored statement again
+        self._restart(entry.seq)
         states = self.agent_states
         while len(states) > 1 and states[-1][0] > entry.seq:
             states.pop()
         agents = states[-1][1]
         if self.memo is not None:
             self.memo.rewind(entry.seq)
-        return Rewind(entry.frame, lambda: _restore(entry, agents))
+        return Rewind(entry.frame, lambda: _restore(entry, agents)), again
 
 
 class ReplyMemo(Provider):

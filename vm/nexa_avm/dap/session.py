@@ -1,7 +1,7 @@
 """One debug session: DAP requests mapped onto the Agent VM through its stepping hook.
 
 The VM runs on this session's asyncio loop, as under `nexa run` (cli.run_program is the runner).
-`Interpreter.step_hook` is called before every statement: it records a snapshot (history.py) and,
+`Interpreter.step_hook` is called before every statement: it records it for step back (history.py) and,
 only when a breakpoint is bound to the statement or something asks for attention (a step, a pause,
 stop-on-entry, a request waiting to be handled), decides whether the thread stops. A stopped thread
 is a hook that has not returned: the other threads (fork branches, actors, spawned tasks: each
@@ -83,7 +83,7 @@ class OutputStream(io.TextIOBase):
         self.tee = tee
 
     def write(self, text: str) -> int:
-        if text:
+        if text and not self.session.replaying():  # a replay after a step back prints nothing again
             self.session.output(text, self.category)
             if self.tee is not None:
                 self.tee.write(text)
@@ -106,8 +106,21 @@ class ConsoleInput(io.TextIOBase):
         self.session = session
         self.answers: queue.Queue[str] = queue.Queue()
         self.waiting = False
+        self.given: list[tuple[int, str]] = []  # (statement number, answer), for replays
+        self.again: list[str] = []  # the answers a replay after a step back reads again
 
     def readline(self, size: int | None = -1) -> str:
+        text = self.again.pop(0) if self.again and self.session.replaying() else self._ask()
+        if self.session.history is not None:
+            self.given.append((self.session.history.clock(), text))
+        return text
+
+    def rewind(self, seq: int) -> None:
+        """A step back to statement `seq`: the answers given since are read again by the replay."""
+        self.again = [text for time, text in self.given if time >= seq]
+        self.given = [(time, text) for time, text in self.given if time < seq]
+
+    def _ask(self) -> str:
         self.waiting = True
         self.session.output(
             "\n(nexa-dap: the program waits for input; type the answer in the debug console)\n", "console"
@@ -137,6 +150,7 @@ class ThreadState:
         self.step: tuple[str, int] | None = None  # (in | over | out, depth)
         self.pause = False
         self.after_rewind: str | None = None  # stop reason at the restored statement
+        self.replay_left = 0  # statements to run again before it (history.py)
         self.exception: NexaError | None = None
         self.exception_caught = False
 
@@ -596,8 +610,16 @@ class Session:
         await asyncio.sleep(0)  # the handler runs up to its first wait
         await self._decide(thread, frame)
 
+    def replaying(self) -> bool:
+        """A thread runs again to the statement a step back went to (its output is dropped)."""
+        return any(t.replay_left for t in self.threads.values())
+
     async def _decide(self, thread: ThreadState, frame: Frame) -> None:
         if thread.after_rewind is not None:
+            if thread.replay_left:
+                thread.replay_left -= 1
+                return None
+            self.console.again.clear()
             reason, thread.after_rewind = thread.after_rewind, None
             return await self._stop(thread, frame, reason)
         if self.entry_pending and (frame.code.kind == "flow" or not self.vm or not self.vm.program.flows):
@@ -651,6 +673,7 @@ class Session:
 
     async def _stop(self, thread: ThreadState, frame: Frame, reason: str, **extra: Any) -> None:
         thread.step = None
+        thread.replay_left = 0
         thread.pause = False
         self._update_attention()
         thread.frame = frame
@@ -680,7 +703,7 @@ class Session:
         if "raised" not in filters and ("uncaught" not in filters or caught):
             return None
         thread = self.threads.get(asyncio.current_task())
-        if thread is None:
+        if thread is None or thread.replay_left:
             return None
         thread.exception = error
         thread.exception_caught = caught
@@ -791,7 +814,8 @@ class Session:
 
     def _rewind(self, thread: ThreadState, index: int, reason: str) -> None:
         assert self.history is not None
-        rewind = self.history.rewind_to(index)
+        rewind, thread.replay_left = self.history.rewind_to(index)
+        self.console.rewind(self.history.clock() + 1)
         thread.after_rewind = reason
         self._resume(thread, rewind, single=True)
 
