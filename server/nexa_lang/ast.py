@@ -8,7 +8,7 @@ typed yet are `None`: the tree may come from a file with syntax errors (spec dia
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Union
 
@@ -22,16 +22,39 @@ _SCALAR_TYPES = frozenset(
     {"Span", "Span | None", "list[Span]", "str", "str | None", "list[str]", "bool", "int", "int | None"}
     | {"int | float", "int | float | str | bool"}
 )
-_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+_CHILD_LISTERS: dict[type, Callable[[Node], list[Node]]] = {}
 
 
 def _node_fields(cls: type) -> tuple[str, ...]:
-    """The fields of a node class that may hold nodes, in declaration order (computed once)."""
-    names = _NODE_FIELDS.get(cls)
-    if names is None:
-        names = tuple(f.name for f in fields(cls) if f.type not in _SCALAR_TYPES)
-        _NODE_FIELDS[cls] = names
-    return names
+    """The fields of a node class that may hold nodes, in declaration order."""
+    return tuple(f.name for f in fields(cls) if f.type not in _SCALAR_TYPES)
+
+
+def _child_lister(cls: type) -> Callable[[Node], list[Node]]:
+    """A function listing the child nodes of a `cls` instance, made once per class.
+
+    Every walk of the tree (the node index, scopes, activation graphs, several rules) calls
+    `child_list` on every node, and a loop over the field names with `getattr` was the largest
+    single cost of checking. So, as `dataclasses` does for `__init__`, the function is generated
+    from the class's fields: one statement per field that may hold a node, which appends the
+    value when it is a node or the nodes of a list or tuple, exactly as the loop did.
+    """
+    lister = _CHILD_LISTERS.get(cls)
+    if lister is None:
+        lines = ["def child_list(self):", "    found = []"]
+        for name in _node_fields(cls):
+            lines += [
+                f"    value = self.{name}",
+                "    if isinstance(value, Node):",
+                "        found.append(value)",
+                "    elif isinstance(value, list | tuple):",
+                "        found.extend([item for item in value if isinstance(item, Node)])",
+            ]
+        lines.append("    return found")
+        namespace: dict[str, object] = {}
+        exec("\n".join(lines), {"Node": Node}, namespace)  # noqa: S102 - our own field names only
+        lister = _CHILD_LISTERS[cls] = namespace["child_list"]  # type: ignore[assignment]
+    return lister
 
 
 @dataclass(kw_only=True, eq=False)
@@ -44,14 +67,10 @@ class Node:
 
     def child_list(self) -> list[Node]:
         """`children` as a new list (the walkers' fast path)."""
-        found: list[Node] = []
-        for name in _node_fields(type(self)):
-            value = getattr(self, name)
-            if isinstance(value, Node):
-                found.append(value)
-            elif isinstance(value, list | tuple):
-                found.extend(item for item in value if isinstance(item, Node))
-        return found
+        lister = _CHILD_LISTERS.get(type(self))
+        if lister is None:
+            lister = _child_lister(type(self))
+        return lister(self)
 
     def walk(self) -> Iterator[Node]:
         """This node and every node below it, depth first, in source order."""

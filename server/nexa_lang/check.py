@@ -31,7 +31,7 @@ from nexa_lang.lowering import lower
 from nexa_lang.model import Program, SourceFile, Workspace
 from nexa_lang.parsing import parse
 from nexa_lang.positions import LineIndex, Span
-from nexa_lang.suppressions import apply_suppressions, comments_of_tree, parse_suppressions
+from nexa_lang.suppressions import apply_suppressions, suppressions_of_tree
 from nexa_lang.syntax_errors import error_spans, syntax_errors
 
 
@@ -187,8 +187,7 @@ def finish_file(
     selection = settings.selection
     path = parsed.path
     found = selection.apply(found, path)
-    comments = comments_of_tree(parsed.tree, parsed.index)
-    suppressions = parse_suppressions(comments, parsed.index)
+    suppressions = suppressions_of_tree(parsed.tree, parsed.index)
     if suppressions:
         found = apply_suppressions(
             found,

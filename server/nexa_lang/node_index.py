@@ -9,7 +9,7 @@ what it reported before. Built on first use by `SourceFile.nodes` and `Program.n
 
 from __future__ import annotations
 
-import heapq
+from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
 from nexa_lang import ast
@@ -26,28 +26,58 @@ class FileNodes:
     def __init__(self, root: ast.Node) -> None:
         self._by_type: dict[type, list[tuple[int, ast.Node]]] = {}
         self._queries: dict[tuple[type, ...], list[ast.Node]] = {}
-        order = 0
         by_type = self._by_type
-        for node in root.walk():
+        # `root.walk()` unrolled: this walk visits every node of every file once.
+        stack: list[ast.Node] = [root]
+        order = 0
+        while stack:
+            node = stack.pop()
             entries = by_type.get(type(node))
             if entries is None:
                 entries = by_type[type(node)] = []
             entries.append((order, node))
             order += 1
+            below = node.child_list()
+            if below:
+                below.reverse()
+                stack.extend(below)
         self.size = order
 
     def of(self, *kinds: type[ast.Node]) -> list[ast.Node]:
         """Every node that is an instance of one of `kinds`, in walk order."""
         found = self._queries.get(kinds)
         if found is None:
-            lists = [entries for t, entries in self._by_type.items() if issubclass(t, kinds)]
-            merged = lists[0] if len(lists) == 1 else heapq.merge(*lists, key=lambda e: e[0])
-            found = self._queries[kinds] = [node for _, node in merged]
+            by_type = self._by_type
+            lists = [by_type[t] for t in _types_of(kinds) if t in by_type]
+            if not lists:
+                found = []
+            elif len(lists) == 1:
+                found = [node for _, node in lists[0]]
+            else:  # each list is in walk order; the orders are distinct, so nodes are never compared
+                found = [node for _, node in sorted(chain.from_iterable(lists))]
+            self._queries[kinds] = found
         return found
 
     def nodes(self, kind: type[N]) -> list[N]:
         """The nodes of one kind, typed for the caller."""
         return self.of(kind)  # type: ignore[return-value]
+
+
+_TYPES_OF: dict[tuple[type, ...], list[type]] = {}
+
+
+def _types_of(kinds: tuple[type, ...]) -> list[type]:
+    """The node classes whose instances are instances of one of `kinds` (computed once per query)."""
+    found = _TYPES_OF.get(kinds)
+    if found is None:
+        found, pending = [], list(kinds)
+        while pending:
+            cls = pending.pop()
+            if cls not in found:
+                found.append(cls)
+                pending.extend(cls.__subclasses__())
+        _TYPES_OF[kinds] = found
+    return found
 
 
 class ProgramNodes:

@@ -8,9 +8,9 @@ tree to `parse`.
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from tree_sitter import Language, Parser, Tree
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 _local = threading.local()
 
@@ -36,3 +36,17 @@ def parse(source: bytes, old_tree: Tree | None = None) -> Tree:
     if old_tree is not None:
         return parser().parse(source, old_tree)
     return parser().parse(source)
+
+
+@cache
+def _query(pattern: str) -> Query:
+    return Query(nexa_language(), pattern)
+
+
+def nodes_of_type(root: Node, node_type: str) -> list[Node]:
+    """Every node of `node_type` at or below `root` (inside ERROR nodes too), in the order of a
+    depth-first walk: by start, an enclosing node before the nodes it encloses. A tree-sitter
+    query finds them without visiting each node from Python, several times faster than a walk
+    with a cursor for a type that is rare in the tree."""
+    found = QueryCursor(_query(f"({node_type}) @node")).captures(root).get("node", [])
+    return sorted(found, key=lambda node: (node.start_byte, -node.end_byte))

@@ -277,13 +277,16 @@ class _ScopeBuilder:
         stack: list[ast.Node] = [statement]
         while stack:
             node = stack.pop()
-            if isinstance(node, ast.Lambda):
-                continue
-            for name, name_span in _binding_occurrences(node):
-                scope.bind(name, name_span)
-            if isinstance(node, ast.PythonBlock):
-                scope.is_open = True
-            stack.extend(reversed(list(node.children())))  # source order: first binding wins
+            if isinstance(node, _BINDING_KINDS):  # most nodes bind nothing: skip the generator
+                if isinstance(node, ast.Lambda):
+                    continue
+                for name, name_span in _binding_occurrences(node):
+                    scope.bind(name, name_span)
+                if isinstance(node, ast.PythonBlock):
+                    scope.is_open = True
+            below = node.child_list()
+            below.reverse()  # source order: first binding wins
+            stack.extend(below)
 
     # ---- references
 
@@ -429,6 +432,23 @@ def _is_join(function: ast.Expr) -> bool:
 
 def _is_join_call(expr: ast.Expr) -> bool:
     return isinstance(expr, ast.Call) and _is_join(expr.function)
+
+
+# The node types `_bind_statement` looks at: those `_binding_occurrences` reads, lambdas (not
+# descended) and python! blocks (which open the activation).
+_BINDING_KINDS = (
+    ast.Assign,
+    ast.Let,
+    ast.For,
+    ast.ForEach,
+    ast.TryCatch,
+    ast.Correction,
+    ast.Hook,
+    ast.MatchArm,
+    ast.ForkBranch,
+    ast.Lambda,
+    ast.PythonBlock,
+)
 
 
 def _binding_occurrences(node: ast.Node) -> Iterator[tuple[str, Span]]:

@@ -77,6 +77,8 @@ def _is_suppressible(code: str) -> bool:
 
 # `nexa:` in lower case and one space, then the directive and an optional list (§13).
 _DIRECTIVE = re.compile(r"nexa: (ignore-next-line|ignore-file|ignore)(?:\[([^\]\n]*)\])?(?![\w\[-])")
+# Text every suppression contains: a file without it has none (`suppressions_of_tree`).
+_DIRECTIVE_TEXT = b"nexa: ignore"
 
 
 def parse_suppression(comment: Comment, index: LineIndex, comments: Sequence[Comment]) -> Suppression | None:
@@ -271,6 +273,14 @@ def _remove_comment(comment: Comment, index: LineIndex) -> Fix:
         start = span.start - (len(before) - len(before.rstrip()))
         end = span.end
     return Fix("remove the unused suppression", (Edit(start, end, ""),), Safety.SAFE)
+
+
+def suppressions_of_tree(tree: Any, index: LineIndex) -> list[Suppression]:
+    """The suppressions of a parsed file (`index` over its text). Most files have none, and a
+    file whose text lacks `nexa: ignore` cannot have one: its tree is not walked for comments."""
+    if _DIRECTIVE_TEXT not in index.data:
+        return []
+    return parse_suppressions(comments_of_tree(tree, index), index)
 
 
 def comments_of_tree(tree: Any, index: LineIndex) -> list[Comment]:

@@ -25,6 +25,7 @@ from tree_sitter import Language, Node, Tree
 
 from nexa_lang.codes import SYNTAX_ERROR
 from nexa_lang.diagnostics import Diagnostic, Related
+from nexa_lang.parsing import nodes_of_type
 from nexa_lang.positions import LineIndex, Span
 
 MAX_ERRORS = 100
@@ -557,10 +558,8 @@ def _inside(node: Node, source: bytes) -> str:
 
 def _chained_comparisons(root: Node) -> Iterator[Diagnostic]:
     """One E008 per chain `a < b < c`, at the operator that continues the chain."""
-    cursor = root.walk()
-    while True:
-        node = cursor.node
-        if node.type == "comparison_expression" and (node.parent is None or node.parent.type != node.type):
+    for node in nodes_of_type(root, "comparison_expression"):
+        if node.parent is None or node.parent.type != node.type:
             operands = (node.child_by_field_name("left"), node.child_by_field_name("right"))
             if any(operand is not None and operand.type == node.type for operand in operands):
                 operator = node.child_by_field_name("operator") or node
@@ -569,8 +568,3 @@ def _chained_comparisons(root: Node) -> Iterator[Diagnostic]:
                     Span(operator.start_byte, operator.end_byte),
                     "comparisons cannot be chained; use 'and'",
                 )
-        if cursor.goto_first_child():
-            continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                return

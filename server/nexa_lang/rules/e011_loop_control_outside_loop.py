@@ -6,6 +6,7 @@ harness and `try` blocks inside a loop do.
 Example: `flow main { if (done) { break } }`. Fix (unsafe): remove the statement.
 """
 
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from nexa_lang import ast
@@ -21,8 +22,16 @@ ACTIVATIONS = (ast.Decl, ast.Lambda)
 @rule("E011", "loop-control-outside-loop")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
-        if file.nodes.of(ast.Break, ast.Continue):  # most files have none: no walk then
-            yield from _visit(file, file.module)
+        controls = file.nodes.of(ast.Break, ast.Continue)
+        if not controls:
+            continue  # most files have none: no walk then
+        # Only the top-level items that hold a break or continue are walked: the module itself is
+        # no loop, so each item is visited exactly as a walk from the module would visit it.
+        starts = sorted(node.span.start for node in controls)
+        for item in file.module.items:
+            at = bisect_left(starts, item.span.start)
+            if at < len(starts) and starts[at] < item.span.end:
+                yield from _visit(file, item)
 
 
 def _visit(file: SourceFile, root: ast.Node) -> Iterator[Diagnostic]:
