@@ -1,8 +1,8 @@
 """Execution history for stepping backwards: a light entry per statement, a snapshot at checkpoints,
 and the model replies the run received.
 
-The stepping hook records, before each statement, a light entry (the thread, the activation and its
-pc: what `restorable` and `reverseContinue` need) and, at checkpoints, a full `Snapshot`: on entering
+The stepping hook records, before each statement, its pc (its thread and activation are those of the
+last checkpoint: what `restorable` and `reverseContinue` need) and, at checkpoints, a `Snapshot`: on entering
 an activation (the first statement after the previous entry was of another frame: calls, returns,
 thread switches) and every `CHECKPOINT_EVERY` statements. A snapshot is shallow and shares what did
 not change: the locals dictionary is copied, values are shared; lists, dicts and struct fields held
@@ -25,7 +25,8 @@ same thread): `stepBack` is the reverse of `next`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from operator import attrgetter
 from typing import Any
 
@@ -37,11 +38,13 @@ LIMIT = 200_000  # entries kept; the oldest are dropped first
 CHECKPOINT_EVERY = 50  # statements between two snapshots of one activation
 
 _ITERATOR_TYPES = (type(iter([])), type(iter("")), type(iter(())))
+_CONTAINER_TYPES = (list, dict, StructValue)
+_history_of = attrgetter("history")
 
 
 class Snapshot:
-    """One entry: where a thread was before one statement and, at a checkpoint, the state of its
-    activation (`locals` is None between checkpoints). See the module's docstring.
+    """A checkpoint: where a thread was before one statement and the state of its activation. See
+    the module's docstring.
 
     Entries are recorded as plain tuples (the hook's hot path) and read through this class."""
 
@@ -104,120 +107,124 @@ def _restore(entry: Snapshot, agents: tuple[Any, ...]) -> None:
 
 
 class History:
+    """Statements are numbered from 1 (`clock()` is the number of the last one). `pcs[n - base]`
+    is the frame's pc when the hook ran before statement n (one past its first instruction);
+    `checkpoints` (in order, numbers in `checkpoint_seqs`) are snapshots, and every statement from
+    one checkpoint to the next is of that checkpoint's thread and activation (a checkpoint is taken
+    whenever the activation changes).
+
+    The stepping hook (session.py) calls `checkpoint` when the activation changes or
+    `CHECKPOINT_EVERY` statements have passed, otherwise it only appends the pc to `pcs`; it sets
+    `forget_activation`, which makes its next statement a checkpoint."""
+
     def __init__(self, vm: Interpreter, memo: ReplyMemo | None) -> None:
         self.vm = vm
         self.memo = memo
-        self.entries: list[tuple[Any, ...]] = []
+        self.pcs: list[int] = []
+        self.base = 1
+        self.checkpoints: list[tuple[Any, ...]] = []
+        self.checkpoint_seqs: list[int] = []
+        self.forget_activation: Callable[[], None] = lambda: None
         # (seq, ((agent, history, last_reply), …)) each time the agents' state changed
         self.agent_states: list[tuple[int, tuple[Any, ...]]] = [(0, ())]
-        self.record, self.clock, self._restart = self._make_recorder()
+        self._agent_lists: list[Any] = []  # the agents' history lists at the last change
         if memo is not None:
             memo.clock = self.clock
 
-    def _make_recorder(self) -> tuple[Callable[[Any, Frame], None], Callable[[], int], Callable[[int], None]]:
-        """`record(task, frame)`, called by the stepping hook before every statement: kept small (its
-        state lives in this closure); `clock()`, the number of the last statement recorded;
-        `restart(seq)`, the next statement recorded is number `seq` and a checkpoint."""
-        history = self
-        entries = self.entries
-        append = entries.append
-        agents = self.vm.all_agents  # the VM appends to this very list
-        seen: list[Any] = []  # the agents' history lists at the last change
-        history_of = attrgetter("history")
-        containers_types = (list, dict, StructValue)
-        seq = 0
-        checkpoint_frame: Frame | None = None  # the activation of the last entry
-        checkpoint_due = 0  # the number of the next statement of it that gets a snapshot
+    def clock(self) -> int:
+        return self.base + len(self.pcs) - 1
 
-        def record(task: Any, frame: Frame) -> None:
-            nonlocal seq, checkpoint_frame, checkpoint_due
-            seq += 1
-            if agents:
-                # a commit replaces an agent's history list, so a change shows in this (C-level) test
-                now = list(map(history_of, agents))
-                if now != seen:
-                    seen[:] = now
-                    history.agent_states.append((seq, tuple((a, a.history, a.last_reply) for a in agents)))
-            if frame is checkpoint_frame and seq < checkpoint_due:
-                append((seq, task, frame, frame.pc - 1, None, None))
-                return
-            checkpoint_frame, checkpoint_due = frame, seq + CHECKPOINT_EVERY
-            locals_ = frame.locals
-            containers = None
-            for value in locals_.values():
-                if type(value) in containers_types:
-                    if containers is None:
-                        containers = []
-                    if type(value) is list:
-                        containers.append((value, list(value)))
-                    elif type(value) is dict:
-                        containers.append((value, dict(value)))
-                    else:
-                        containers.append((value.fields, dict(value.fields)))
-            if containers or frame.stack or frame.handlers or frame.loops or frame.contexts or frame.run:
-                extra = _extra_state(frame, containers)
-            else:
-                extra = None
-            append((seq, task, frame, frame.pc - 1, dict(locals_), extra))
-            if len(entries) > LIMIT:
-                del entries[: LIMIT // 10]
+    def note_agents(self) -> None:
+        """Called before each statement while agents exist: a commit replaces an agent's history
+        list, so a change shows in this (C-level) test."""
+        agents = self.vm.all_agents
+        now = list(map(_history_of, agents))
+        if now != self._agent_lists:
+            self._agent_lists[:] = now
+            self.agent_states.append((self.clock() + 1, tuple((a, a.history, a.last_reply) for a in agents)))
 
-        def clock() -> int:
-            return seq
+    def checkpoint(self, task: Any, frame: Frame) -> None:
+        """Record the statement `frame` is at with a snapshot of its activation."""
+        locals_ = frame.locals
+        containers = None
+        for value in locals_.values():
+            if type(value) in _CONTAINER_TYPES:
+                if containers is None:
+                    containers = []
+                if type(value) is list:
+                    containers.append((value, list(value)))
+                elif type(value) is dict:
+                    containers.append((value, dict(value)))
+                else:
+                    containers.append((value.fields, dict(value.fields)))
+        if containers or frame.stack or frame.handlers or frame.loops or frame.contexts or frame.run:
+            extra = _extra_state(frame, containers)
+        else:
+            extra = None
+        self.pcs.append(frame.pc)
+        seq = self.clock()
+        self.checkpoints.append((seq, task, frame, frame.pc - 1, dict(locals_), extra))
+        self.checkpoint_seqs.append(seq)
+        if len(self.pcs) > LIMIT:  # forget the oldest, from a checkpoint on
+            keep = bisect_left(self.checkpoint_seqs, self.base + LIMIT // 10)
+            first = self.checkpoint_seqs[keep]
+            del self.pcs[: first - self.base]
+            del self.checkpoints[:keep]
+            del self.checkpoint_seqs[:keep]
+            self.base = first
 
-        def restart(next_seq: int) -> None:
-            nonlocal seq, checkpoint_frame
-            seq, checkpoint_frame = next_seq - 1, None
-
-        return record, clock, restart
+    def _runs(self) -> Iterator[tuple[tuple[Any, ...], int, int]]:
+        """(checkpoint, first statement, statement after the last) of each checkpoint, newest first."""
+        after = self.clock() + 1
+        for index in range(len(self.checkpoints) - 1, -1, -1):
+            entry = self.checkpoints[index]
+            yield entry, entry[0], after
+            after = entry[0]
 
     def restorable(self, task: Any, frame: Frame) -> list[int]:
-        """Indexes of snapshots (newest first) that can be restored from `frame` in `task`: those of
-        `frame` and its callers, taken in the same thread before the statement it is stopped at."""
+        """Numbers of the statements (newest first) that can be gone back to from `frame` in `task`:
+        those of `frame` and its callers, run in the same thread before the one it is stopped at."""
         chain: set[int] = set()
         walk: Frame | None = frame
         while walk is not None:
             chain.add(id(walk))
             walk = walk.parent
-        found = []
-        at_current = True  # the newest entry of the thread is the statement it is stopped at
-        for index in range(len(self.entries) - 1, -1, -1):
-            entry = self.entries[index]
+        found: list[int] = []
+        at_current = True  # the newest statement of the thread is the one it is stopped at
+        for entry, first, after in self._runs():
             if entry[1] is not task:
                 continue
             if at_current:
                 at_current = False
-                continue
+                after -= 1
             if id(entry[2]) in chain:
-                found.append(index)
-        # the oldest entries may have lost their checkpoint to LIMIT: those cannot be restored
-        checkpointed: set[int] = set()
-        restorable = []
-        for index in reversed(found):
-            entry = self.entries[index]
-            if entry[4] is not None:
-                checkpointed.add(id(entry[2]))
-            if id(entry[2]) in checkpointed:
-                restorable.append(index)
-        restorable.reverse()
-        return restorable
+                found.extend(range(after - 1, first - 1, -1))
+        return found
 
-    def snapshot(self, index: int) -> Snapshot:
-        return Snapshot(self.entries[index])
+    def where(self, seq: int) -> tuple[Frame, int]:
+        """The activation and pc of statement `seq`."""
+        entry = self.checkpoints[bisect_right(self.checkpoint_seqs, seq) - 1]
+        return entry[2], self.pcs[seq - self.base] - 1
 
-    def rewind_to(self, index: int) -> tuple[Rewind, int]:
-        """Go back to the statement of entry `index` (one of `restorable`'s): forget what happened
-        after the nearest earlier checkpoint of its activation and return the Rewind that restores
-        that checkpoint, with the number of the thread's statements to run again before it."""
-        target = self.entries[index]
-        task, frame = target[1], target[2]
-        start = index
-        while self.entries[start][4] is None or self.entries[start][2] is not frame:
-            start -= 1
-        again = sum(1 for entry in self.entries[start:index] if entry[1] is task)
-        entry = Snapshot(self.entries[start])
-        del self.entries[start:]  # the hook records the restored statement again
-        self._restart(entry.seq)
+    def rewind_to(self, seq: int) -> tuple[Rewind, int]:
+        """Go back to statement `seq` (one of `restorable`'s): forget what happened after the
+        nearest earlier checkpoint of its activation and return the Rewind that restores that
+        checkpoint, with the number of the thread's statements to run again before `seq`."""
+        index = bisect_right(self.checkpoint_seqs, seq) - 1
+        task, frame = self.checkpoints[index][1], self.checkpoints[index][2]
+        while self.checkpoints[index][2] is not frame or self.checkpoints[index][1] is not task:
+            index -= 1
+        entry = Snapshot(self.checkpoints[index])
+        again = 0
+        for later, first, after in self._runs():
+            if later[0] < entry.seq:
+                break
+            if later[1] is task and first < seq:
+                again += min(after, seq) - first
+        del self.checkpoints[index:]
+        del self.checkpoint_seqs[index:]
+        del self.pcs[entry.seq - self.base :]  # the hook records the restored statement again
+        self.forget_activation()
         states = self.agent_states
         while len(states) > 1 and states[-1][0] > entry.seq:
             states.pop()

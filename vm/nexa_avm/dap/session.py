@@ -33,7 +33,7 @@ from .breakpoints import (
     parse_hit_condition,
 )
 from .evaluation import SnippetError, evaluate, render_log_message
-from .history import History, ReplyMemo
+from .history import CHECKPOINT_EVERY, History, ReplyMemo
 from .launch_config import LaunchConfig, LaunchError, parse_launch
 from .locations import Locations, normalize_path
 from .protocol import Connection, Message
@@ -544,19 +544,40 @@ class Session:
         current_task = _task_getter(self.loop)
         watched = self.watched
         history = self.history
-        record = history.record if history is not None else None
+        assert history is not None
+        pcs_append = history.pcs.append
+        agents = history.vm.all_agents  # the VM appends to this very list
         session = self
 
+        last_frame: Frame | None = None  # the activation of the last checkpoint
+        left = 0  # its statements still to record without a snapshot
+
         def hook(frame: Frame, span: tuple[int, int]) -> Awaitable[None] | None:
+            nonlocal last_frame, left
+            if agents:
+                history.note_agents()
+            if frame is last_frame and left:
+                # the fast path: the same activation as the last statement (so the same thread) and
+                # no checkpoint due: the statement's pc is all history.py needs
+                left -= 1
+                pcs_append(frame.pc)
+                if session.attention or (watched and frame.instr in watched):
+                    return session._consider(current_task(), frame)
+                return None
             task = current_task()
             if task is not session._last_task:
                 session._switch(task, frame)
-            if record is not None:
-                record(task, frame)
-            if session.attention or frame.instr in watched:
+            history.checkpoint(task, frame)
+            last_frame, left = frame, CHECKPOINT_EVERY - 1
+            if session.attention or (watched and frame.instr in watched):
                 return session._consider(task, frame)
             return None
 
+        def forget_activation() -> None:
+            nonlocal last_frame
+            last_frame = None
+
+        history.forget_activation = forget_activation
         return hook
 
     def _switch(self, task: Any, frame: Frame) -> None:
@@ -795,8 +816,8 @@ class Session:
         assert self.history is not None
         chosen, reason = indexes[-1], "step"
         for index in indexes:
-            entry = self.history.snapshot(index)
-            bound = self.watched.get(entry.frame.code.instrs[entry.pc])
+            frame, pc = self.history.where(index)
+            bound = self.watched.get(frame.code.instrs[pc])
             if bound and any(b.kind == "line" and b.log_message is None for b in bound):
                 chosen, reason = index, "breakpoint"
                 break
