@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
-from operator import attrgetter
+from operator import attrgetter, is_not
 from typing import Any
 
 from ..interpreter import Frame, Interpreter, Rewind
@@ -139,7 +139,8 @@ class History:
         list, so a change shows in this (C-level) test."""
         agents = self.vm.all_agents
         now = list(map(_history_of, agents))
-        if now != self._agent_lists:
+        seen = self._agent_lists
+        if len(now) != len(seen) or any(map(is_not, now, seen)):  # by identity: `!=` compares messages
             self._agent_lists[:] = now
             self.agent_states.append((self.clock() + 1, tuple((a, a.history, a.last_reply) for a in agents)))
 
