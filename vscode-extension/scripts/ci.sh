@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Everything CI checks for the VS Code extension, from a fresh clone: npm ci, typecheck, lint, unit
-# tests, the DAG page in headless Chromium, and the .vsix. Run from anywhere; exits non-zero on any
-# failure. The last line is "vscode-extension: N passed, N failed" over all tests run.
+# tests, the built extension with the real nexa-lsp, the DAG page in headless Chromium, and the .vsix.
+# Run from anywhere; exits non-zero on any failure. The last line is "vscode-extension: N passed,
+# N failed" over all tests run. Needs ../.venv/bin/nexa-lsp (the Python package installed) and the
+# corpus in ../../shared/corpus/upstream; stops at once, saying so, without the server.
 #
 # The Chromium test needs Debian's chromium at /usr/bin/chromium (or $NEXA_CHROMIUM): without it this
 # script still runs the other steps, then reports FAILURE and exits 1 — never a silent skip.
@@ -25,6 +27,14 @@ step() {
   fi
 }
 
+# The end-to-end tests start the real language server of the checkout: CI installs the Python package
+# (.venv at the repository root) before this script runs.
+nexa_lsp=../.venv/bin/nexa-lsp
+if [[ ! -x $nexa_lsp ]]; then
+  echo "FAILURE: $(cd .. && pwd)/.venv/bin/nexa-lsp is missing: the end-to-end tests need the real server. Install it first: python3 -m venv .venv && .venv/bin/pip install -e ." >&2
+  exit 1
+fi
+
 step "npm ci" npm ci --no-audit --no-fund
 if [[ ${#failed_steps[@]} -gt 0 ]]; then
   echo "FAILURE: npm ci failed; nothing else can run"
@@ -34,7 +44,7 @@ step "typecheck" npm run --silent typecheck
 step "lint" npm run --silent lint
 step "unit tests" npx vitest run --config vitest.config.mts --reporter=default --reporter=json --outputFile.json="$results/unit.json"
 step "build" npm run --silent build
-step "built extension + stdio LSP" npx vitest run --config vitest.bundle.config.mts --reporter=default --reporter=json --outputFile.json="$results/bundle.json"
+step "built extension + nexa-lsp (and a stand-in server)" npx vitest run --config vitest.bundle.config.mts --reporter=default --reporter=json --outputFile.json="$results/bundle.json"
 
 chromium=${NEXA_CHROMIUM:-/usr/bin/chromium}
 if [[ -x $chromium ]]; then

@@ -83,12 +83,98 @@ function displayText(node: DagNode): string {
   return shortenLabel(node.label === '' ? KIND_STYLES[node.kind].caption : node.label);
 }
 
-export function layoutDag(result: DagResult, measure: TextMeasure): LayoutModel {
+export interface LayoutOptions {
+  /**
+   * The width to fill (the panel's): the unconnected parts of a flow (one per statement, as the server
+   * draws them) are set side by side in source order and wrap to a new row past this width. Without
+   * it, one row.
+   */
+  readonly wrapWidth?: number;
+}
+
+const PART_GAP_X = 56;
+const PART_GAP_Y = 44;
+
+export function layoutDag(result: DagResult, measure: TextMeasure, options: LayoutOptions = {}): LayoutModel {
+  const parts = connectedParts(result);
+  if (parts.length <= 1) {
+    return layoutPart(result.nodes, result.edges, measure, MARGIN);
+  }
+  const laid = parts.map((part) => layoutPart(part.nodes, part.edges, measure, 0));
+  const widest = Math.max(...laid.map((part) => part.width));
+  const rowLimit = Math.max(widest, (options.wrapWidth ?? Number.POSITIVE_INFINITY) - 2 * MARGIN);
+  const placedNodes = new Map<DagNode, LayoutNode>();
+  const placedEdges = new Map<DagEdge, LayoutEdge>();
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  let width = 0;
+  for (const part of laid) {
+    if (x > 0 && x + part.width > rowLimit) {
+      x = 0;
+      y += rowHeight + PART_GAP_Y;
+      rowHeight = 0;
+    }
+    const dx = MARGIN + x;
+    const dy = MARGIN + y;
+    for (const node of part.nodes) {
+      placedNodes.set(node.node, { ...node, x: node.x + dx, y: node.y + dy });
+    }
+    for (const edge of part.edges) {
+      placedEdges.set(edge.edge, {
+        ...edge,
+        points: edge.points.map((p) => ({ x: p.x + dx, y: p.y + dy })),
+        labelAt: edge.labelAt && { x: edge.labelAt.x + dx, y: edge.labelAt.y + dy },
+      });
+    }
+    width = Math.max(width, x + part.width);
+    rowHeight = Math.max(rowHeight, part.height);
+    x += part.width + PART_GAP_X;
+  }
+  return {
+    width: Math.ceil(width + 2 * MARGIN),
+    height: Math.ceil(y + rowHeight + 2 * MARGIN),
+    nodes: result.nodes.flatMap((node) => placedNodes.get(node) ?? []),
+    edges: result.edges.flatMap((edge) => placedEdges.get(edge) ?? []),
+  };
+}
+
+/** The unconnected parts of a graph, each in the order of its first node (the server's, source order). */
+export function connectedParts(result: DagResult): { nodes: DagNode[]; edges: DagEdge[] }[] {
+  const parent = new Map(result.nodes.map((n) => [n.id, n.id]));
+  const root = (id: string): string => {
+    let current = id;
+    for (let up = parent.get(current); up !== undefined && up !== current; up = parent.get(current)) {
+      current = up;
+    }
+    return current;
+  };
+  for (const edge of result.edges) {
+    const a = root(edge.source);
+    const b = root(edge.target);
+    if (a !== b) {
+      parent.set(b, a);
+    }
+  }
+  const parts = new Map<string, { nodes: DagNode[]; edges: DagEdge[] }>();
+  for (const node of result.nodes) {
+    const key = root(node.id);
+    const part = parts.get(key) ?? { nodes: [], edges: [] };
+    part.nodes.push(node);
+    parts.set(key, part);
+  }
+  for (const edge of result.edges) {
+    parts.get(root(edge.source))?.edges.push(edge);
+  }
+  return [...parts.values()];
+}
+
+function layoutPart(partNodes: readonly DagNode[], partEdges: readonly DagEdge[], measure: TextMeasure, margin: number): LayoutModel {
   const graph = new dagre.graphlib.Graph({ multigraph: true });
-  graph.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 46, edgesep: 14, marginx: MARGIN, marginy: MARGIN });
+  graph.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 46, edgesep: 14, marginx: margin, marginy: margin });
   graph.setDefaultEdgeLabel(() => ({}));
 
-  const prepared = result.nodes.map((node) => {
+  const prepared = partNodes.map((node) => {
     const style = KIND_STYLES[node.kind];
     const text = displayText(node);
     const contentWidth = Math.max(measure.label(text), measure.caption(style.caption));
@@ -98,7 +184,7 @@ export function layoutDag(result: DagResult, measure: TextMeasure): LayoutModel 
     return { node, style, text, width, height };
   });
 
-  result.edges.forEach((edge, index) => {
+  partEdges.forEach((edge, index) => {
     const labelWidth = edge.label === null ? 0 : Math.ceil(measure.caption(shortenLabel(edge.label)) + 12);
     graph.setEdge(
       edge.source,
@@ -108,7 +194,7 @@ export function layoutDag(result: DagResult, measure: TextMeasure): LayoutModel 
     );
   });
 
-  dagre.layout(graph, { constraints: siblingOrder(result.edges) });
+  dagre.layout(graph, { constraints: siblingOrder(partEdges) });
 
   const nodes: LayoutNode[] = prepared.map(({ node, style, text, width, height }) => {
     const placed = graph.node(node.id) as { x: number; y: number };
@@ -116,7 +202,7 @@ export function layoutDag(result: DagResult, measure: TextMeasure): LayoutModel 
   });
 
   const byId = new Map(nodes.map((n) => [n.node.id, n]));
-  const edges: LayoutEdge[] = result.edges.map((edge, index) => {
+  const edges: LayoutEdge[] = partEdges.map((edge, index) => {
     const placed = graph.edge({ v: edge.source, w: edge.target, name: `e${index}` }) as {
       points?: Point[];
       x?: number;

@@ -66,7 +66,8 @@ function renderFlowPicker(): void {
 function render(): void {
   const result = state.result;
   if (result !== drawnResult || drawnGeneration !== state.generation) {
-    const layout = layoutDag(result, measure);
+    // The panel's width (the graph itself may be hidden by the empty state at this point).
+    const layout = layoutDag(result, measure, { wrapWidth: document.documentElement.clientWidth });
     graph.render(layout, result.flow);
     renderFlowPicker();
     // The legend's height changes the space left for the graph: draw it before fitting.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxesOverlap, boxOf, estimateText, layoutDag, LABEL_MAX_CHARS, onOutline, shortenLabel, siblingOrder } from '../../webview/layout';
+import { boxesOverlap, boxOf, connectedParts, estimateText, layoutDag, LABEL_MAX_CHARS, onOutline, shortenLabel, siblingOrder } from '../../webview/layout';
 import { everyKindDag, noFlowDag, reviewPipelineDag } from '../fixtures/dagFixtures';
 
 describe('layoutDag', () => {
@@ -141,5 +141,50 @@ describe('edge ends', () => {
       throw new Error('fixture changed');
     }
     expect(onOutline(editor, { x: editor.x, y: editor.y + 500 })).toEqual({ x: editor.x, y: editor.y + editor.height / 2 });
+  });
+});
+
+describe('layoutDag on a flow of unconnected parts (one per statement, as nexa-lsp draws them)', () => {
+  const node = (id: string, label: string) => ({ id, kind: 'agent' as const, label, range: null, uri: null });
+  const edge = (source: string, target: string) => ({ source, target, label: null });
+  // Three statements: a >> b, c >> d >> e, and a lone f; ids in source order.
+  const statements = {
+    flow: 'main',
+    flows: ['main'],
+    nodes: [node('a', 'A'), node('b', 'B'), node('c', 'C'), node('d', 'D'), node('e', 'E'), node('f', 'F')],
+    edges: [edge('a', 'b'), edge('c', 'd'), edge('d', 'e')],
+  };
+
+  it('finds the parts in source order', () => {
+    expect(connectedParts(statements).map((p) => p.nodes.map((n) => n.id))).toEqual([['a', 'b'], ['c', 'd', 'e'], ['f']]);
+  });
+
+  it('sets the parts side by side in source order when they fit in the width', () => {
+    const layout = layoutDag(statements, estimateText, { wrapWidth: 2000 });
+    const x = (id: string) => layout.nodes.find((n) => n.node.id === id)?.x ?? Number.NaN;
+    expect(x('a')).toBeLessThan(x('c'));
+    expect(x('c')).toBeLessThan(x('f'));
+    expect(layout.width).toBeLessThanOrEqual(2000);
+  });
+
+  it('wraps the parts into rows in a narrow panel, never overlapping, top-down within each part', () => {
+    const layout = layoutDag(statements, estimateText, { wrapWidth: 200 });
+    const at = (id: string) => layout.nodes.find((n) => n.node.id === id);
+    const [a, c, f] = [at('a'), at('c'), at('f')];
+    expect(a && c && c.y > a.y).toBe(true);
+    expect(c && f && f.y > c.y).toBe(true);
+    layout.nodes.forEach((one, i) => {
+      layout.nodes.slice(i + 1).forEach((other) => {
+        expect(boxesOverlap(boxOf(one), boxOf(other)), `${one.node.id} and ${other.node.id}`).toBe(false);
+      });
+    });
+    for (const { edge: e, points } of layout.edges) {
+      expect((at(e.source)?.y ?? 0) < (at(e.target)?.y ?? 0)).toBe(true);
+      for (const p of points) {
+        expect(p.x).toBeGreaterThanOrEqual(0);
+        expect(p.x).toBeLessThanOrEqual(layout.width);
+      }
+    }
+    expect(layout.nodes.map((n) => n.node.id)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
   });
 });
