@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from tree_sitter import Node as TSNode
 
@@ -31,8 +32,13 @@ _ESCAPES = {
 _PATH_HEAD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+# `Span(a, b)` runs the Python-level `__new__` that `NamedTuple` generates; lowering makes a span
+# for every node, so it builds the tuple directly (the same value, about twice as fast).
+_new_span = partial(tuple.__new__, Span)
+
+
 def span(node: TSNode) -> Span:
-    return Span(node.start_byte, node.end_byte)
+    return _new_span((node.start_byte, node.end_byte))  # type: ignore[no-any-return]
 
 
 class Lowerer:
@@ -264,7 +270,11 @@ class Lowerer:
     def block(self, node: TSNode | None) -> ast.Block:
         if node is None:
             return ast.Block()
-        statements = [s for s in (self.statement(c) for c in node.named_children) if s is not None]
+        statements = []
+        for child in node.named_children:
+            statement = self.statement(child)
+            if statement is not None:
+                statements.append(statement)
         return ast.Block(statements=statements, span=span(node))
 
     def _let(self, node: TSNode) -> ast.Let:

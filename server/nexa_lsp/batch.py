@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nexa_lang.check import LibraryOfRoot, check_root, finish_library, fix_source, parse_file
+from nexa_lang.checker import rules
 from nexa_lang.config import Settings
 from nexa_lang.context import plan_context
 from nexa_lang.diagnostics import Diagnostic
@@ -247,13 +248,18 @@ def _map(function: Callable, items: list, workers: int) -> Iterator:
         return
     workers = min(workers, len(items))
     chunk = max(1, len(items) // (workers * 16))  # small chunks: no worker idles at the end
-    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
+    rules()  # imported before the workers start: forked workers inherit them instead of importing
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
         yield from pool.map(function, items, chunksize=chunk)
 
 
-def _ignore_interrupts() -> None:
+def _start_worker() -> None:
     # Ctrl-C is the main process's to handle (--watch ends with exit code 0); workers stay quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # What the worker inherited (modules, rules, jobs) lives as long as it does: the collector's
+    # full passes between units need not traverse it again (and, after a fork, need not touch
+    # the pages it shares with the main process).
+    gc.freeze()
 
 
 def default_workers() -> int:
