@@ -197,15 +197,21 @@ def _tags(info: CodeInfo | None) -> frozenset[Tag]:
     return info.tags if info else frozenset()
 
 
-# Where diagnostics.md is published is not decided yet: by default links are relative to the
-# document's name; NEXA_DOCS_URL (read at start) points them at a published copy.
-DOCS_URL = os.environ.get("NEXA_DOCS_URL", "diagnostics.md")
+def docs_url() -> str:
+    """Where diagnostic links point: NEXA_DOCS_URL (a published copy) when set, else the reference
+    shipped in this package (nexa_lang/docs/diagnostics.md, made by nexa_lang.rule_reference)."""
+    configured = os.environ.get("NEXA_DOCS_URL")
+    if configured:
+        return configured
+    from nexa_lang.rule_reference import REFERENCE_PATH
+
+    return REFERENCE_PATH.resolve().as_uri()
 
 
 def code_url(code: str) -> str:
-    """Where a code is documented: its heading in diagnostics.md (§1.1 `codeDescription`)."""
+    """Where a code is documented: its heading in the reference (§1.1 `codeDescription`)."""
     info = CODES.get(code)
-    return f"{DOCS_URL}#{info.url_fragment}" if info else DOCS_URL
+    return f"{docs_url()}#{info.url_fragment}" if info else docs_url()
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

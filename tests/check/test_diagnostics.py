@@ -66,8 +66,12 @@ def test_sorted_by_file_then_start_then_code():
     assert sort_diagnostics([a, b, c, d]) == [d, c, b, a]
 
 
-def test_url_points_at_the_code_heading():
-    assert code_url("E008").endswith("diagnostics.md#e008-syntax-error")
+def test_url_points_at_the_code_heading_of_the_shipped_reference(monkeypatch):
+    monkeypatch.delenv("NEXA_DOCS_URL", raising=False)
+    url = code_url("E008")
+    assert url.startswith("file://") and url.endswith("/nexa_lang/docs/diagnostics.md#e008-syntax-error")
+    monkeypatch.setenv("NEXA_DOCS_URL", "https://docs.example.org/diagnostics")
+    assert code_url("E008") == "https://docs.example.org/diagnostics#e008-syntax-error"
 
 
 @pytest.fixture

@@ -191,10 +191,7 @@ describe('the built extension with the real nexa-lsp', () => {
     await until(() => postedOfType(panel, 'dag').some((m) => (m as { result: DagResult }).result.flow === 'flow_dag_param'), 'the DAG of flow_dag_param', ANSWER_MS);
   });
 
-  // What the server does not do yet. `it.fails` passes while the gap is there and turns red once the
-  // server is fixed: then drop `.fails` and keep the test.
-
-  it.fails('KNOWN SERVER GAP: a diagnostic’s code links to its documentation (nexa-lsp sends the relative href diagnostics.md#…)', async () => {
+  it('a diagnostic’s code links to its documentation (the reference shipped with nexa-lsp)', async () => {
     const path = copyCorpusFile('v1.0/15_dag_topology.nx', (s) => replaceOnce(s, '>> Researcher >> Writer;', '>> Researcher >> Wrter;'));
     fake.host.open(path, readFileSync(path, 'utf8'));
     await until(() => diagnosticsOf(uriOf(path)).length > 0, 'diagnostics', ANSWER_MS);
