@@ -15,6 +15,7 @@ import re
 from bisect import bisect_right
 from enum import Enum
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 _BOM = b"\xef\xbb\xbf"
@@ -80,12 +81,17 @@ class LineIndex:
         data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
         self.data = data
         self.bom_length = len(_BOM) if data.startswith(_BOM) else 0
-        starts = [0]
-        content_ends = []
-        for match in _LINE_END.finditer(data):
-            content_ends.append(match.start())
-            starts.append(match.end())
-        content_ends.append(len(data))
+        if b"\r" in data:
+            starts = [0]
+            content_ends = []
+            for match in _LINE_END.finditer(data):
+                content_ends.append(match.start())
+                starts.append(match.end())
+            content_ends.append(len(data))
+        else:  # LF only (most texts): the same offsets from the lengths of the lines, no regex
+            totals = accumulate(map(len, data.split(b"\n")))
+            content_ends = [total + line for line, total in enumerate(totals)]  # + the LFs before
+            starts = [0, *(end + 1 for end in content_ends[:-1])]
         self._starts = starts
         self._content_ends = content_ends
         self._line_texts: dict[int, str] = {}

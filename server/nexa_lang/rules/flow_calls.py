@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from nexa_lang import ast
 from nexa_lang.model import Program, SourceFile
@@ -88,7 +89,19 @@ def declaration_owner(symbol_kind: str, name: str) -> Owner | None:
     return None
 
 
+_CALL_GRAPHS: WeakKeyDictionary[Program, CallGraph] = WeakKeyDictionary()
+
+
 def build_call_graph(program: Program) -> CallGraph:
+    """The call graph of `program`, built once per program (G002 and G006 both read it; neither
+    changes it)."""
+    graph = _CALL_GRAPHS.get(program)
+    if graph is None:
+        graph = _CALL_GRAPHS[program] = _build_call_graph(program)
+    return graph
+
+
+def _build_call_graph(program: Program) -> CallGraph:
     graph = CallGraph()
     agents = {a.name: a for a in program.agents()}
     for reference in program.scopes.references:
