@@ -421,6 +421,7 @@ class Interpreter:
         self.declarations: dict[str, Any] = {}
         self.agents: dict[str, AgentRuntime] = {}
         self.all_agents: list[AgentRuntime] = []
+        self.agent_commits = 0  # agents' history changes after creation (dap/history.py)
         self.meta = LoopState("none", None, None)
         self.background: list[asyncio.Task[Any]] = []
         self.timers: list[TimerValue] = []
@@ -1578,6 +1579,7 @@ class Interpreter:
             run.messages.append(Message.assistant(run.reply_text))
             agent.history = run.messages
             agent.last_reply = value
+            self.agent_commits += 1
             self.save_memory(agent)
 
     # --- DAG operators -----------------------------------------------------------------------
@@ -1870,6 +1872,7 @@ class Interpreter:
         for agent, history, last in snapshot.histories.values():
             agent.history = history
             agent.last_reply = last
+        self.agent_commits += 1
 
     async def op_VERIFY(self, frame: Frame, instr: Instr) -> None:
         mode, spec, text = instr.arg

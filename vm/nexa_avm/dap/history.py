@@ -128,33 +128,38 @@ class History:
         # (seq, ((agent, history, last_reply), …)) each time the agents' state changed
         self.agent_states: list[tuple[int, tuple[Any, ...]]] = [(0, ())]
         self._agent_lists: list[Any] = []  # the agents' history lists at the last change
+        self._agents_seen = (0, 0)  # (number of agents, `vm.agent_commits`) at the last look
         if memo is not None:
             memo.clock = self.clock
 
     def clock(self) -> int:
         return self.base + len(self.pcs) - 1
 
-    def note_agents(self) -> None:
-        """Called before each statement while agents exist: a commit replaces an agent's history
-        list, so a change shows in this (C-level) test."""
+    def note_agents(self, seq: int) -> None:
+        """Called at a checkpoint (`seq`) when agents were created or committed a reply (or a
+        `restore` put histories back) since the last look: a commit replaces an agent's history
+        list, so a change shows in this (C-level) test. Only checkpoints are ever restored, so the
+        agents' state before each of them is all a rewind needs: a change between two checkpoints
+        is recorded at the next one."""
         agents = self.vm.all_agents
         now = list(map(_history_of, agents))
         seen = self._agent_lists
         if len(now) != len(seen) or any(map(is_not, now, seen)):  # by identity: `!=` compares messages
             self._agent_lists[:] = now
-            self.agent_states.append((self.clock() + 1, tuple((a, a.history, a.last_reply) for a in agents)))
+            self.agent_states.append((seq, tuple((a, a.history, a.last_reply) for a in agents)))
 
     def checkpoint(self, task: Any, frame: Frame) -> None:
         """Record the statement `frame` is at with a snapshot of its activation."""
         locals_ = frame.locals
         containers = None
         for value in locals_.values():
-            if type(value) in _CONTAINER_TYPES:
+            kind = type(value)
+            if kind in _CONTAINER_TYPES:
                 if containers is None:
                     containers = []
-                if type(value) is list:
+                if kind is list:
                     containers.append((value, list(value)))
-                elif type(value) is dict:
+                elif kind is dict:
                     containers.append((value, dict(value)))
                 else:
                     containers.append((value.fields, dict(value.fields)))
@@ -162,11 +167,19 @@ class History:
             extra = _extra_state(frame, containers)
         else:
             extra = None
-        self.pcs.append(frame.pc)
-        seq = self.clock()
-        self.checkpoints.append((seq, task, frame, frame.pc - 1, dict(locals_), extra))
+        pcs = self.pcs
+        pc = frame.pc
+        pcs.append(pc)
+        count = len(pcs)
+        seq = self.base + count - 1
+        vm = self.vm
+        seen = (len(vm.all_agents), vm.agent_commits)
+        if seen != self._agents_seen:
+            self._agents_seen = seen
+            self.note_agents(seq)
+        self.checkpoints.append((seq, task, frame, pc - 1, dict(locals_), extra))
         self.checkpoint_seqs.append(seq)
-        if len(self.pcs) > LIMIT:  # forget the oldest, from a checkpoint on
+        if count > LIMIT:  # forget the oldest, from a checkpoint on
             keep = bisect_left(self.checkpoint_seqs, self.base + LIMIT // 10)
             first = self.checkpoint_seqs[keep]
             del self.pcs[: first - self.base]

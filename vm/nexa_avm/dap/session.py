@@ -546,7 +546,6 @@ class Session:
         history = self.history
         assert history is not None
         pcs_append = history.pcs.append
-        agents = history.vm.all_agents  # the VM appends to this very list
         session = self
 
         last_frame: Frame | None = None  # the activation of the last checkpoint
@@ -554,9 +553,7 @@ class Session:
 
         def hook(frame: Frame, span: tuple[int, int]) -> Awaitable[None] | None:
             nonlocal last_frame, left
-            if agents:
-                history.note_agents()
-            if frame is last_frame and left:
+            if left and frame is last_frame:
                 # the fast path: the same activation as the last statement (so the same thread) and
                 # no checkpoint due: the statement's pc is all history.py needs
                 left -= 1
