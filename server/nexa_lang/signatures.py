@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from nexa_lang.prelude import DEPRECATED_STD_NAMES
+
 
 @dataclass(frozen=True)
 class ParamSig:
@@ -184,32 +186,6 @@ _PRELUDE: tuple[str, ...] = (
 )
 
 PRELUDE_SIGNATURES: dict[str, Signature] = {s.name: s for s in map(parse_signature, _PRELUDE)}
-
-# Aliases of S§2.12: namespace → {short name: canonical name}.
-DEPRECATED_STD_NAMES: dict[str, dict[str, str]] = {
-    "fs": {
-        "read": "file_read",
-        "write": "file_write",
-        "append": "file_append",
-        "exists": "file_exists",
-        "list": "file_list",
-        "delete": "file_delete",
-    },
-    "http": {"get": "http_get", "post": "http_post", "put": "http_put", "delete": "http_delete"},
-    "time": {
-        "now": "time_now",
-        "diff": "time_diff",
-        "format": "time_format",
-        "sleep": "time_sleep",
-        "timestamp": "time_timestamp",
-    },
-    "json": {"parse": "json_parse", "get": "json_get", "stringify": "json_stringify"},
-    "text": {"split": "text_split", "replace": "text_replace", "upper": "text_upper", "lower": "text_lower"},
-    "hash": {"md5": "hash_md5", "sha256": "hash_sha256"},
-    "math": {"calc": "math_calc", "random": "math_random"},
-    "regex": {"match": "regex_match", "replace": "regex_replace"},
-    "shell": {"execute": "shell_exec", "exec": "shell_exec", "which": "shell_which"},
-}
 
 
 @cache

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program
+from nexa_lang.prelude import DEPRECATED_STD_NAMES
 from nexa_lang.regexes import fast_match_problem, python_regex_problem
-from nexa_lang.signatures import DEPRECATED_STD_NAMES
 
 REGEX_FUNCTIONS = {"regex_match", "regex_replace", *DEPRECATED_STD_NAMES["regex"]}
 

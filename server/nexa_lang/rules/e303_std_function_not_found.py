@@ -13,20 +13,12 @@ from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
-from nexa_lang.prelude import STD_NAMESPACES
+from nexa_lang.prelude import DEPRECATED_STD_NAMES, STD_NAMESPACES
 from nexa_lang.rules.unresolved import change_to, did_you_mean
 
 # The short aliases of S§2.12: accepted with W003, so never E303.
 DEPRECATED_ALIASES: dict[str, frozenset[str]] = {
-    "fs": frozenset({"read", "write", "append", "exists", "list", "delete"}),
-    "http": frozenset({"get", "post", "put", "delete"}),
-    "time": frozenset({"now", "diff", "format", "sleep", "timestamp"}),
-    "json": frozenset({"parse", "get", "stringify"}),
-    "text": frozenset({"split", "replace", "upper", "lower"}),
-    "hash": frozenset({"md5", "sha256"}),
-    "math": frozenset({"calc", "random"}),
-    "regex": frozenset({"match", "replace"}),
-    "shell": frozenset({"execute", "exec", "which"}),
+    ns: frozenset(names) for ns, names in DEPRECATED_STD_NAMES.items()
 }
 
 Part = tuple[str, Span]  # one segment of a std path after `std.`, with its range

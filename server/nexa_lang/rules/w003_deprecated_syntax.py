@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, Fix, rule
 from nexa_lang.model import Program
+from nexa_lang.prelude import DEPRECATED_STD_NAMES
 from nexa_lang.properties import judge_value
 from nexa_lang.setting_uses import setting_uses
-from nexa_lang.signatures import DEPRECATED_STD_NAMES
 
 
 @rule("W003", "deprecated-syntax")

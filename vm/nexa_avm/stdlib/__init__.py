@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from nexa_lang.prelude import DEPRECATED_STD_NAMES
+
 from ..errors import CODE_NAMES, NexaError
 from ..values import Namespace, Secret, is_number, kind_name, to_plain
 
@@ -48,31 +50,8 @@ _DB_MEMORY = {
     "delete": "agent_memory_delete",
     "list": "agent_memory_list",
 }
-# S§2.12: deprecated short names
-ALIASES: dict[str, dict[str, str]] = {
-    "fs": {
-        "read": "file_read",
-        "write": "file_write",
-        "append": "file_append",
-        "exists": "file_exists",
-        "list": "file_list",
-        "delete": "file_delete",
-    },
-    "http": {"get": "http_get", "post": "http_post", "put": "http_put", "delete": "http_delete"},
-    "time": {
-        "now": "time_now",
-        "diff": "time_diff",
-        "format": "time_format",
-        "sleep": "time_sleep",
-        "timestamp": "time_timestamp",
-    },
-    "json": {"parse": "json_parse", "get": "json_get", "stringify": "json_stringify"},
-    "text": {"split": "text_split", "replace": "text_replace", "upper": "text_upper", "lower": "text_lower"},
-    "hash": {"md5": "hash_md5", "sha256": "hash_sha256"},
-    "math": {"calc": "math_calc", "random": "math_random"},
-    "regex": {"match": "regex_match", "replace": "regex_replace"},
-    "shell": {"execute": "shell_exec", "exec": "shell_exec", "which": "shell_which"},
-}
+# S§2.12: deprecated short names, one table shared with the checker
+ALIASES = DEPRECATED_STD_NAMES
 
 MODEL_RESULT_LIMIT = 16_384
 
