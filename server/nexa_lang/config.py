@@ -181,10 +181,15 @@ class Settings:
         return settings
 
     def fingerprint(self) -> str:
-        """A stable text of everything that can change what a check reports (for cache keys)."""
-        data = asdict(self)
-        data.pop("path")
-        return json.dumps(data, sort_keys=True, default=str)
+        """A stable text of everything that can change what a check reports (for cache keys).
+        Kept on the (frozen) settings after the first call: every file of a project asks for it."""
+        known = self.__dict__.get("_fingerprint")
+        if known is None:
+            data = asdict(self)
+            data.pop("path")
+            known = json.dumps(data, sort_keys=True, default=str)
+            object.__setattr__(self, "_fingerprint", known)
+        return known
 
 
 # --- errors ------------------------------------------------------------------------------------

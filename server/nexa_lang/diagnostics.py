@@ -200,9 +200,12 @@ def _tags(info: CodeInfo | None) -> frozenset[Tag]:
 def docs_url() -> str:
     """Where diagnostic links point: NEXA_DOCS_URL (a published copy) when set, else the reference
     shipped in this package (nexa_lang/docs/diagnostics.md, made by nexa_lang.rule_reference)."""
-    configured = os.environ.get("NEXA_DOCS_URL")
-    if configured:
-        return configured
+    return os.environ.get("NEXA_DOCS_URL") or _shipped_reference_uri()
+
+
+@functools.cache
+def _shipped_reference_uri() -> str:
+    # Resolving the path walks the file system: once a process, not once a diagnostic.
     from nexa_lang.rule_reference import REFERENCE_PATH
 
     return REFERENCE_PATH.resolve().as_uri()

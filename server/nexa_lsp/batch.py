@@ -132,12 +132,9 @@ def run_job(
 
 
 def _check(job: CheckJob, text: str, data: bytes, libraries: tuple[CheckJob, ...] = ()) -> CachedCheck:
-    cache = CheckCache(Path(job.cache_dir) if job.cache_dir else None) if job.use_cache else None
+    cache = _cache_of(job) if job.use_cache else None
     use_cache = cache is not None and not job.source.is_stdin
-    # A unit's result also depends on which libraries it reports on and on their settings.
-    shown = "\0".join(
-        [job.source.shown, *(f"{lib.source.shown}\0{lib.settings.fingerprint()}" for lib in libraries)]
-    )
+    shown = _unit_key(job, libraries)
     if use_cache:
         cached = cache.load(job.settings, shown, data)
         if cached is not None:
@@ -192,7 +189,7 @@ def run_jobs(
         UnitJob(_checking(jobs[u.root]), tuple(_checking(jobs[i]) for i in u.libraries)) for u in units
     ]
     library_findings: dict[int, list[list[Diagnostic]]] = {}
-    for unit, outcome in zip(units, _map(run_unit, unit_jobs, workers), strict=False):
+    for unit, outcome in zip(units, _outcomes(unit_jobs, workers), strict=False):
         earlier = results[unit.root]
         if earlier is not None:  # fixed in the first pass: keep what was fixed, report the new check
             earlier.diagnostics = outcome.root.diagnostics
@@ -213,6 +210,41 @@ def run_jobs(
             if result is not None:
                 on_result(result)
     return [r for r in results if r is not None]
+
+
+def _outcomes(units: list[UnitJob], workers: int) -> Iterator[UnitResult]:
+    """`run_unit` of each unit, in order. Results the cache holds are read here, in the main
+    process: a warm run then starts no workers, and only the units that changed cross to them."""
+    cached = [_cached_unit(unit) for unit in units]
+    computed = _map(run_unit, [u for u, hit in zip(units, cached, strict=True) if hit is None], workers)
+    for hit in cached:
+        yield hit if hit is not None else next(computed)
+
+
+def _cached_unit(unit: UnitJob) -> UnitResult | None:
+    job = unit.root
+    if not job.use_cache or job.source.is_stdin or job.stdin_data is not None:
+        return None
+    read = read_source(job.source)
+    if isinstance(read, SourceProblem):
+        return None  # the worker reports it
+    cached = _cache_of(job).load(job.settings, _unit_key(job, unit.libraries), read.data)
+    if cached is None:
+        return None
+    result = FileResult(job.source.shown, str(job.source.path), read.text, cached.diagnostics)
+    return UnitResult(result, cached.libraries)
+
+
+def _cache_of(job: CheckJob) -> CheckCache:
+    return CheckCache(Path(job.cache_dir) if job.cache_dir else None)
+
+
+def _unit_key(job: CheckJob, libraries: tuple[CheckJob, ...]) -> str:
+    """What the cache keys a unit's result by besides the text: the name it is shown under and the
+    libraries it reports on, with their settings."""
+    return "\0".join(
+        [job.source.shown, *(f"{lib.source.shown}\0{lib.settings.fingerprint()}" for lib in libraries)]
+    )
 
 
 def _checking(job: CheckJob) -> CheckJob:

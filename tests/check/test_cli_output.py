@@ -320,7 +320,7 @@ def test_cjk_before_the_error_keeps_the_column_in_every_format(nexa_lsp, files: 
     expected = {
         "full": f"broken.nx:{line}:{column}:",
         "concise": f"broken.nx:{line}:{column}:",
-        "json": f'"row": {line},\n      "column": {column}',
+        "json": f'"location": {{"row": {line}, "column": {column}}}',
         "sarif": f'"startLine": {line},\n                  "startColumn": {column}',
         "github": f"line={line},col={column},",
         "junit": f"broken.nx:{line}:{column}:",
