@@ -1,17 +1,20 @@
 """Benchmarks of the debug adapter (issue 7), one line per figure, then the machine and the commit.
 
-    .venv/bin/python bench/dap.py [--runs 20]
+    .venv/bin/python bench/dap.py [--runs 20] [--sample-ms 50] [--hook-only]
 
 * launch to first stop: a real `nexa-dap` process over stdio, from the `initialize` request to the
   `stopped` event of a breakpoint on the first statement of flow main (bytecode cache warm, the usual
   case, and cold: check + compile during the launch); median of the runs;
 * hook cost: the same VM run (offline provider, flow main, fresh interpreter each run) without a
   debugger and with the adapter's session attached and no breakpoints (stepping hook, step-back
-  history: a pc per statement and a snapshot per checkpoint, reply memo, error hook), as CPU time
-  (`time.process_time`) and overhead; for a corpus program and for a loop
-  of plain statements (the worst case: nothing but statement boundaries). Runs alternate, and the
-  overhead compares the fastest run of each kind (on a shared machine the median moves with the
-  other load; it is printed too).
+  history: a pc per statement and a snapshot per checkpoint, reply memo, error hook); for a corpus
+  program and for a loop of plain statements (the worst case: nothing but statement boundaries).
+  A sample is as many fresh runs back to back as last about `--sample-ms` (the corpus program runs
+  in about a millisecond: one run alone is mostly timer and scheduler noise); samples of the two
+  kinds alternate (ABBA), `--runs` of each. Printed: the medians per run in CPU time
+  (`time.process_time`, which other load on the machine moves less) and wall time, the overhead of
+  the medians, and the median and quartiles of the overheads of adjacent sample pairs (how robust
+  the figure is).
 
 Target (issue 7): hook overhead under 20%.
 """
@@ -141,54 +144,90 @@ def compiled(path: Path) -> Any:
     return loaded.program
 
 
-def one_run(program: Any, attached: bool) -> tuple[float, int]:
+def one_run(program: Any, attached: bool) -> tuple[float, float, int]:
+    """One fresh run of flow main: (CPU seconds, wall seconds, statements the debugger saw). With
+    `attached`, a debug session is attached first as `launch` does it (`Session._prepare`: statement
+    table, reply memo, history, stepping and error hooks) and the main task is its thread; that set-up
+    is launch time, so it is not timed. The timed part is the run itself."""
     from nexa_avm.dap.session import Session
     from nexa_avm.interpreter import Interpreter
     from nexa_avm.providers import OfflineProvider
 
-    async def run() -> tuple[float, int]:
+    async def run() -> tuple[float, float, int]:
         vm = Interpreter(program, OfflineProvider(), stdout=io.StringIO(), stderr=io.StringIO())
         session = None
         if attached:
             session = Session(NullConnection())  # type: ignore[arg-type]
             session._prepare(vm)
             session._register_thread(asyncio.current_task(), "main")
-        started = time.process_time()  # CPU time: other load on the machine moves it less than wall time
+            assert vm.step_hook is not None
+        cpu, wall = time.process_time(), time.perf_counter()
         await vm.initialize()
         if "main" in program.flows:
             await vm.call_flow("main", [None] * len(program.flows["main"].params))
         await vm.shutdown()
-        elapsed = time.process_time() - started
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         statements = session.history.clock() if session and session.history else 0
-        return elapsed, statements
+        return cpu, wall, statements
 
     return asyncio.run(run())
 
 
-def bench_hook(name: str, program: Any, runs: int) -> None:
+def one_sample(program: Any, attached: bool, repeat: int) -> tuple[float, float, int]:
+    """`repeat` fresh runs back to back: (CPU, wall) per run, averaged over the sample. The garbage
+    of the previous run is collected before each one, outside the timed part (a debug session has
+    one run; cycles left by the last one are not its cost)."""
     import gc
 
+    cpu = wall = 0.0
+    statements = 0
+    for _ in range(repeat):
+        gc.collect()
+        run_cpu, run_wall, statements = one_run(program, attached)
+        cpu += run_cpu
+        wall += run_wall
+    return cpu / repeat, wall / repeat, statements
+
+
+def quartiles(values: list[float]) -> tuple[float, float, float]:
+    if len(values) < 2:
+        return values[0], values[0], values[0]
+    low, middle, high = statistics.quantiles(values, n=4, method="inclusive")
+    return low, middle, high
+
+
+def bench_hook(name: str, program: Any, samples: int, sample_seconds: float) -> None:
     from nexa_avm.interpreter import prepare_process
 
     prepare_process()  # as `nexa run` and `nexa-dap` do before a run
-    one_run(program, False)  # warm-up: imports, caches
-    one_run(program, True)
-    plain, attached = [], []
+    for _ in range(3):  # warm-up: imports, caches
+        one_run(program, False)
+        one_run(program, True)
+    one = min(one_run(program, False)[1] for _ in range(5))
+    repeat = max(1, round(sample_seconds / one))  # a sample lasts tens of milliseconds
+    plain: list[tuple[float, float]] = []
+    attached: list[tuple[float, float]] = []
     statements = 0
-    for _ in range(runs):  # interleaved, so that drift of the machine hits both alike
-        gc.collect()
-        plain.append(one_run(program, False)[0])
-        gc.collect()
-        elapsed, statements = one_run(program, True)
-        attached.append(elapsed)
-    base, debug = min(plain), min(attached)
-    print(f"{name} statements per run: {statements}")
-    print(f"{name} run without debugger: {base * 1000:.2f} ms (median {statistics.median(plain) * 1000:.2f})")
-    print(
-        f"{name} run with debugger attached, no breakpoints: {debug * 1000:.2f} ms "
-        f"(median {statistics.median(attached) * 1000:.2f})"
-    )
-    print(f"{name} hook overhead: {(debug / base - 1) * 100:.1f} % (of the fastest runs, CPU time)")
+    for index in range(samples):  # ABBA order: a drift of the machine's speed hits both kinds alike
+        order = (False, True) if index % 2 == 0 else (True, False)
+        for debugged in order:
+            cpu, wall, seen = one_sample(program, debugged, repeat)
+            (attached if debugged else plain).append((cpu, wall))
+            statements = seen or statements
+    print(f"{name} statements per run: {statements}; {repeat} runs a sample, {samples} samples of each kind")
+    for label, kind in (("without debugger", plain), ("with debugger attached, no breakpoints", attached)):
+        cpu = statistics.median(c for c, _ in kind)
+        wall = statistics.median(w for _, w in kind)
+        print(f"{name} run {label}: CPU {cpu * 1000:.3f} ms, wall {wall * 1000:.3f} ms (medians)")
+    for clock, pick in (("CPU", 0), ("wall", 1)):
+        base = statistics.median(s[pick] for s in plain)
+        debug = statistics.median(s[pick] for s in attached)
+        paired = [(a[pick] / p[pick] - 1) * 100 for p, a in zip(plain, attached, strict=True)]
+        low, middle, high = quartiles(paired)
+        print(
+            f"{name} hook overhead ({clock} time): {(debug / base - 1) * 100:.1f} % (of the medians); "
+            f"sample pairs: median {middle:.1f} %, quartiles {low:.1f} .. {high:.1f} %"
+        )
 
 
 def machine() -> None:
@@ -201,14 +240,18 @@ def machine() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=20, help="launches, and samples of each kind")
+    parser.add_argument("--sample-ms", type=float, default=50.0, help="length of one hook-cost sample")
+    parser.add_argument("--hook-only", action="store_true", help="skip the launch figures")
     args = parser.parse_args()
-    bench_launch(args.runs)
+    if not args.hook_only:
+        bench_launch(args.runs)
     os.chdir(tempfile.mkdtemp())  # memory files and caches of the runs go to a scratch folder
-    bench_hook("corpus (v1.2/16_syntax_comprehensive_test.nx)", compiled(CORPUS_PROGRAM), args.runs)
+    sample = args.sample_ms / 1000
+    bench_hook("corpus (v1.2/16_syntax_comprehensive_test.nx)", compiled(CORPUS_PROGRAM), args.runs, sample)
     loop = Path(tempfile.mkdtemp()) / "loop.nx"
     loop.write_text(LOOP_PROGRAM)
-    bench_hook("statement loop (60,000 statements)", compiled(loop), max(10, args.runs // 2))
+    bench_hook("statement loop (60,000 statements)", compiled(loop), args.runs, sample)
     machine()
 
 
