@@ -7,15 +7,13 @@ built-in the name had before (or is an error when it had none)."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ..errors import runtime_error
-from ..values import to_text
-from . import auth as authlib
-from . import databases as dblib
-from . import kvstore as kvlib
-from . import responses as http_values
+from ..values import Namespace, to_text
 
 if TYPE_CHECKING:
     from ..interpreter import Interpreter
@@ -23,44 +21,95 @@ if TYPE_CHECKING:
 
 Fn = Callable[..., Any]
 
+
+class _Lazy:
+    """A function of a service module, imported at the first call: every run registers these
+    built-ins, few programs call them (sqlite3, email, hmac… stay unimported)."""
+
+    __slots__ = ("module", "name", "fn")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+        self.fn: Fn | None = None
+
+    def __call__(self, *args: Any) -> Any:
+        if self.fn is None:
+            self.fn = getattr(import_module(f"{__package__}.{self.module}"), self.name)
+        return self.fn(*args)
+
+
+def _instance_of(module: str, name: str) -> Callable[[Any], bool]:
+    """isinstance against a class of a service module without importing it: nothing is an
+    instance of a class whose module was never imported."""
+
+    def test(value: Any) -> bool:
+        loaded = sys.modules.get(f"{__package__}.{module}")
+        return loaded is not None and isinstance(value, getattr(loaded, name))
+
+    return test
+
+
+def _kv(name: str) -> Fn:
+    return _Lazy("kvstore", name)
+
+
+def _db(name: str) -> Fn:
+    return _Lazy("databases", name)
+
+
+def _response(name: str) -> Fn:
+    return _Lazy("responses", name)
+
+
+def _auth(name: str) -> Fn:
+    return _Lazy("auth", name)
+
+
+is_kv_handle = _instance_of("kvstore", "KvHandle")
+is_db_handle = _instance_of("databases", "DbHandle")
+
 KV_FUNCTIONS: dict[str, tuple[Fn, tuple[str, ...]]] = {
-    "get": (kvlib.kv_get, ("kv", "key", "default")),
-    "get_int": (kvlib.kv_get_int, ("kv", "key", "default")),
-    "get_str": (kvlib.kv_get_str, ("kv", "key", "default")),
-    "get_json": (kvlib.kv_get_json, ("kv", "key")),
-    "set": (kvlib.kv_set, ("kv", "key", "value", "opts")),
-    "set_nx": (kvlib.kv_set_nx, ("kv", "key", "value", "opts")),
-    "del": (kvlib.kv_del, ("kv", "key")),
-    "has": (kvlib.kv_has, ("kv", "key")),
-    "list": (kvlib.kv_list, ("kv", "prefix")),
-    "expire": (kvlib.kv_expire, ("kv", "key", "ttl_seconds")),
-    "ttl": (kvlib.kv_ttl, ("kv", "key")),
-    "flush": (kvlib.kv_flush, ("kv",)),
-    "incr": (kvlib.kv_incr, ("kv", "key", "amount")),
+    "get": (_kv("kv_get"), ("kv", "key", "default")),
+    "get_int": (_kv("kv_get_int"), ("kv", "key", "default")),
+    "get_str": (_kv("kv_get_str"), ("kv", "key", "default")),
+    "get_json": (_kv("kv_get_json"), ("kv", "key")),
+    "set": (_kv("kv_set"), ("kv", "key", "value", "opts")),
+    "set_nx": (_kv("kv_set_nx"), ("kv", "key", "value", "opts")),
+    "del": (_kv("kv_del"), ("kv", "key")),
+    "has": (_kv("kv_has"), ("kv", "key")),
+    "list": (_kv("kv_list"), ("kv", "prefix")),
+    "expire": (_kv("kv_expire"), ("kv", "key", "ttl_seconds")),
+    "ttl": (_kv("kv_ttl"), ("kv", "key")),
+    "flush": (_kv("kv_flush"), ("kv",)),
+    "incr": (_kv("kv_incr"), ("kv", "key", "amount")),
 }
 
+_transaction = _db("transaction")
+
 DB_FUNCTIONS: dict[str, tuple[Fn, tuple[str, ...]]] = {
-    "query": (dblib.query, ("db", "sql", "params")),
-    "query_one": (dblib.query_one, ("db", "sql", "params")),
-    "execute": (dblib.execute, ("db", "sql", "params")),
-    "begin": (lambda db: dblib.transaction(db, "BEGIN"), ("db",)),
-    "commit": (lambda db: dblib.transaction(db, "COMMIT"), ("db",)),
-    "rollback": (lambda db: dblib.transaction(db, "ROLLBACK"), ("db",)),
-    "agent_memory_query": (dblib.memory_query, ("db", "agent", "key")),
-    "agent_memory_store": (dblib.memory_store, ("db", "agent", "key", "value")),
-    "agent_memory_delete": (dblib.memory_delete, ("db", "agent", "key")),
-    "agent_memory_list": (dblib.memory_list, ("db", "agent")),
+    "query": (_db("query"), ("db", "sql", "params")),
+    "query_one": (_db("query_one"), ("db", "sql", "params")),
+    "execute": (_db("execute"), ("db", "sql", "params")),
+    "begin": (lambda db: _transaction(db, "BEGIN"), ("db",)),
+    "commit": (lambda db: _transaction(db, "COMMIT"), ("db",)),
+    "rollback": (lambda db: _transaction(db, "ROLLBACK"), ("db",)),
+    "agent_memory_query": (_db("memory_query"), ("db", "agent", "key")),
+    "agent_memory_store": (_db("memory_store"), ("db", "agent", "key", "value")),
+    "agent_memory_delete": (_db("memory_delete"), ("db", "agent", "key")),
+    "agent_memory_list": (_db("memory_list"), ("db", "agent")),
 }
 
 RESPONSE_FUNCTIONS: dict[str, tuple[Fn, tuple[str, ...]]] = {
-    "text": (http_values.text, ("content", "status")),
-    "html": (http_values.html, ("content", "status")),
-    "json": (http_values.json, ("data", "status")),
-    "redirect": (http_values.redirect, ("url", "status")),
-    "status": (http_values.status, ("code", "body")),
-    "parse_form": (http_values.parse_form, ("req",)),
-    "parse_json_body": (http_values.parse_json_body, ("req",)),
+    "text": (_response("text"), ("content", "status")),
+    "html": (_response("html"), ("content", "status")),
+    "json": (_response("json"), ("data", "status")),
+    "redirect": (_response("redirect"), ("url", "status")),
+    "status": (_response("status"), ("code", "body")),
+    "parse_form": (_response("parse_form"), ("req",)),
+    "parse_json_body": (_response("parse_json_body"), ("req",)),
 }
+
+JOB_QUEUE_METHODS = ("status", "cancel", "retry", "list_jobs", "clear_completed", "stats")
 
 
 def bind(name: str, params: tuple[str, ...], args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
@@ -90,13 +139,13 @@ def service_builtins(vm: Interpreter, services: ServiceRuntime) -> dict[str, Any
     def register(name: str, fn: Fn, params: tuple[str, ...]) -> None:
         out[name] = Builtin(name, lambda args, kwargs, frame: fn(*bind(name, params, args, kwargs)))
 
-    def shared(name: str, fn: Fn, params: tuple[str, ...], handle: type) -> None:
+    def shared(name: str, fn: Fn, params: tuple[str, ...], handle: Callable[[Any], bool]) -> None:
         """A name that also belongs to another built-in: dispatch on the first argument."""
         before = previous.get(name)
 
         def call(args: list[Any], kwargs: dict[str, Any], frame: Any) -> Any:
             first = args[0] if args else kwargs.get(params[0])
-            if isinstance(first, handle) or before is None:
+            if handle(first) or before is None:
                 return fn(*bind(name, params, args, kwargs))
             return before.fn(args, kwargs, frame)
 
@@ -106,36 +155,42 @@ def service_builtins(vm: Interpreter, services: ServiceRuntime) -> dict[str, Any
     for name, (fn, params) in KV_FUNCTIONS.items():
         register("kv_" + name, fn, params)
         if name in ("get", "set", "del", "has", "list"):
-            shared(name, fn, params, kvlib.KvHandle)
+            shared(name, fn, params, is_kv_handle)
         else:
             register(name, fn, params)
 
-    def open_store(path: Any = ":memory:") -> kvlib.KvHandle:
-        return kvlib.open_store(to_text(path), base_dir, check=services.file_check("open", declared=False))
+    def open_store(path: Any = ":memory:") -> Any:
+        from .kvstore import open_store
+
+        return open_store(to_text(path), base_dir, check=services.file_check("open", declared=False))
 
     register("kv_open", open_store, ("path",))
-    shared("open", open_store, ("path",), str)
-    register("kv_close", kvlib.kv_close, ("kv",))
+    shared("open", open_store, ("path",), lambda first: isinstance(first, str))
+    register("kv_close", _kv("kv_close"), ("kv",))
     for name, fn_params in (
-        ("agent_kv_query", (kvlib.agent_kv_query, ("kv", "query"))),
-        ("agent_kv_store", (kvlib.agent_kv_store, ("kv", "key", "value", "context"))),
-        ("agent_kv_context", (kvlib.agent_kv_context, ("kv", "agent"))),
+        ("agent_kv_query", (_kv("agent_kv_query"), ("kv", "query"))),
+        ("agent_kv_store", (_kv("agent_kv_store"), ("kv", "key", "value", "context"))),
+        ("agent_kv_context", (_kv("agent_kv_context"), ("kv", "agent"))),
     ):
         register(name, *fn_params)
 
     for name, (fn, params) in DB_FUNCTIONS.items():
         register(name, fn, params)
 
-    def connect(url: Any) -> dblib.DbHandle:
+    def connect(url: Any) -> Any:
+        from .databases import connect
+
         check = services.file_check("connect", declared=False)
-        return dblib.connect(to_text(url, reveal=True), base_dir, check=check)
+        return connect(to_text(url, reveal=True), base_dir, check=check)
 
     register("connect", connect, ("url",))
 
-    def memory_backend(handle: Any) -> dblib.MemoryBackend:
-        if not isinstance(handle, dblib.DbHandle):
+    def memory_backend(handle: Any) -> Any:
+        if not is_db_handle(handle):
             raise runtime_error("db() needs a db handle (memory = db(h))")
-        return dblib.MemoryBackend(handle)
+        from .databases import MemoryBackend
+
+        return MemoryBackend(handle)
 
     register("db", memory_backend, ("h",))
 
@@ -143,10 +198,10 @@ def service_builtins(vm: Interpreter, services: ServiceRuntime) -> dict[str, Any
 
     def close(args: list[Any], kwargs: dict[str, Any], frame: Any) -> Any:
         first = args[0] if args else None
-        if isinstance(first, dblib.DbHandle):
-            return dblib.close(first)
-        if isinstance(first, kvlib.KvHandle):
-            return kvlib.kv_close(first)
+        if is_db_handle(first):
+            return _db("close")(first)
+        if is_kv_handle(first):
+            return _kv("kv_close")(first)
         if close_before is None:
             raise runtime_error("close() needs a db or kv handle")
         return close_before.fn(args, kwargs, frame)
@@ -156,32 +211,48 @@ def service_builtins(vm: Interpreter, services: ServiceRuntime) -> dict[str, Any
     for name, (fn, params) in RESPONSE_FUNCTIONS.items():
         register(name, fn, params)
 
-    auth = services.auth
-    register("enable_auth", auth.enable, ("providers", "options"))
-    register("oauth", authlib.oauth, ("name", "client_id", "client_secret", "opts"))
-    register("get_user", auth.get_user, ("req",))
-    register("require_auth", auth.get_user, ("req",))
-    register("get_session", auth.get_session, ("req",))
-    register("session_data", auth.session_data, ("req",))
-    register("set_session", auth.set_session, ("req", "data"))
-    register("logout_user", auth.logout, ("req",))
-    register("handle_auth_logout", auth.logout, ("req",))
+    def auth(method: str) -> Fn:  # a method of the run's AuthService (made at the first call)
+        return lambda *args: getattr(services.auth, method)(*args)
+
+    jwt_sign, jwt_verify = _auth("jwt_sign"), _auth("jwt_verify")
+    register("enable_auth", auth("enable"), ("providers", "options"))
+    register("oauth", _auth("oauth"), ("name", "client_id", "client_secret", "opts"))
+    register("get_user", auth("get_user"), ("req",))
+    register("require_auth", auth("get_user"), ("req",))
+    register("get_session", auth("get_session"), ("req",))
+    register("session_data", auth("session_data"), ("req",))
+    register("set_session", auth("set_session"), ("req", "data"))
+    register("logout_user", auth("logout"), ("req",))
+    register("handle_auth_logout", auth("logout"), ("req",))
     register(
         "jwt_sign",
-        lambda c, s, o=None: authlib.jwt_sign(c, s, o, auth.clock),
+        lambda c, s, o=None: jwt_sign(c, s, o, services.auth.clock),
         ("claims", "secret", "options"),
     )
-    register("jwt_verify", lambda t, s: authlib.jwt_verify(t, s, auth.clock), ("token", "secret"))
-    register("jwt_decode", authlib.jwt_decode, ("token",))
-    register("csrf_token", auth.csrf_token, ("req",))
-    register("csrf_field", auth.csrf_field, ("req",))
-    register("verify_csrf", auth.verify_csrf, ("req", "token"))
-    register("agent_api_key_generate", auth.api_key_generate, ("agent_name", "ttl"))
-    register("agent_api_key_verify", auth.api_key_verify, ("key",))
-    register("agent_auth_context", auth.agent_auth_context, ("req", "agent"))
-    register("handle_auth_start", auth.auth_start, ("req", "provider"))
-    register("handle_auth_callback", auth.auth_callback, ("req", "provider"))
+    register("jwt_verify", lambda t, s: jwt_verify(t, s, services.auth.clock), ("token", "secret"))
+    register("jwt_decode", _auth("jwt_decode"), ("token",))
+    register("csrf_token", auth("csrf_token"), ("req",))
+    register("csrf_field", auth("csrf_field"), ("req",))
+    register("verify_csrf", auth("verify_csrf"), ("req", "token"))
+    register("agent_api_key_generate", auth("api_key_generate"), ("agent_name", "ttl"))
+    register("agent_api_key_verify", auth("api_key_verify"), ("key",))
+    register("agent_auth_context", auth("agent_auth_context"), ("req", "agent"))
+    register("handle_auth_start", auth("auth_start"), ("req", "provider"))
+    register("handle_auth_callback", auth("auth_callback"), ("req", "provider"))
     return out
+
+
+def job_queue_value(services: ServiceRuntime) -> Namespace:
+    """`JobQueue.status(id)` …: the run's job queue, made at the first call (jobs.py)."""
+    from ..interpreter import Builtin
+
+    def method(name: str) -> Any:
+        def call(args: list[Any], kwargs: dict[str, Any], frame: Any) -> Any:
+            return getattr(services.jobs, name)(*args, *kwargs.values())  # as jobs._positional
+
+        return Builtin(f"JobQueue.{name}", call)
+
+    return Namespace("JobQueue", {name: method(name) for name in JOB_QUEUE_METHODS})
 
 
 def program_dir(vm: Interpreter) -> str:

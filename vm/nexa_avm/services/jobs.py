@@ -168,24 +168,6 @@ class JobQueue:
         }
         return JobValue(spec.name, members)
 
-    def queue_value(self) -> Namespace:
-        from ..interpreter import Builtin
-
-        def method(name: str, fn: Callable[..., Any]) -> Any:
-            return Builtin(f"JobQueue.{name}", lambda args, kwargs, frame: fn(*_positional(args, kwargs)))
-
-        return Namespace(
-            "JobQueue",
-            {
-                "status": method("status", self.status),
-                "cancel": method("cancel", self.cancel),
-                "retry": method("retry", self.retry),
-                "list_jobs": method("list_jobs", self.list_jobs),
-                "clear_completed": method("clear_completed", self.clear_completed),
-                "stats": method("stats", self.stats),
-            },
-        )
-
     # --- queueing -----------------------------------------------------------------------------
 
     def enqueue(self, spec: JobSpec, args: Any, options: Any, delay: float) -> str:
@@ -383,10 +365,6 @@ def _arg(args: list[Any], kwargs: dict[str, Any], index: int, name: str) -> Any:
     if index < len(args):
         return args[index]
     return kwargs.get(name)
-
-
-def _positional(args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
-    return [*args, *kwargs.values()]
 
 
 def _seconds_text(value: float) -> str:

@@ -1,36 +1,50 @@
 """The services of one VM run (L§7.11): db/kv/auth handles opened at program start (L§7.2 step 3),
-the job queue and its worker, the auth state shared by the built-ins and the HTTP servers."""
+the job queue and its worker, the auth state shared by the built-ins and the HTTP servers.
+
+Every run makes one, but most programs use no service: the auth state, the job queue and the
+modules behind the built-ins (sqlite3, email, hmac…) are imported when first used (issue 6: a
+hello world's start-up)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NexaError, runtime_error
 from ..values import to_text
-from .auth import AuthService
-from .builtins import program_dir, service_builtins
-from .databases import DbHandle, MemoryBackend, connect
-from .jobs import JobQueue
-from .kvstore import open_store
+from .builtins import job_queue_value, program_dir, service_builtins
 
 if TYPE_CHECKING:
     from ..agents import AgentRuntime
     from ..interpreter import Frame, Interpreter
+    from .auth import AuthService
+    from .databases import MemoryBackend
+    from .jobs import JobQueue
 
 
 class ServiceRuntime:
     def __init__(self, vm: Interpreter) -> None:
         self.vm = vm
         self.base_dir = program_dir(vm)
-        self.auth = AuthService()
-        self.jobs = JobQueue(vm)
         self.handles: dict[str, Any] = {}
         vm.prelude.update(service_builtins(vm, self))
-        vm.prelude["JobQueue"] = self.jobs.queue_value()
+        vm.prelude["JobQueue"] = job_queue_value(self)
         for name, spec in vm.program.jobs.items():
             vm.declarations[name] = self.jobs.job_value(spec)
+
+    @cached_property
+    def auth(self) -> AuthService:
+        from .auth import AuthService
+
+        return AuthService()
+
+    @cached_property
+    def jobs(self) -> JobQueue:
+        from .jobs import JobQueue
+
+        return JobQueue(self.vm)
 
     async def open_handles(self, module: Frame) -> None:
         """`db`, `kv`, `auth` declarations in source order; a handle that fails is E100 at its
@@ -55,8 +69,12 @@ class ServiceRuntime:
     def open(self, kind: str, value: Any) -> Any:
         check = self.file_check("connect" if kind == "db" else "open", declared=True)
         if kind == "db":
+            from .databases import connect
+
             return connect(to_text(value, reveal=True), self.base_dir, declared=True, check=check)
         if kind == "kv":
+            from .kvstore import open_store
+
             path = to_text(value) if value is not None else ":memory:"
             return open_store(path, self.base_dir, check=check)
         if kind == "auth":
@@ -67,6 +85,10 @@ class ServiceRuntime:
         """`memory = db(h)`: a computed value, or the literal form `("db", ["h"])` that the
         compiler keeps for a call with constant arguments."""
         value = agent.settings.get("memory")
+        if value is None:  # most agents: no database module needed
+            return None
+        from .databases import DbHandle, MemoryBackend
+
         if isinstance(value, tuple) and len(value) == 2 and value[0] == "db" and len(value[1]) == 1:
             handle = self.handles.get(value[1][0])
             value = MemoryBackend(handle) if isinstance(handle, DbHandle) else None
@@ -120,4 +142,5 @@ class ServiceRuntime:
         return True
 
     async def shutdown(self) -> None:
-        await self.jobs.shutdown()
+        if "jobs" in self.__dict__:  # a queue was made: jobs were declared or JobQueue was used
+            await self.jobs.shutdown()
