@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from .backoff import Sleep
 from .base import Provider, ReplyStream
-from .endpoints import resolve_endpoint
 from .errors import ProviderError
 from .judge import Choice, Classification, ConditionCheck, Judgement, SummaryRequest
 from .messages import ModelRequest, Reply
 from .models import Implementation, ModelIdError, Route, parse_model_id, route_model
 from .offline import OfflineProvider
 
-if TYPE_CHECKING:  # the HTTP provider (and ssl) is imported only when a model routes to it
+if TYPE_CHECKING:  # endpoints and the HTTP provider (ssl) are imported only when a model routes to one
     from .openai import OpenAIProvider
 
 
@@ -68,6 +67,8 @@ class ModelRouter(Provider):
             return self._offline
         provider = self._endpoints.get(route.endpoint)
         if provider is None:
+            from .endpoints import resolve_endpoint
+
             endpoint = resolve_endpoint(
                 route.endpoint, environ=self._environ, config=self._config, secrets=self._secrets
             )

@@ -14,7 +14,6 @@ from typing import Any
 
 from .backoff import Sleep
 from .base import Provider
-from .cassette import RecordingProvider, ReplayingProvider
 from .errors import ProviderError
 from .models import Implementation, ModelIdError, parse_model_id
 from .routing import ModelRouter
@@ -106,6 +105,8 @@ def open_provider(
     if record is not None and replay is not None:
         raise ProviderError.invalid_config("--replay", "cannot be combined with --record")
     if replay is not None:
+        from .cassette import ReplayingProvider  # cassettes only for --record/--replay (start-up time)
+
         return ReplayingProvider(replay)
     router = ModelRouter(
         selected,
@@ -115,7 +116,11 @@ def open_provider(
         secrets=secrets,
         sleep=sleep,
     )
-    return RecordingProvider(router, record) if record is not None else router
+    if record is None:
+        return router
+    from .cassette import RecordingProvider
+
+    return RecordingProvider(router, record)
 
 
 def _section(config: Mapping[str, Any], name: str) -> Mapping[str, Any]:
