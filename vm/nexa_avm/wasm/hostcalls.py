@@ -166,12 +166,15 @@ def interrupt(caller: wasmtime.Caller) -> None:
     _ffi.wasmtime_context_set_epoch_deadline(caller._context(), 0)
 
 
-@dataclass(frozen=True)
 class GuestMemory:
-    """The tool's linear memory at one moment (it may grow and move when the tool runs again)."""
+    """The tool's linear memory at one moment (it may grow and move when the tool runs again).
+    A plain class, not a frozen dataclass: one is made per host call."""
 
-    base: int
-    size: int
+    __slots__ = ("base", "size")
+
+    def __init__(self, base: int, size: int) -> None:
+        self.base = base
+        self.size = size
 
     def read(self, address: int, length: int) -> bytes:
         if address + length > self.size:
@@ -184,8 +187,8 @@ class GuestMemory:
         ctypes.c_uint32.from_address(self.base + address).value = value
 
 
-def _memory(caller: wasmtime.Caller) -> GuestMemory | None:
-    state = current()
+def _memory(caller: wasmtime.Caller, state: CallState | None = None) -> GuestMemory | None:
+    state = state or current()
     memory = state.memory if state is not None else None
     if memory is None:
         memory = caller.get("memory")
@@ -193,14 +196,18 @@ def _memory(caller: wasmtime.Caller) -> GuestMemory | None:
             return None
         if state is not None:
             state.memory = memory
-    size = memory.data_len(caller)
-    return GuestMemory(ctypes.addressof(memory.data_ptr(caller).contents) if size else 0, size)
+    # the C API directly: `Memory.data_len`/`data_ptr` cost a few wrapper layers each, per call
+    context, raw = caller._context(), ctypes.byref(memory._memory)
+    size = _ffi.wasmtime_memory_data_size(context, raw)
+    if not size:
+        return GuestMemory(0, 0)
+    return GuestMemory(ctypes.cast(_ffi.wasmtime_memory_data(context, raw), ctypes.c_void_p).value or 0, size)
 
 
 def _iovecs(memory: GuestMemory, iovs: int, count: int) -> list[tuple[int, int]]:
     """The (address, length) pairs of an iovec array; ValueError when any lies outside memory."""
-    raw = memory.read(iovs, 8 * count)
-    pairs = [struct.unpack_from("<II", raw, 8 * i) for i in range(count)]
+    flat = struct.unpack(f"<{2 * count}I", memory.read(iovs, 8 * count))
+    pairs = list(zip(flat[::2], flat[1::2], strict=True))
     for address, length in pairs:
         if address + length > memory.size:
             raise ValueError("iovec outside memory")
@@ -221,7 +228,7 @@ def fd_write(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, nwritte
     state = current()
     if state is None:
         return ERRNO_IO
-    guest = _memory(caller)
+    guest = _memory(caller, state)
     if guest is None:
         return ERRNO_FAULT
     try:
@@ -230,7 +237,7 @@ def fd_write(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, nwritte
             if not _charge_file(caller, state, sum(length for _, length in pairs)):
                 return ERRNO_FBIG
             return state.original(caller, "fd_write")(caller, fd, iovs, iovs_len, nwritten)
-        data = b"".join(guest.read(address, length) for address, length in pairs)
+        data = guest.read(*pairs[0]) if iovs_len == 1 else b"".join(guest.read(*pair) for pair in pairs)
         if fd == 2:
             state.stderr += data[: max(0, STDERR_KEPT - len(state.stderr))]
             guest.store_u32(nwritten, len(data))
@@ -261,7 +268,7 @@ def fd_pwrite(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, offset
     state = current()
     if state is None:
         return ERRNO_IO
-    guest = _memory(caller)
+    guest = _memory(caller, state)
     if guest is None:
         return ERRNO_FAULT
     try:
@@ -316,7 +323,7 @@ def _pointer_and_length(args: tuple[int, ...], where: tuple[int, int]) -> tuple[
 
 
 def refuse(caller: wasmtime.Caller, state: CallState, action: str, fd: int, path: tuple[int, int]) -> None:
-    guest = _memory(caller)
+    guest = _memory(caller, state)
     relative = _path(guest, path[0], path[1]) if guest is not None else "?"
     preopen = state.preopens.get(fd)
     base = preopen.guest if preopen is not None else ""
@@ -377,18 +384,16 @@ def _guarded(name: str, function: Callable[..., int]) -> Callable[..., int]:
 # hands exceptions back through one process-wide variable; for these hot, all-integer functions the
 # C API's unchecked form is used instead (raw values in, a real trap out: `Halted` becomes a trap
 # owned by its own call). `define` falls back to `define_func` if a later wasmtime-py lacks it.
-_RAW_FUNCTIONS: list[tuple[Callable[..., int], tuple[bool, ...]]] = []
-_MASK32, _MASK64 = 0xFFFF_FFFF, 0xFFFF_FFFF_FFFF_FFFF
+_RAW_FUNCTIONS: list[tuple[Callable[..., int], struct.Struct]] = []
+_SLOT_I32, _SLOT_I64 = "I12x", "Q8x"  # a 16-byte `wasmtime_val_raw_t` read as unsigned i32 / i64
 
 
 def _raw_dispatch(env: int | None, caller_ptr: Any, values: Any, count: int) -> int:
-    function, wide = _RAW_FUNCTIONS[env or 0]
+    function, layout = _RAW_FUNCTIONS[env or 0]
     caller = wasmtime.Caller(caller_ptr)
     try:
-        args = [
-            values[i].i64 & _MASK64 if is_wide else values[i].i32 & _MASK32 for i, is_wide in enumerate(wide)
-        ]
-        values[0].i32 = function(caller, *args)
+        # all the arguments in one read: cheaper than a ctypes union object per argument
+        values[0].i32 = function(caller, *layout.unpack(ctypes.string_at(values, layout.size)))
         return 0
     except BaseException as exc:  # noqa: BLE001 - becomes the guest's trap
         message = f"nexa sandbox: {exc}".encode()
@@ -411,7 +416,8 @@ def define(linker: wasmtime.Linker, name: str, ty: wasmtime.FuncType, function: 
         return
     if _raw_callback is None:
         _raw_callback = callback_type(_raw_dispatch)
-    _RAW_FUNCTIONS.append((function, tuple(str(p) == "i64" for p in ty.params)))
+    slots = "".join(_SLOT_I64 if str(p) == "i64" else _SLOT_I32 for p in ty.params)
+    _RAW_FUNCTIONS.append((function, struct.Struct("<" + slots)))
     module, field_name = WASI.encode(), name.encode()
     error = define_unchecked(
         linker.ptr(),

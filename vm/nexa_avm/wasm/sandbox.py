@@ -17,19 +17,16 @@ module's initial state with its own limits. The steps of a call:
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import wasmtime
-from wasmtime import _ffi  # wasi_config_set_stdin_bytes, which wasmtime-py does not wrap
 
-from nexa_avm.wasm import hostcalls
+from nexa_avm.wasm import capi, hostcalls
 from nexa_avm.wasm.cache import ModuleCache
 from nexa_avm.wasm.engine import MAX_WASM_STACK, Runtime, sandbox_runtime
 from nexa_avm.wasm.errors import ToolError, failed, limit_reached, trapped
@@ -67,6 +64,7 @@ class _Prepared:
     stamp: tuple[int, int]
     pre: wasmtime.InstancePre
     source: str
+    start_results: int  # `_start` should return nothing; if it does, the values are dropped
 
 
 class WasmTool:
@@ -87,6 +85,7 @@ class WasmTool:
         self.runtime = cache.runtime if cache is not None else sandbox_runtime()
         self.cache = cache or module_cache(self.runtime)
         self._prepared: _Prepared | None = None
+        self._preopens_for: tuple[WasmLimits, tuple[tuple[bytes, bytes, bool], ...]] | None = None
 
     # -------------------------------------------------------------------------- loading
 
@@ -98,7 +97,7 @@ class WasmTool:
 
     def _prepare(self) -> _Prepared | ToolError:
         try:
-            status = self.path.stat()
+            status = os.stat(self.path)
         except OSError:
             return failed(self.name, f"no such module '{self.path}'", path=str(self.path))
         stamp = (status.st_mtime_ns, status.st_size)
@@ -119,7 +118,9 @@ class WasmTool:
             pre = self.runtime.linker.instantiate_pre(compiled.module)
         except wasmtime.WasmtimeError as exc:
             return failed(self.name, f"cannot link module '{self.path}': {_first_line(exc)}")
-        self._prepared = _Prepared(stamp, pre, compiled.source)
+        start = next(e.type for e in compiled.module.exports if e.name == "_start")
+        assert isinstance(start, wasmtime.FuncType)  # checked by _link_problem
+        self._prepared = _Prepared(stamp, pre, compiled.source, len(start.results))
         return self._prepared
 
     def _link_problem(self, module: wasmtime.Module) -> ToolError | None:
@@ -152,41 +153,36 @@ class WasmTool:
         prepared = self._prepare()
         if isinstance(prepared, ToolError):
             return CallOutcome(None, prepared, 0, "", None, _ms_since(started))
-        stdin = json.dumps(arguments, ensure_ascii=False, separators=(",", ":")).encode()
+        stdin = _ARGUMENTS.encode(arguments).encode()
         limits, runtime = self.limits, self.runtime
-        store = wasmtime.Store(runtime.engine)
-        wasi = wasmtime.WasiConfig()
-        wasi.preopen_dir(runtime.root_directory, "/", False)
         preopens = {}
         for fd, preopen in enumerate(limits.preopens, start=hostcalls.ROOT_FD + 1):
             if not preopen.host.is_dir():
                 reason = f"allowed path '{preopen.guest}' is not a directory ({preopen.host})"
                 error = failed(self.name, reason)
                 return CallOutcome(None, error, 0, "", None, _ms_since(started))
-            wasi.preopen_dir(str(preopen.host), preopen.guest, preopen.is_writable)
             preopens[fd] = preopen
-        give_stdin(wasi, stdin)
-        store.set_wasi(wasi)
-        store.set_limits(memory_size=limits.max_memory_bytes, table_elements=limits.max_table_elements)
+        store = wasmtime.Store(runtime.engine)
+        context = store._context()
+        capi.set_wasi(context, capi.new_wasi(self._preopen_arguments(limits), stdin))
+        capi.set_limits(store, limits.max_memory_bytes, limits.max_table_elements)
         store.set_epoch_deadline(runtime.ticker.deadline_ticks(limits.max_cpu_time_ms))
         state = hostcalls.CallState(
             self.name, limits.max_output_bytes, preopens, runtime.plain_wasi, runtime.bridge
         )
-        instance: wasmtime.Instance | None = None
+        raw_instance = None
         exit_code: int | None = None
         error: ToolError | None = None
         hostcalls.activate(state)
         runtime.ticker.enter()
         try:
-            instance = prepared.pre.instantiate(store)
-            start = instance.exports(store)["_start"]
-            assert isinstance(start, wasmtime.Func)
-            start(store)
+            raw_instance = capi.instantiate(prepared.pre, context)
+            capi.call(context, capi.export_func(context, raw_instance, b"_start"), prepared.start_results)
             exit_code = 0
         except wasmtime.ExitTrap as exit_trap:
             exit_code = exit_trap.code
         except wasmtime.Trap as trap:
-            error = self._explain_trap(trap, store, instance)
+            error = self._explain_trap(trap, store, _instance(raw_instance))
         except wasmtime.WasmtimeError as exc:  # instantiation refused: a limit, mostly
             error = self._explain_refusal(exc)
         except hostcalls.Halted:  # the breach is on `state.stop`; another call's Halted: see Halted
@@ -197,16 +193,27 @@ class WasmTool:
         if state.stop is not None:
             error = state.stop
         elif error is None and exit_code != 0:
-            error = self._at_a_limit(store, instance) or failed(
+            error = self._at_a_limit(store, _instance(raw_instance)) or failed(
                 self.name, f"exited with status {exit_code}{_stderr_tail(state.stderr)}", exit_code=exit_code
             )
         stderr = state.stderr.decode("utf-8", "replace")
         if error is not None:
             return CallOutcome(None, error, len(state.stdout), stderr, exit_code, _ms_since(started))
-        value = self._parse(bytes(state.stdout))
+        value = self._parse(state.stdout)
         if isinstance(value, ToolError):
             return CallOutcome(None, value, len(state.stdout), stderr, exit_code, _ms_since(started))
         return CallOutcome(value, None, len(state.stdout), stderr, exit_code, _ms_since(started))
+
+    def _preopen_arguments(self, limits: WasmLimits) -> tuple[tuple[bytes, bytes, bool], ...]:
+        """The WASI preopens of a call, encoded once per `limits` (the empty root first: fd 3)."""
+        cached = self._preopens_for
+        if cached is not None and cached[0] is limits:
+            return cached[1]
+        encoded = ((self.runtime.root_directory.encode(), b"/", False),) + tuple(
+            (str(p.host).encode(), p.guest.encode(), p.is_writable) for p in limits.preopens
+        )
+        self._preopens_for = (limits, encoded)
+        return encoded
 
     # -------------------------------------------------------------------------- outcomes
 
@@ -249,7 +256,7 @@ class WasmTool:
             return self._table_limit()
         return failed(self.name, f"cannot instantiate module: {_first_line(exc)}")
 
-    def _parse(self, output: bytes) -> Any:
+    def _parse(self, output: bytes | bytearray) -> Any:
         try:
             text = output.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -262,25 +269,11 @@ class WasmTool:
             return text
 
 
-def give_stdin(wasi: wasmtime.WasiConfig, data: bytes) -> None:
-    """Make `data` the tool's stdin. wasmtime-py does not wrap the C API's
-    `wasi_config_set_stdin_bytes` (the config takes ownership of a byte vector); without it, a
-    temporary file is the stdin."""
-    if _HAS_STDIN_BYTES:
-        vector = _ffi.wasm_byte_vec_t()
-        _ffi.wasm_byte_vec_new(ctypes.byref(vector), len(data), ctypes.cast(data, _BYTES))
-        _ffi.wasi_config_set_stdin_bytes(wasi.ptr(), ctypes.byref(vector))
-        return
-    with tempfile.NamedTemporaryFile(prefix="nexa-wasm-stdin-", delete=False) as file:
-        file.write(data)
-    try:
-        wasi.stdin_file = file.name  # opened here; the name can go at once
-    finally:
-        os.unlink(file.name)
+_ARGUMENTS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # `json.dumps` builds one a call
 
 
-_HAS_STDIN_BYTES = hasattr(_ffi, "wasi_config_set_stdin_bytes")
-_BYTES = ctypes.POINTER(ctypes.c_uint8)
+def _instance(raw: Any) -> wasmtime.Instance | None:
+    return wasmtime.Instance._from_raw(raw) if raw is not None else None
 
 
 def _ms_since(started: float) -> float:
