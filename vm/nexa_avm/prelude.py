@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import math
-import mimetypes
 import os
 import re
 import time
@@ -188,6 +187,8 @@ def prelude(vm: Interpreter) -> dict[str, Any]:
                 data = handle.read()
         except OSError as error:
             raise runtime_error(f"cannot read image '{path}': {error.strerror or error}") from None
+        import mimetypes  # only img() needs it (start-up time)
+
         media = mimetypes.guess_type(full)[0] or "application/octet-stream"
         return ImageValue(path, media, base64.b64encode(data).decode("ascii"))
 
