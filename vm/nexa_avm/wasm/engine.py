@@ -24,7 +24,7 @@ import time
 
 import wasmtime
 
-from nexa_avm.wasm import hostcalls
+from nexa_avm.wasm import capi, hostcalls
 
 TICK_SECONDS = 0.005
 MAX_WASM_STACK = 512 * 1024  # wasmtime's default, named in the E401 message for a stack overflow
@@ -82,6 +82,7 @@ class Runtime:
         # wasmtime's own cache stays off (its default); cache.py keys entries by this configuration
         self.config_text = f"epoch_interruption=1;max_wasm_stack={MAX_WASM_STACK};cranelift"
         self.engine = wasmtime.Engine(config)
+        self.engine_address = capi.address(self.engine.ptr())  # for capi.Store
         self.wasmtime_version = importlib.metadata.version("wasmtime")
         self.ticker = EpochTicker(self.engine)
         # An empty read-only directory preopened as "/": absolute paths outside the tool's own

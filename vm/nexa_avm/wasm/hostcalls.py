@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import wasmtime
-from wasmtime import _ffi  # the C API calls wasmtime-py does not wrap (see interrupt, define)
+from wasmtime import _ffi  # the C API types (wasmtime_memory_t)
 
+from nexa_avm.wasm import capi
 from nexa_avm.wasm.errors import ToolError, access_denied, limit_reached, trapped
 from nexa_avm.wasm.limits import Preopen
 
@@ -104,23 +105,25 @@ class CallState:
     file_bytes: int = 0
     stop: ToolError | None = None
     originals: dict[str, wasmtime.Func] = field(default_factory=dict)
-    memory: wasmtime.Memory | None = None  # the tool's "memory" export, looked up once
+    memory: _ffi.wasmtime_memory_t | None = None  # the tool's "memory" export, looked up once
 
-    def halt(self, caller: wasmtime.Caller, error: ToolError) -> None:
+    def halt(self, caller: capi.Caller, error: ToolError) -> None:
         """Record the first breach and make the guest trap at its next epoch check."""
         if self.stop is None:
             self.stop = error
         interrupt(caller)
 
-    def original(self, caller: wasmtime.Caller, name: str) -> wasmtime.Func:
-        """wasmtime's own `name`, callable from a wrapper (through the bridge, made on first use)."""
+    def original(self, caller: capi.Caller, name: str) -> wasmtime.Func:
+        """wasmtime's own `name`, callable from a wrapper (through the bridge, made on first use).
+        `caller` stands in for a store here: wasmtime-py only asks it for its `_context()`."""
         if not self.originals:
-            memory = self.memory or caller.get("memory")
-            if not isinstance(memory, wasmtime.Memory):
+            memory = self.memory or caller.export_memory()
+            if memory is None:
                 raise RuntimeError("the module exports no memory named 'memory'")
-            imports: list[wasmtime.AsExtern] = [memory]
-            imports += [self.plain_wasi.get(caller, WASI, name) for name in self.bridge.names]
-            exports = wasmtime.Instance(caller, self.bridge.module, imports).exports(caller)
+            store: Any = caller
+            imports: list[wasmtime.AsExtern] = [wasmtime.Memory._from_raw(memory)]
+            imports += [self.plain_wasi.get(store, WASI, name) for name in self.bridge.names]
+            exports = wasmtime.Instance(store, self.bridge.module, imports).exports(store)
             for forwarded in self.bridge.names:
                 func = exports[forwarded]
                 assert isinstance(func, wasmtime.Func)
@@ -136,10 +139,7 @@ class Halted(Exception):
     given (a loop that only calls WASI never reaches an epoch check that reloads its deadline), so
     the call ends with a trap now.
 
-    Through `define` (the C API's unchecked functions) it becomes a trap of its own call. Only on
-    the `Linker.define_func` fallback does wasmtime-py pass it through one process-wide slot, where
-    a call trapping at the same instant on another thread could pick it up; `WasmTool.run` judges
-    by its own `CallState`, so at worst that other call's trap text is lost ("interrupted")."""
+    Through `define` (the C API's unchecked functions) it becomes a trap of its own call."""
 
     def __init__(self, state: CallState) -> None:
         super().__init__(state.tool)
@@ -157,13 +157,11 @@ def activate(state: CallState | None) -> None:
     _current.state = state
 
 
-def interrupt(caller: wasmtime.Caller) -> None:
+def interrupt(caller: capi.Caller) -> None:
     """Make the caller's store trap at its next wasm function entry: its epoch deadline becomes the
     current epoch. (Compiled code keeps the deadline it read at function entry, so a loop that only
-    calls host functions goes on; the next wrapped call then raises `Halted`.)
-
-    wasmtime-py has no public setter on a `Caller`; the C API call is the one `Store` uses."""
-    _ffi.wasmtime_context_set_epoch_deadline(caller._context(), 0)
+    calls host functions goes on; the next wrapped call then raises `Halted`.)"""
+    caller.interrupt()
 
 
 class GuestMemory:
@@ -187,21 +185,13 @@ class GuestMemory:
         ctypes.c_uint32.from_address(self.base + address).value = value
 
 
-def _memory(caller: wasmtime.Caller, state: CallState | None = None) -> GuestMemory | None:
-    state = state or current()
-    memory = state.memory if state is not None else None
+def _memory(caller: capi.Caller, state: CallState) -> GuestMemory | None:
+    memory = state.memory
     if memory is None:
-        memory = caller.get("memory")
-        if not isinstance(memory, wasmtime.Memory):
+        memory = state.memory = caller.export_memory()
+        if memory is None:
             return None
-        if state is not None:
-            state.memory = memory
-    # the C API directly: `Memory.data_len`/`data_ptr` cost a few wrapper layers each, per call
-    context, raw = caller._context(), ctypes.byref(memory._memory)
-    size = _ffi.wasmtime_memory_data_size(context, raw)
-    if not size:
-        return GuestMemory(0, 0)
-    return GuestMemory(ctypes.cast(_ffi.wasmtime_memory_data(context, raw), ctypes.c_void_p).value or 0, size)
+    return GuestMemory(*caller.memory_data(memory))
 
 
 def _iovecs(memory: GuestMemory, iovs: int, count: int) -> list[tuple[int, int]]:
@@ -224,7 +214,7 @@ def _path(memory: GuestMemory, pointer: int, length: int) -> str:
 # ------------------------------------------------------------------------------ the wrappers
 
 
-def fd_write(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, nwritten: int) -> int:
+def fd_write(caller: capi.Caller, fd: int, iovs: int, iovs_len: int, nwritten: int) -> int:
     state = current()
     if state is None:
         return ERRNO_IO
@@ -255,7 +245,7 @@ def fd_write(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, nwritte
     return ERRNO_SUCCESS
 
 
-def _charge_file(caller: wasmtime.Caller, state: CallState, size: int) -> bool:
+def _charge_file(caller: capi.Caller, state: CallState, size: int) -> bool:
     """Count `size` bytes written to files; False (and the call stops) past `max_output_bytes`."""
     if state.file_bytes + size > state.max_output_bytes:
         state.halt(caller, state.output_limit("file"))
@@ -264,7 +254,7 @@ def _charge_file(caller: wasmtime.Caller, state: CallState, size: int) -> bool:
     return True
 
 
-def fd_pwrite(caller: wasmtime.Caller, fd: int, iovs: int, iovs_len: int, offset: int, nwritten: int) -> int:
+def fd_pwrite(caller: capi.Caller, fd: int, iovs: int, iovs_len: int, offset: int, nwritten: int) -> int:
     state = current()
     if state is None:
         return ERRNO_IO
@@ -284,7 +274,7 @@ def _file_size_call(name: str) -> Callable[..., int]:
     """`fd_filestat_set_size(fd, size)` and `fd_allocate(fd, offset, len)`: a file may not be made
     larger than `max_output_bytes`."""
 
-    def wrapper(caller: wasmtime.Caller, fd: int, *sizes: int) -> int:
+    def wrapper(caller: capi.Caller, fd: int, *sizes: int) -> int:
         state = current()
         if state is None:
             return ERRNO_IO
@@ -297,7 +287,7 @@ def _file_size_call(name: str) -> Callable[..., int]:
 
 
 def _path_call(name: str, spec: PathCall) -> Callable[..., int]:
-    def wrapper(caller: wasmtime.Caller, *args: int) -> int:
+    def wrapper(caller: capi.Caller, *args: int) -> int:
         state = current()
         if state is None:
             return ERRNO_ACCES
@@ -322,7 +312,7 @@ def _pointer_and_length(args: tuple[int, ...], where: tuple[int, int]) -> tuple[
     return args[where[0]], args[where[1]]
 
 
-def refuse(caller: wasmtime.Caller, state: CallState, action: str, fd: int, path: tuple[int, int]) -> None:
+def refuse(caller: capi.Caller, state: CallState, action: str, fd: int, path: tuple[int, int]) -> None:
     guest = _memory(caller, state)
     relative = _path(guest, path[0], path[1]) if guest is not None else "?"
     preopen = state.preopens.get(fd)
@@ -342,7 +332,7 @@ def refuse(caller: wasmtime.Caller, state: CallState, action: str, fd: int, path
 
 
 def _socket_call(name: str) -> Callable[..., int]:
-    def wrapper(caller: wasmtime.Caller, fd: int, *_: int) -> int:
+    def wrapper(caller: capi.Caller, fd: int, *_: int) -> int:
         state = current()
         if state is not None:
             state.halt(
@@ -363,7 +353,7 @@ def _socket_call(name: str) -> Callable[..., int]:
 def _guarded(name: str, function: Callable[..., int]) -> Callable[..., int]:
     """A bug in a wrapper stops the call with E401 naming the wrapper, never the process."""
 
-    def wrapper(caller: wasmtime.Caller, *args: Any) -> int:
+    def wrapper(caller: capi.Caller, *args: Any) -> int:
         state = current()
         if state is not None and state.stop is not None:
             raise Halted(state)
@@ -381,57 +371,46 @@ def _guarded(name: str, function: Callable[..., int]) -> Callable[..., int]:
 # ------------------------------------------------------------------------------ defining them
 
 # wasmtime-py's `Linker.define_func` converts every argument and result through `Val` objects and
-# hands exceptions back through one process-wide variable; for these hot, all-integer functions the
-# C API's unchecked form is used instead (raw values in, a real trap out: `Halted` becomes a trap
-# owned by its own call). `define` falls back to `define_func` if a later wasmtime-py lacks it.
+# hands exceptions back through one process-wide variable; these hot, all-integer functions use the
+# C API's unchecked form instead (raw values in, a real trap out: `Halted` becomes a trap owned by
+# its own call), through one ctypes callback that gets plain integers (capi.HOST_CALLBACK).
 _RAW_FUNCTIONS: list[tuple[Callable[..., int], struct.Struct]] = []
 _SLOT_I32, _SLOT_I64 = "I12x", "Q8x"  # a 16-byte `wasmtime_val_raw_t` read as unsigned i32 / i64
 
 
-def _raw_dispatch(env: int | None, caller_ptr: Any, values: Any, count: int) -> int:
+def _raw_dispatch(env: int | None, caller_pointer: int, values: int, count: int) -> int:
     function, layout = _RAW_FUNCTIONS[env or 0]
-    caller = wasmtime.Caller(caller_ptr)
+    caller = capi.Caller(caller_pointer)
     try:
         # all the arguments in one read: cheaper than a ctypes union object per argument
-        values[0].i32 = function(caller, *layout.unpack(ctypes.string_at(values, layout.size)))
+        result = function(caller, *layout.unpack(ctypes.string_at(values, layout.size)))
+        ctypes.c_int32.from_address(values).value = result
         return 0
     except BaseException as exc:  # noqa: BLE001 - becomes the guest's trap
-        message = f"nexa sandbox: {exc}".encode()
-        trap = _ffi.wasmtime_trap_new(ctypes.create_string_buffer(message), len(message))
-        return ctypes.cast(trap, ctypes.c_void_p).value or 0
+        return capi.new_trap(f"nexa sandbox: {exc}")
     finally:
-        caller._invalidate()
+        caller.invalidate()
 
 
-_raw_callback: Any = None
+_RAW_CALLBACK = capi.HOST_CALLBACK(_raw_dispatch)  # one for all functions: `env` says which
 
 
 def define(linker: wasmtime.Linker, name: str, ty: wasmtime.FuncType, function: Callable[..., int]) -> None:
-    global _raw_callback
-    try:
-        callback_type = _ffi.wasmtime_func_unchecked_callback_t
-        define_unchecked = _ffi.wasmtime_linker_define_func_unchecked
-    except AttributeError:
-        linker.define_func(WASI, name, ty, function, access_caller=True)
-        return
-    if _raw_callback is None:
-        _raw_callback = callback_type(_raw_dispatch)
     slots = "".join(_SLOT_I64 if str(p) == "i64" else _SLOT_I32 for p in ty.params)
     _RAW_FUNCTIONS.append((function, struct.Struct("<" + slots)))
     module, field_name = WASI.encode(), name.encode()
-    error = define_unchecked(
-        linker.ptr(),
-        ctypes.create_string_buffer(module),
+    error = capi.define_unchecked(
+        capi.address(linker.ptr()),
+        module,
         len(module),
-        ctypes.create_string_buffer(field_name),
+        field_name,
         len(field_name),
-        ty.ptr(),
-        _raw_callback,
+        capi.address(ty.ptr()),
+        _RAW_CALLBACK,
         len(_RAW_FUNCTIONS) - 1,
-        ctypes.CFUNCTYPE(None, ctypes.c_void_p)(),
+        None,
     )
-    if error:
-        raise wasmtime.WasmtimeError._from_ptr(error)
+    capi.check(error, None)
 
 
 @dataclass(frozen=True)

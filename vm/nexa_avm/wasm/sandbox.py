@@ -65,6 +65,7 @@ class _Prepared:
     pre: wasmtime.InstancePre
     source: str
     start_results: int  # `_start` should return nothing; if it does, the values are dropped
+    pre_address: int  # of `pre`, which this keeps alive
 
 
 class WasmTool:
@@ -120,7 +121,7 @@ class WasmTool:
             return failed(self.name, f"cannot link module '{self.path}': {_first_line(exc)}")
         start = next(e.type for e in compiled.module.exports if e.name == "_start")
         assert isinstance(start, wasmtime.FuncType)  # checked by _link_problem
-        self._prepared = _Prepared(stamp, pre, compiled.source, len(start.results))
+        self._prepared = _Prepared(stamp, pre, compiled.source, len(start.results), capi.address(pre.ptr()))
         return self._prepared
 
     def _link_problem(self, module: wasmtime.Module) -> ToolError | None:
@@ -162,47 +163,64 @@ class WasmTool:
                 error = failed(self.name, reason)
                 return CallOutcome(None, error, 0, "", None, _ms_since(started))
             preopens[fd] = preopen
-        store = wasmtime.Store(runtime.engine)
-        context = store._context()
-        capi.set_wasi(context, capi.new_wasi(self._preopen_arguments(limits), stdin))
-        capi.set_limits(store, limits.max_memory_bytes, limits.max_table_elements)
-        store.set_epoch_deadline(runtime.ticker.deadline_ticks(limits.max_cpu_time_ms))
         state = hostcalls.CallState(
             self.name, limits.max_output_bytes, preopens, runtime.plain_wasi, runtime.bridge
         )
-        raw_instance = None
-        exit_code: int | None = None
-        error: ToolError | None = None
+        store = capi.Store(runtime.engine_address)
+        try:
+            store.set_wasi(self._preopen_arguments(limits), stdin)
+            store.set_limits(
+                limits.max_memory_bytes,
+                limits.max_table_elements,
+                runtime.ticker.deadline_ticks(limits.max_cpu_time_ms),
+            )
+            exit_code, error = self._start(store, prepared, state)
+            return self._outcome(store, state, exit_code, error, started)
+        finally:
+            store.close()  # everything about the instance has been read: _outcome is done
+
+    def _start(
+        self, store: capi.Store, prepared: _Prepared, state: hostcalls.CallState
+    ) -> tuple[int | None, ToolError | None]:
+        """Instantiate and run `_start`: (exit status, None), or (None, the error)."""
+        runtime = self.runtime
         hostcalls.activate(state)
         runtime.ticker.enter()
         try:
-            raw_instance = capi.instantiate(prepared.pre, context)
-            capi.call(context, capi.export_func(context, raw_instance, b"_start"), prepared.start_results)
-            exit_code = 0
+            store.instantiate(prepared.pre_address)
+            store.call_export(b"_start", prepared.start_results)
+            return 0, None
         except wasmtime.ExitTrap as exit_trap:
-            exit_code = exit_trap.code
+            return exit_trap.code, None
         except wasmtime.Trap as trap:
-            error = self._explain_trap(trap, store, _instance(raw_instance))
+            return None, self._explain_trap(trap, store)
         except wasmtime.WasmtimeError as exc:  # instantiation refused: a limit, mostly
-            error = self._explain_refusal(exc)
-        except hostcalls.Halted:  # the breach is on `state.stop`; another call's Halted: see Halted
-            error = trapped(self.name, "interrupted")
+            return None, self._explain_refusal(exc)
         finally:
             runtime.ticker.leave()
             hostcalls.activate(None)
+
+    def _outcome(
+        self,
+        store: capi.Store,
+        state: hostcalls.CallState,
+        exit_code: int | None,
+        error: ToolError | None,
+        started: float,
+    ) -> CallOutcome:
         if state.stop is not None:
             error = state.stop
         elif error is None and exit_code != 0:
-            error = self._at_a_limit(store, _instance(raw_instance)) or failed(
+            error = self._at_a_limit(store) or failed(
                 self.name, f"exited with status {exit_code}{_stderr_tail(state.stderr)}", exit_code=exit_code
             )
-        stderr = state.stderr.decode("utf-8", "replace")
-        if error is not None:
-            return CallOutcome(None, error, len(state.stdout), stderr, exit_code, _ms_since(started))
-        value = self._parse(state.stdout)
-        if isinstance(value, ToolError):
-            return CallOutcome(None, value, len(state.stdout), stderr, exit_code, _ms_since(started))
-        return CallOutcome(value, None, len(state.stdout), stderr, exit_code, _ms_since(started))
+        stderr = state.stderr.decode("utf-8", "replace") if state.stderr else ""
+        if error is None:
+            value = self._parse(state.stdout)
+            if not isinstance(value, ToolError):
+                return CallOutcome(value, None, len(state.stdout), stderr, exit_code, _ms_since(started))
+            error = value
+        return CallOutcome(None, error, len(state.stdout), stderr, exit_code, _ms_since(started))
 
     def _preopen_arguments(self, limits: WasmLimits) -> tuple[tuple[bytes, bytes, bool], ...]:
         """The WASI preopens of a call, encoded once per `limits` (the empty root first: fd 3)."""
@@ -217,28 +235,28 @@ class WasmTool:
 
     # -------------------------------------------------------------------------- outcomes
 
-    def _explain_trap(
-        self, trap: wasmtime.Trap, store: wasmtime.Store, instance: wasmtime.Instance | None
-    ) -> ToolError:
+    def _explain_trap(self, trap: wasmtime.Trap, store: capi.Store) -> ToolError:
         code = trap.trap_code
         if code in (wasmtime.TrapCode.INTERRUPT, wasmtime.TrapCode.OUT_OF_FUEL):
             return limit_reached(self.name, "CPU time", f"{self.limits.max_cpu_time_ms} ms")
         if code == wasmtime.TrapCode.STACK_OVERFLOW:
             return limit_reached(self.name, "stack", f"{MAX_WASM_STACK // 1024} KiB")
-        return self._at_a_limit(store, instance) or trapped(self.name, _trap_text(trap.message))
+        return self._at_a_limit(store) or trapped(self.name, _trap_text(trap.message))
 
-    def _at_a_limit(self, store: wasmtime.Store, instance: wasmtime.Instance | None) -> ToolError | None:
+    def _at_a_limit(self, store: capi.Store) -> ToolError | None:
         """A tool that failed with its memory or a table grown close to the limit failed because of
         it: `memory.grow` and `table.grow` answer -1 past the limit and the module then gives up.
         wasmtime does not tell which grow failed, so "close" is within an eighth of the limit (at
         least 16 pages or 64 elements) - a guess that errs towards naming the limit."""
+        instance = store.instance
         if instance is None:
             return None
         pages, elements = self.limits.max_memory_pages, self.limits.max_table_elements
-        for item in instance.exports(store).by_index:
-            if isinstance(item, wasmtime.Memory) and pages - item.size(store) <= max(pages // 8, 16):
+        as_store: Any = store  # wasmtime-py only asks a store for its `_context()`
+        for item in instance.exports(as_store).by_index:
+            if isinstance(item, wasmtime.Memory) and pages - item.size(as_store) <= max(pages // 8, 16):
                 return self._memory_limit()
-            if isinstance(item, wasmtime.Table) and elements - item.size(store) <= max(elements // 8, 64):
+            if isinstance(item, wasmtime.Table) and elements - item.size(as_store) <= max(elements // 8, 64):
                 return self._table_limit()
         return None
 
@@ -270,10 +288,6 @@ class WasmTool:
 
 
 _ARGUMENTS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # `json.dumps` builds one a call
-
-
-def _instance(raw: Any) -> wasmtime.Instance | None:
-    return wasmtime.Instance._from_raw(raw) if raw is not None else None
 
 
 def _ms_since(started: float) -> float:
