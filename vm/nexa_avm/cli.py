@@ -18,8 +18,9 @@ internal VM failure (E401).
 
 from __future__ import annotations
 
-# Start-up time counts (issue 6: a hello world under 200 ms, whole process): modules that only some
-# runs need (asyncio excepted, every run needs it) are imported where they are used.
+# Start-up time counts (issue 6: a hello world under 200 ms, whole process): modules that not every
+# command needs are imported where they are used; asyncio too, so that it is imported after main()
+# has set the collector's thresholds.
 import argparse
 import gc
 import os
