@@ -10,6 +10,20 @@ Epoch or fuel: `bench/wasm.py` runs the same tight loop under both; on the 2-cor
 cost less (about +80% over no check, against about +180% for epochs, wasmtime 50). Epochs are used
 anyway because the limit is a time in milliseconds: fuel counts instructions, so a fuel budget
 would need a per-machine calibration, and it does not count time spent in host calls.
+
+Instances come from wasmtime's *pooling allocator*. With the default on-demand allocator every
+call mapped a fresh 4 GiB reservation for the linear memory and unmapped it afterwards, and every
+page the tool touched was a new page fault: on the CI virtual machine that was a third of a trivial
+tool's call (7 faults a call for word_count). A pool keeps `POOL_SLOTS` memory and table slots
+reserved; when a store is deleted wasmtime resets its slots (the first `KEEP_RESIDENT_BYTES`
+zeroed in place, the rest returned to the kernel) and the next instance is initialised from the
+module as on demand, so a call never sees another call's state (tests/wasm/test_pool.py). Each
+store is still new and gets its own limits; only the address space is reused. A slot is sized for
+the largest limits (4 GiB of memory, `POOL_TABLE_ELEMENTS` table elements, one memory and one
+table): a module with more, or a tool whose `max_table_elements` is above that, runs on
+`on_demand_runtime()` instead, and a call waits for a free slot rather than fail (`Runtime.slots`).
+The pool reserves about 4 GiB of address space a slot (nothing is committed until used); where that
+is refused, the sandbox falls back to the on-demand allocator.
 """
 
 from __future__ import annotations
@@ -23,11 +37,18 @@ import threading
 import time
 
 import wasmtime
+from wasmtime import _ffi  # the pooling allocator's configuration (not wrapped by wasmtime-py)
 
 from nexa_avm.wasm import capi, hostcalls
+from nexa_avm.wasm.limits import PAGE_BYTES, WasmLimits
 
 TICK_SECONDS = 0.005
 MAX_WASM_STACK = 512 * 1024  # wasmtime's default, named in the E401 message for a stack overflow
+
+POOL_SLOTS = 32  # calls at once on pooled instances; more wait for a slot
+POOL_MEMORY_BYTES = 65_536 * PAGE_BYTES  # a slot holds the largest `max_memory_pages` (4 GiB)
+POOL_TABLE_ELEMENTS = 100_000
+KEEP_RESIDENT_BYTES = 1 << 20  # per slot: zeroed with memset and kept, not returned to the kernel
 
 
 class EpochTicker:
@@ -37,7 +58,7 @@ class EpochTicker:
         self.engine = engine
         self.tick_seconds = tick_seconds
         self._active = 0
-        self._wake = threading.Condition()
+        self._wake = threading.Condition(threading.Lock())  # not the default RLock: cheaper
         self._thread: threading.Thread | None = None
 
     def deadline_ticks(self, milliseconds: int) -> int:
@@ -46,10 +67,11 @@ class EpochTicker:
     def enter(self) -> None:
         with self._wake:
             self._active += 1
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="nexa-wasm-epoch", daemon=True)
-                self._thread.start()
-            self._wake.notify()
+            if self._active == 1:  # the ticker waits only while no call runs
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="nexa-wasm-epoch", daemon=True)
+                    self._thread.start()
+                self._wake.notify()
 
     def leave(self) -> None:
         with self._wake:
@@ -73,16 +95,21 @@ class EpochTicker:
 
 
 class Runtime:
-    """Engine, linkers and ticker shared by every `WasmTool` of the process."""
+    """Engine, linkers and ticker shared by every `WasmTool` of the process.
 
-    def __init__(self) -> None:
-        config = wasmtime.Config()
-        config.epoch_interruption = True
-        config.max_wasm_stack = MAX_WASM_STACK
+    `pool_slots`: serve instances from wasmtime's pooling allocator, for that many calls at once
+    (see the module docstring); None, or a machine that refuses the pool's address space, gives
+    the on-demand allocator."""
+
+    def __init__(self, *, pool_slots: int | None = POOL_SLOTS) -> None:
+        self.engine, self.pool_slots = _engine(pool_slots)
+        # held by a call from store creation to deletion: the pool never runs out of slots
+        self.slots = threading.BoundedSemaphore(self.pool_slots) if self.pool_slots else None
+        self.engine_address = capi.address(self.engine.ptr())  # for capi.Store
         # wasmtime's own cache stays off (its default); cache.py keys entries by this configuration
         self.config_text = f"epoch_interruption=1;max_wasm_stack={MAX_WASM_STACK};cranelift"
-        self.engine = wasmtime.Engine(config)
-        self.engine_address = capi.address(self.engine.ptr())  # for capi.Store
+        if self.pool_slots:
+            self.config_text += f";pooling={self.pool_slots}x{POOL_MEMORY_BYTES}"
         self.wasmtime_version = importlib.metadata.version("wasmtime")
         self.ticker = EpochTicker(self.engine)
         # An empty read-only directory preopened as "/": absolute paths outside the tool's own
@@ -98,12 +125,58 @@ class Runtime:
         self.bridge = installed.bridge
 
     @property
+    def pooled(self) -> bool:
+        return self.pool_slots is not None
+
+    def fits(self, limits: WasmLimits) -> bool:
+        """Whether a pool slot holds everything these limits allow (else: `on_demand_runtime`)."""
+        return not self.pooled or limits.max_table_elements <= POOL_TABLE_ELEMENTS
+
+    @property
     def fingerprint(self) -> str:
         """What compiled code depends on: wasmtime's version and the engine configuration."""
         text = f"wasmtime {self.wasmtime_version}; {self.config_text}"
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _config(pool_slots: int | None) -> wasmtime.Config:
+    config = wasmtime.Config()
+    config.epoch_interruption = True
+    config.max_wasm_stack = MAX_WASM_STACK
+    if pool_slots:
+        # wasmtime-py does not wrap the pooling allocator's configuration; the C API does
+        pool = _ffi.wasmtime_pooling_allocation_config_new()
+        try:
+            _ffi.wasmtime_pooling_allocation_config_total_memories_set(pool, pool_slots)
+            _ffi.wasmtime_pooling_allocation_config_total_tables_set(pool, pool_slots)
+            # the tool and, once it forwards a call to WASI, the bridge (hostcalls.Bridge)
+            _ffi.wasmtime_pooling_allocation_config_total_core_instances_set(pool, 2 * pool_slots)
+            _ffi.wasmtime_pooling_allocation_config_max_memory_size_set(pool, POOL_MEMORY_BYTES)
+            _ffi.wasmtime_pooling_allocation_config_table_elements_set(pool, POOL_TABLE_ELEMENTS)
+            _ffi.wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(pool, KEEP_RESIDENT_BYTES)
+            _ffi.wasmtime_pooling_allocation_config_table_keep_resident_set(pool, KEEP_RESIDENT_BYTES)
+            _ffi.wasmtime_pooling_allocation_strategy_set(config.ptr(), pool)  # copied
+        finally:
+            _ffi.wasmtime_pooling_allocation_config_delete(pool)
+    return config
+
+
+def _engine(pool_slots: int | None) -> tuple[wasmtime.Engine, int | None]:
+    if pool_slots:
+        try:
+            return wasmtime.Engine(_config(pool_slots)), pool_slots
+        except wasmtime.WasmtimeError:  # the pool's address space refused (ulimit -v, …)
+            pass
+    return wasmtime.Engine(_config(None)), None
+
+
 @functools.cache
 def sandbox_runtime() -> Runtime:
     return Runtime()
+
+
+@functools.cache
+def on_demand_runtime() -> Runtime:
+    """For the tools a pool slot cannot hold: a module with more memories or tables than a slot,
+    or a table limit above `POOL_TABLE_ELEMENTS`."""
+    return Runtime(pool_slots=None)

@@ -28,7 +28,7 @@ import wasmtime
 
 from nexa_avm.wasm import capi, hostcalls
 from nexa_avm.wasm.cache import ModuleCache
-from nexa_avm.wasm.engine import MAX_WASM_STACK, Runtime, sandbox_runtime
+from nexa_avm.wasm.engine import MAX_WASM_STACK, Runtime, on_demand_runtime, sandbox_runtime
 from nexa_avm.wasm.errors import ToolError, failed, limit_reached, trapped
 from nexa_avm.wasm.limits import WasmLimits
 
@@ -62,6 +62,8 @@ class CallOutcome:
 @dataclass(frozen=True)
 class _Prepared:
     stamp: tuple[int, int]
+    limits: WasmLimits  # the limits the runtime was chosen for
+    runtime: Runtime
     pre: wasmtime.InstancePre
     source: str
     start_results: int  # `_start` should return nothing; if it does, the values are dropped
@@ -86,7 +88,7 @@ class WasmTool:
         self.runtime = cache.runtime if cache is not None else sandbox_runtime()
         self.cache = cache or module_cache(self.runtime)
         self._prepared: _Prepared | None = None
-        self._preopens_for: tuple[WasmLimits, tuple[tuple[bytes, bytes, bool], ...]] | None = None
+        self._preopens_for: tuple[WasmLimits, Runtime, tuple[tuple[bytes, bytes, bool], ...]] | None = None
 
     # -------------------------------------------------------------------------- loading
 
@@ -103,30 +105,44 @@ class WasmTool:
             return failed(self.name, f"no such module '{self.path}'", path=str(self.path))
         stamp = (status.st_mtime_ns, status.st_size)
         prepared = self._prepared
-        if prepared is not None and prepared.stamp == stamp:
+        if prepared is not None and prepared.stamp == stamp and prepared.limits is self.limits:
             return prepared
+        limits, runtime, cache = self.limits, self.runtime, self.cache
+        if not runtime.fits(limits):
+            runtime = on_demand_runtime()
+            cache = module_cache(runtime, self.cache.directory)
         try:
-            compiled = self.cache.load(self.path.read_bytes())
+            wasm = self.path.read_bytes()
+            try:
+                compiled = cache.load(wasm)
+            except wasmtime.WasmtimeError as exc:
+                if not runtime.pooled or _POOL_REFUSAL not in str(exc):
+                    raise
+                runtime = on_demand_runtime()  # more memories or tables than a pool slot has
+                cache = module_cache(runtime, self.cache.directory)
+                compiled = cache.load(wasm)
         except OSError as exc:
             return failed(self.name, f"cannot read module '{self.path}': {exc.strerror}")
         except wasmtime.WasmtimeError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid module"
             return failed(self.name, f"'{self.path}' is not a valid WebAssembly module: {first}")
-        problem = self._link_problem(compiled.module)
+        problem = self._link_problem(compiled.module, runtime)
         if problem is not None:
             return problem
         try:
-            pre = self.runtime.linker.instantiate_pre(compiled.module)
+            pre = runtime.linker.instantiate_pre(compiled.module)
         except wasmtime.WasmtimeError as exc:
             return failed(self.name, f"cannot link module '{self.path}': {_first_line(exc)}")
         start = next(e.type for e in compiled.module.exports if e.name == "_start")
         assert isinstance(start, wasmtime.FuncType)  # checked by _link_problem
-        self._prepared = _Prepared(stamp, pre, compiled.source, len(start.results), capi.address(pre.ptr()))
+        self._prepared = _Prepared(
+            stamp, limits, runtime, pre, compiled.source, len(start.results), capi.address(pre.ptr())
+        )
         return self._prepared
 
-    def _link_problem(self, module: wasmtime.Module) -> ToolError | None:
+    def _link_problem(self, module: wasmtime.Module, runtime: Runtime) -> ToolError | None:
         for imported in module.imports:
-            offered = imported.module == hostcalls.WASI and imported.name in self.runtime.wasi_functions
+            offered = imported.module == hostcalls.WASI and imported.name in runtime.wasi_functions
             if not offered or not isinstance(imported.type, wasmtime.FuncType):
                 return failed(
                     self.name,
@@ -155,7 +171,7 @@ class WasmTool:
         if isinstance(prepared, ToolError):
             return CallOutcome(None, prepared, 0, "", None, _ms_since(started))
         stdin = _ARGUMENTS.encode(arguments).encode()
-        limits, runtime = self.limits, self.runtime
+        limits, runtime = prepared.limits, prepared.runtime
         preopens = {}
         for fd, preopen in enumerate(limits.preopens, start=hostcalls.ROOT_FD + 1):
             if not preopen.host.is_dir():
@@ -166,9 +182,12 @@ class WasmTool:
         state = hostcalls.CallState(
             self.name, limits.max_output_bytes, preopens, runtime.plain_wasi, runtime.bridge
         )
+        slots = runtime.slots
+        if slots is not None:
+            slots.acquire()  # a pool slot for the instance (and the bridge's), until close()
         store = capi.Store(runtime.engine_address)
         try:
-            store.set_wasi(self._preopen_arguments(limits), stdin)
+            store.set_wasi(self._preopen_arguments(limits, runtime), stdin)
             store.set_limits(
                 limits.max_memory_bytes,
                 limits.max_table_elements,
@@ -178,12 +197,14 @@ class WasmTool:
             return self._outcome(store, state, exit_code, error, started)
         finally:
             store.close()  # everything about the instance has been read: _outcome is done
+            if slots is not None:
+                slots.release()
 
     def _start(
         self, store: capi.Store, prepared: _Prepared, state: hostcalls.CallState
     ) -> tuple[int | None, ToolError | None]:
         """Instantiate and run `_start`: (exit status, None), or (None, the error)."""
-        runtime = self.runtime
+        runtime = prepared.runtime
         hostcalls.activate(state)
         runtime.ticker.enter()
         try:
@@ -222,15 +243,17 @@ class WasmTool:
             error = value
         return CallOutcome(None, error, len(state.stdout), stderr, exit_code, _ms_since(started))
 
-    def _preopen_arguments(self, limits: WasmLimits) -> tuple[tuple[bytes, bytes, bool], ...]:
+    def _preopen_arguments(
+        self, limits: WasmLimits, runtime: Runtime
+    ) -> tuple[tuple[bytes, bytes, bool], ...]:
         """The WASI preopens of a call, encoded once per `limits` (the empty root first: fd 3)."""
         cached = self._preopens_for
-        if cached is not None and cached[0] is limits:
-            return cached[1]
-        encoded = ((self.runtime.root_directory.encode(), b"/", False),) + tuple(
+        if cached is not None and cached[0] is limits and cached[1] is runtime:
+            return cached[2]
+        encoded = ((runtime.root_directory.encode(), b"/", False),) + tuple(
             (str(p.host).encode(), p.guest.encode(), p.is_writable) for p in limits.preopens
         )
-        self._preopens_for = (limits, encoded)
+        self._preopens_for = (limits, runtime, encoded)
         return encoded
 
     # -------------------------------------------------------------------------- outcomes
@@ -287,6 +310,7 @@ class WasmTool:
             return text
 
 
+_POOL_REFUSAL = "does not fit in pooling allocator requirements"  # wasmtime's compile error
 _ARGUMENTS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # `json.dumps` builds one a call
 
 

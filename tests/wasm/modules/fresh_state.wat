@@ -1,0 +1,35 @@
+;; fresh_state: answers 0 when it starts from the module's initial state, else a bit set per thing
+;; a previous call left behind (1 memory, 2 global, 4 memory size, 8 data segment, 16 table,
+;; 32 grown page); then it dirties all of them, so a reused instance or slot would show it.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (global $g (mut i32) (i32.const 0))
+  (table 2 funcref)
+  (elem (i32.const 0) $mark)
+  (data (i32.const 2048) "\01")
+  (func $mark)
+  (func (export "_start") (local $v i32) (local $digits i32)
+    (if (i32.load (i32.const 1024)) (then (local.set $v (i32.or (local.get $v) (i32.const 1)))))
+    (if (global.get $g) (then (local.set $v (i32.or (local.get $v) (i32.const 2)))))
+    (if (i32.ne (memory.size) (i32.const 1)) (then (local.set $v (i32.or (local.get $v) (i32.const 4)))))
+    (if (i32.ne (i32.load8_u (i32.const 2048)) (i32.const 1))
+      (then (local.set $v (i32.or (local.get $v) (i32.const 8)))))
+    (if (i32.or (i32.ne (table.size) (i32.const 2)) (i32.eqz (ref.is_null (table.get (i32.const 1)))))
+      (then (local.set $v (i32.or (local.get $v) (i32.const 16)))))
+    (drop (memory.grow (i32.const 1)))
+    (if (i32.load (i32.const 65544)) (then (local.set $v (i32.or (local.get $v) (i32.const 32)))))
+    ;; dirty everything
+    (i32.store (i32.const 1024) (i32.const 42))
+    (global.set $g (i32.const 7))
+    (i32.store8 (i32.const 2048) (i32.const 0))
+    (table.set (i32.const 1) (ref.func $mark))
+    (drop (table.grow (ref.func $mark) (i32.const 3)))
+    (i32.store (i32.const 65544) (i32.const 99))
+    ;; the answer, in decimal: one or two digits at 65..66
+    (i32.store8 (i32.const 65) (i32.add (i32.const 48) (i32.div_u (local.get $v) (i32.const 10))))
+    (i32.store8 (i32.const 66) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
+    (local.set $digits (select (i32.const 2) (i32.const 1) (i32.ge_u (local.get $v) (i32.const 10))))
+    (i32.store (i32.const 0) (i32.sub (i32.const 67) (local.get $digits)))
+    (i32.store (i32.const 4) (local.get $digits))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))))
