@@ -23,7 +23,7 @@ the largest limits (4 GiB of memory, `POOL_TABLE_ELEMENTS` table elements, one m
 table): a module with more, or a tool whose `max_table_elements` is above that, runs on
 `on_demand_runtime()` instead, and a call waits for a free slot rather than fail (`Runtime.slots`).
 The pool reserves about 4 GiB of address space a slot (nothing is committed until used); where that
-is refused, the sandbox falls back to the on-demand allocator.
+is refused (`_can_reserve`), the sandbox uses the on-demand allocator.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import functools
 import hashlib
 import importlib.metadata
 import math
+import mmap
 import tempfile
 import threading
 import time
@@ -162,12 +163,25 @@ def _config(pool_slots: int | None) -> wasmtime.Config:
 
 
 def _engine(pool_slots: int | None) -> tuple[wasmtime.Engine, int | None]:
-    if pool_slots:
-        try:
-            return wasmtime.Engine(_config(pool_slots)), pool_slots
-        except wasmtime.WasmtimeError:  # the pool's address space refused (ulimit -v, …)
-            pass
+    if pool_slots and _can_reserve(pool_slots * (POOL_MEMORY_BYTES + _POOL_SLOT_OVERHEAD)):
+        return wasmtime.Engine(_config(pool_slots)), pool_slots
     return wasmtime.Engine(_config(None)), None
+
+
+_POOL_SLOT_OVERHEAD = 256 << 20  # more than a slot's guard pages, table and instance: a margin
+
+
+def _can_reserve(size: int) -> bool:
+    """Whether `size` bytes of address space can be mapped (inaccessible, so nothing is committed).
+    wasmtime's C API aborts the process when it cannot map its pool (a panic in
+    `wasm_engine_new_with_config`), so a limit on address space (`ulimit -v`, valgrind, sanitizers)
+    is found out here first."""
+    try:
+        probe = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS, prot=0)
+    except (OSError, OverflowError, ValueError):
+        return False
+    probe.close()
+    return True
 
 
 @functools.cache
