@@ -84,6 +84,6 @@ def test_a_table_limit_above_a_slot_is_reached_on_demand(make_tool):
 
 def test_a_pool_larger_than_the_address_space_gives_the_on_demand_allocator(module_dir, tmp_path):
     runtime = Runtime(pool_slots=10**7)  # ~40 PiB: more than any machine maps (wasmtime would abort)
-    assert not runtime.pooled and runtime.slots is None
+    assert not runtime.pooled and runtime.ticker.capacity is None
     tool = WasmTool(module_dir / "echo.wasm", cache=ModuleCache(runtime, tmp_path))
     assert tool.call({"ok": 1}) == {"ok": 1}

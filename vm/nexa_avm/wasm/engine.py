@@ -21,7 +21,7 @@ module as on demand, so a call never sees another call's state (tests/wasm/test_
 store is still new and gets its own limits; only the address space is reused. A slot is sized for
 the largest limits (4 GiB of memory, `POOL_TABLE_ELEMENTS` table elements, one memory and one
 table): a module with more, or a tool whose `max_table_elements` is above that, runs on
-`on_demand_runtime()` instead, and a call waits for a free slot rather than fail (`Runtime.slots`).
+`on_demand_runtime()` instead, and a call waits for a free slot rather than fail (`EpochTicker`).
 The pool reserves about 4 GiB of address space a slot (nothing is committed until used); where that
 is refused (`_can_reserve`), the sandbox uses the on-demand allocator.
 """
@@ -53,13 +53,23 @@ KEEP_RESIDENT_BYTES = 1 << 20  # per slot: zeroed with memset and kept, not retu
 
 
 class EpochTicker:
-    """Advances the engine's epoch every tick while calls are running; sleeps when none does."""
+    """Advances the engine's epoch every tick while calls are running; sleeps when none does.
 
-    def __init__(self, engine: wasmtime.Engine, tick_seconds: float = TICK_SECONDS) -> None:
+    It also counts the running calls against `capacity` (the pool's slots, None: no limit): a
+    call enters before its store is made and leaves once it is deleted, and waits in `enter`
+    while `capacity` calls are running. One lock a call does both jobs."""
+
+    def __init__(
+        self, engine: wasmtime.Engine, tick_seconds: float = TICK_SECONDS, capacity: int | None = None
+    ) -> None:
         self.engine = engine
         self.tick_seconds = tick_seconds
+        self.capacity = capacity
         self._active = 0
-        self._wake = threading.Condition(threading.Lock())  # not the default RLock: cheaper
+        self._waiting = 0
+        lock = threading.Lock()  # not the default RLock: cheaper
+        self._wake = threading.Condition(lock)  # the ticker thread waits here while no call runs
+        self._free = threading.Condition(lock)  # calls wait here for a slot
         self._thread: threading.Thread | None = None
 
     def deadline_ticks(self, milliseconds: int) -> int:
@@ -67,6 +77,13 @@ class EpochTicker:
 
     def enter(self) -> None:
         with self._wake:
+            if self.capacity is not None:
+                while self._active >= self.capacity:
+                    self._waiting += 1
+                    try:
+                        self._free.wait()
+                    finally:
+                        self._waiting -= 1
             self._active += 1
             if self._active == 1:  # the ticker waits only while no call runs
                 if self._thread is None:
@@ -77,6 +94,8 @@ class EpochTicker:
     def leave(self) -> None:
         with self._wake:
             self._active -= 1
+            if self._waiting:
+                self._free.notify()
 
     def _run(self) -> None:
         # Ticks follow the monotonic clock, not the number of wake-ups: a wake-up that comes late
@@ -104,15 +123,14 @@ class Runtime:
 
     def __init__(self, *, pool_slots: int | None = POOL_SLOTS) -> None:
         self.engine, self.pool_slots = _engine(pool_slots)
-        # held by a call from store creation to deletion: the pool never runs out of slots
-        self.slots = threading.BoundedSemaphore(self.pool_slots) if self.pool_slots else None
         self.engine_address = capi.address(self.engine.ptr())  # for capi.Store
         # wasmtime's own cache stays off (its default); cache.py keys entries by this configuration
         self.config_text = f"epoch_interruption=1;max_wasm_stack={MAX_WASM_STACK};cranelift"
         if self.pool_slots:
             self.config_text += f";pooling={self.pool_slots}x{POOL_MEMORY_BYTES}"
         self.wasmtime_version = importlib.metadata.version("wasmtime")
-        self.ticker = EpochTicker(self.engine)
+        # a call holds its place from store creation to deletion: the pool never runs out of slots
+        self.ticker = EpochTicker(self.engine, capacity=self.pool_slots)
         # An empty read-only directory preopened as "/": absolute paths outside the tool's own
         # preopens reach the host (and are refused there, E402) instead of failing inside libc.
         self.root_directory = tempfile.mkdtemp(prefix="nexa-wasm-root-")

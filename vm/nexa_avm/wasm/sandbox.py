@@ -182,31 +182,27 @@ class WasmTool:
         state = hostcalls.CallState(
             self.name, limits.max_output_bytes, preopens, runtime.plain_wasi, runtime.bridge
         )
-        slots = runtime.slots
-        if slots is not None:
-            slots.acquire()  # a pool slot for the instance (and the bridge's), until close()
+        ticker = runtime.ticker
+        ticker.enter()  # the epoch ticks; waits for a pool slot (the instance's and the bridge's)
         store = capi.Store(runtime.engine_address)
         try:
             store.set_wasi(self._preopen_arguments(limits, runtime), stdin)
             store.set_limits(
                 limits.max_memory_bytes,
                 limits.max_table_elements,
-                runtime.ticker.deadline_ticks(limits.max_cpu_time_ms),
+                ticker.deadline_ticks(limits.max_cpu_time_ms),
             )
             exit_code, error = self._start(store, prepared, state)
             return self._outcome(store, state, exit_code, error, started)
         finally:
             store.close()  # everything about the instance has been read: _outcome is done
-            if slots is not None:
-                slots.release()
+            ticker.leave()
 
     def _start(
         self, store: capi.Store, prepared: _Prepared, state: hostcalls.CallState
     ) -> tuple[int | None, ToolError | None]:
         """Instantiate and run `_start`: (exit status, None), or (None, the error)."""
-        runtime = prepared.runtime
         hostcalls.activate(state)
-        runtime.ticker.enter()
         try:
             store.instantiate(prepared.pre_address)
             store.call_export(b"_start", prepared.start_results)
@@ -218,7 +214,6 @@ class WasmTool:
         except wasmtime.WasmtimeError as exc:  # instantiation refused: a limit, mostly
             return None, self._explain_refusal(exc)
         finally:
-            runtime.ticker.leave()
             hostcalls.activate(None)
 
     def _outcome(
