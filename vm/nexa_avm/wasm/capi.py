@@ -133,7 +133,9 @@ class Store:
         stdin_vector = self._base + _STDIN
         _byte_vec_new(stdin_vector, len(stdin), stdin)  # a copy, which the config takes over
         _wasi_stdin_bytes(config, stdin_vector)
-        check(_set_wasi(self.context, config), None)  # the store owns the config now
+        error = _set_wasi(self.context, config)  # the store owns the config now
+        if error:
+            check(error, None)
 
     def set_limits(self, memory_bytes: int, table_elements: int, deadline_ticks: int) -> None:
         """The store limiter (linear memory, table elements; instances, tables and memories are
@@ -144,7 +146,9 @@ class Store:
     def instantiate(self, pre: int) -> None:
         """Instantiate the `InstancePre` at address `pre`; the instance is this store's `instance`."""
         base = self._base
-        check(_pre_instantiate(pre, self.context, base + _INSTANCE, base + _TRAP), self._scratch.trap)
+        error = _pre_instantiate(pre, self.context, base + _INSTANCE, base + _TRAP)
+        if error or self._scratch.trap:
+            check(error, self._scratch.trap)
         self.instantiated = True
 
     @property
@@ -162,7 +166,8 @@ class Store:
             raise KeyError(name.decode())
         out = (_ffi.wasmtime_val_t * results)() if results else _NO_VALUES
         error = _func_call(self.context, base + _EXPORT_FUNC, _NO_VALUES, 0, out, results, base + _TRAP)
-        check(error, scratch.trap)
+        if error or scratch.trap:
+            check(error, scratch.trap)
 
 
 def check(error: int | None, trap: int | None) -> None:

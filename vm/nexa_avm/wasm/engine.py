@@ -67,6 +67,7 @@ class EpochTicker:
         self.capacity = capacity
         self._active = 0
         self._waiting = 0
+        self._idle = False  # the ticker thread waits for a call (notify it then, only then)
         lock = threading.Lock()  # not the default RLock: cheaper
         self._wake = threading.Condition(lock)  # the ticker thread waits here while no call runs
         self._free = threading.Condition(lock)  # calls wait here for a slot
@@ -85,11 +86,11 @@ class EpochTicker:
                     finally:
                         self._waiting -= 1
             self._active += 1
-            if self._active == 1:  # the ticker waits only while no call runs
-                if self._thread is None:
-                    self._thread = threading.Thread(target=self._run, name="nexa-wasm-epoch", daemon=True)
-                    self._thread.start()
+            if self._idle:
                 self._wake.notify()
+            elif self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="nexa-wasm-epoch", daemon=True)
+                self._thread.start()
 
     def leave(self) -> None:
         with self._wake:
@@ -104,8 +105,10 @@ class EpochTicker:
         while True:
             with self._wake:
                 if self._active == 0:
+                    self._idle = True
                     while self._active == 0:
                         self._wake.wait()
+                    self._idle = False
                     ticks_done, origin = 0, time.monotonic()
             time.sleep(self.tick_seconds)
             due = int((time.monotonic() - origin) / self.tick_seconds)

@@ -61,13 +61,18 @@ class CallOutcome:
 
 @dataclass(frozen=True)
 class _Prepared:
+    """A loaded module, linked for the runtime chosen for the tool's limits, and what every call
+    of it passes to the store (computed once, not per call)."""
+
     stamp: tuple[int, int]
-    limits: WasmLimits  # the limits the runtime was chosen for
+    limits: WasmLimits
     runtime: Runtime
     pre: wasmtime.InstancePre
     source: str
     start_results: int  # `_start` should return nothing; if it does, the values are dropped
     pre_address: int  # of `pre`, which this keeps alive
+    wasi_preopens: tuple[tuple[bytes, bytes, bool], ...]  # (host, guest, writable); the root first
+    deadline_ticks: int
 
 
 class WasmTool:
@@ -88,7 +93,6 @@ class WasmTool:
         self.runtime = cache.runtime if cache is not None else sandbox_runtime()
         self.cache = cache or module_cache(self.runtime)
         self._prepared: _Prepared | None = None
-        self._preopens_for: tuple[WasmLimits, Runtime, tuple[tuple[bytes, bytes, bool], ...]] | None = None
 
     # -------------------------------------------------------------------------- loading
 
@@ -135,8 +139,17 @@ class WasmTool:
             return failed(self.name, f"cannot link module '{self.path}': {_first_line(exc)}")
         start = next(e.type for e in compiled.module.exports if e.name == "_start")
         assert isinstance(start, wasmtime.FuncType)  # checked by _link_problem
+        root = (runtime.root_directory.encode(), b"/", False)  # fd 3; the tool's preopens follow
         self._prepared = _Prepared(
-            stamp, limits, runtime, pre, compiled.source, len(start.results), capi.address(pre.ptr())
+            stamp,
+            limits,
+            runtime,
+            pre,
+            compiled.source,
+            len(start.results),
+            capi.address(pre.ptr()),
+            (root, *((str(p.host).encode(), p.guest.encode(), p.is_writable) for p in limits.preopens)),
+            runtime.ticker.deadline_ticks(limits.max_cpu_time_ms),
         )
         return self._prepared
 
@@ -186,12 +199,8 @@ class WasmTool:
         ticker.enter()  # the epoch ticks; waits for a pool slot (the instance's and the bridge's)
         store = capi.Store(runtime.engine_address)
         try:
-            store.set_wasi(self._preopen_arguments(limits, runtime), stdin)
-            store.set_limits(
-                limits.max_memory_bytes,
-                limits.max_table_elements,
-                ticker.deadline_ticks(limits.max_cpu_time_ms),
-            )
+            store.set_wasi(prepared.wasi_preopens, stdin)
+            store.set_limits(limits.max_memory_bytes, limits.max_table_elements, prepared.deadline_ticks)
             exit_code, error = self._start(store, prepared, state)
             return self._outcome(store, state, exit_code, error, started)
         finally:
@@ -237,19 +246,6 @@ class WasmTool:
                 return CallOutcome(value, None, len(state.stdout), stderr, exit_code, _ms_since(started))
             error = value
         return CallOutcome(None, error, len(state.stdout), stderr, exit_code, _ms_since(started))
-
-    def _preopen_arguments(
-        self, limits: WasmLimits, runtime: Runtime
-    ) -> tuple[tuple[bytes, bytes, bool], ...]:
-        """The WASI preopens of a call, encoded once per `limits` (the empty root first: fd 3)."""
-        cached = self._preopens_for
-        if cached is not None and cached[0] is limits and cached[1] is runtime:
-            return cached[2]
-        encoded = ((runtime.root_directory.encode(), b"/", False),) + tuple(
-            (str(p.host).encode(), p.guest.encode(), p.is_writable) for p in limits.preopens
-        )
-        self._preopens_for = (limits, runtime, encoded)
-        return encoded
 
     # -------------------------------------------------------------------------- outcomes
 
