@@ -2,7 +2,9 @@
 
 Each call gets a fresh `Store` and a fresh instance of the (cached, pre-linked) module: a WASI
 command's `_start` runs once per instance, and a new store is what makes every call start from the
-module's initial state with its own limits. The steps of a call:
+module's initial state with its own limits. No store or instance is ever used for two calls; the
+instance's memory and table live in a slot of wasmtime's pooling allocator, which wasmtime resets
+between instances (engine.py). The hot path calls the C API directly (capi.py). The steps of a call:
 
 1. the store gets the limits: linear memory `max_memory_pages` × 64 KiB and `max_table_elements`
    (wasmtime's store limiter: `memory.grow`/`table.grow` fail past them, instantiation fails when a
