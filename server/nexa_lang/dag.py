@@ -248,6 +248,7 @@ class _Builder:
         self.program = program
         self.file = file
         self.graph = FlowGraph(flow, names, root=program.root)
+        self.edge_keys: set[tuple[str, str, str | None]] = set()  # the graph's edges, for `connect`
         self.variables: dict[str, Outputs] = {}
         self.returned: Outputs = []
         self.sites: ActivationGraph | None = None  # set when building for the G-checks
@@ -285,7 +286,9 @@ class _Builder:
         return node_id
 
     def connect(self, source: str, target: str, label: str | None = None) -> None:
-        if not any(e.source == source and e.target == target and e.label == label for e in self.graph.edges):
+        key = (source, target, label)
+        if key not in self.edge_keys:  # a set: scanning the edges made a graph's build quadratic
+            self.edge_keys.add(key)
             self.graph.edges.append(DagEdge(source, target, label))
 
     def kind_of(self, name: str) -> str | None:

@@ -219,7 +219,7 @@ class Lowerer:
     def text(self, node: TSNode | None) -> str:
         if node is None:
             return ""
-        return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def field_text(self, node: TSNode, name: str) -> str:
         return self.text(node.child_by_field_name(name))
@@ -255,11 +255,14 @@ class Lowerer:
         return ast.Module(path=self.path, items=items, span=span(root))
 
     def item(self, node: TSNode) -> ast.Decl | ast.Stmt | None:
-        if node.type in self._declarations:
-            decl = self._declarations[node.type](node)
+        kind = node.type  # read once: py-tree-sitter makes a new string on every read
+        build = self._declarations.get(kind)
+        if build is not None:
+            decl = build(node)
             decl.doc = self._doc_comment(node)
             return decl
-        return self.statement(node)
+        build_statement = self._statements.get(kind)
+        return build_statement(node) if build_statement else None
 
     # ------------------------------------------------------------------ statements
 
@@ -427,7 +430,9 @@ class Lowerer:
         return None if node is None else self.expr(node)
 
     def _name(self, node: TSNode) -> ast.Name:
-        return ast.Name(id=self.text(node), span=span(node))
+        # The commonest node: its offsets are read once (each read crosses into py-tree-sitter).
+        start, end = node.start_byte, node.end_byte
+        return ast.Name(id=self.source[start:end].decode("utf-8", "replace"), span=_new_span((start, end)))
 
     def _number(self, node: TSNode) -> ast.Number:
         text = self.text(node)
@@ -445,30 +450,33 @@ class Lowerer:
     def string(self, node: TSNode | None) -> ast.StringLit:
         if node is None:
             return ast.StringLit(value="", span=Span(0, 0))
-        if node.type == "raw_string":
+        node_type = node.type
+        if node_type == "raw_string":
             text = self.text(node)
             return ast.StringLit(value=text[2:-1], kind="raw", parts=[text[2:-1]], span=span(node))
-        if node.type in ("triple_string", "template_string"):
+        if node_type in ("triple_string", "template_string"):
             content = next(
                 (c for c in node.named_children if c.type in ("string_content", "template_content")), None
             )
             value = self.text(content)
             return ast.StringLit(value=value, kind="triple", parts=[value], span=span(node))
-        if node.type != "string":
+        if node_type != "string":
             return ast.StringLit(value=self.text(node), span=span(node))
         parts: list[str | ast.Interpolation] = []
-        kind = "single" if self.source[node.start_byte : node.start_byte + 1] == b"'" else "double"
+        where = span(node)
+        kind = "single" if self.source[where.start : where.start + 1] == b"'" else "double"
         for child in node.named_children:
-            if child.type == "string_content":
+            child_type = child.type
+            if child_type == "string_content":
                 self._append_text(parts, self.text(child))
-            elif child.type == "escape_sequence":
+            elif child_type == "escape_sequence":
                 self._append_text(parts, decode_escape(self.text(child)))
-            elif child.type == "interpolation":
+            elif child_type == "interpolation":
                 parts.append(self._interpolation(child) or self.text(child))
         # Adjacent text pieces were merged; literal `#{…}` (invalid paths) stays text.
         parts = [p for p in parts if p != ""]
         value = "".join(p if isinstance(p, str) else "#{" + p.path + "}" for p in parts)
-        return ast.StringLit(value=value, kind=kind, parts=parts, span=span(node))
+        return ast.StringLit(value=value, kind=kind, parts=parts, span=where)
 
     @staticmethod
     def _append_text(parts: list[str | ast.Interpolation], text: str) -> None:

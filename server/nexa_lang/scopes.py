@@ -285,8 +285,9 @@ class _ScopeBuilder:
                 if isinstance(node, ast.PythonBlock):
                     scope.is_open = True
             below = node.child_list()
-            below.reverse()  # source order: first binding wins
-            stack.extend(below)
+            if below:  # most nodes are leaves
+                below.reverse()  # source order: first binding wins
+                stack.extend(below)
 
     # ---- references
 
