@@ -5,10 +5,15 @@ which made the checker's time grow with the number of rules times the size of th
 index walks a file once; `of(kind)` answers in the order a walk would have produced (depth first,
 source order; for a program, its files in merge order), so a rule that switches to it reports exactly
 what it reported before. Built on first use by `SourceFile.nodes` and `Program.nodes`.
+
+The walk also records where each node's subtree ends, so `within(node, kinds)` answers "the nodes
+of these kinds below this node" from the same walk: scopes' bindings and the static types' binding
+table used to walk each activation's body again.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
@@ -26,21 +31,31 @@ class FileNodes:
     def __init__(self, root: ast.Node) -> None:
         self._by_type: dict[type, list[tuple[int, ast.Node]]] = {}
         self._queries: dict[tuple[type, ...], list[ast.Node]] = {}
-        by_type = self._by_type
-        # `root.walk()` unrolled: this walk visits every node of every file once.
-        stack: list[ast.Node] = [root]
+        self._ordered: dict[tuple[type, ...], tuple[list[int], list[ast.Node]]] = {}
+        self._position: dict[int, int] = {}  # id of a node: its place in the walk
+        self._end: list[int] = []  # by place in the walk: the place just after the node's subtree
+        by_type, position, end = self._by_type, self._position, self._end
+        # `root.walk()` unrolled: this walk visits every node of every file once. An int on the
+        # stack is the place of a node whose children were pushed above it: popped, its subtree ends.
+        stack: list[ast.Node | int] = [root]
         order = 0
         while stack:
             node = stack.pop()
+            if node.__class__ is int:
+                end[node] = order  # type: ignore[index]
+                continue
             entries = by_type.get(type(node))
             if entries is None:
                 entries = by_type[type(node)] = []
-            entries.append((order, node))
-            order += 1
-            below = node.child_list()
+            entries.append((order, node))  # type: ignore[arg-type]
+            position[id(node)] = order
+            end.append(order + 1)
+            below = node.child_list()  # type: ignore[union-attr]
             if below:
+                stack.append(order)
                 below.reverse()
                 stack.extend(below)
+            order += 1
         self.size = order
 
     def of(self, *kinds: type[ast.Node]) -> list[ast.Node]:
@@ -61,6 +76,39 @@ class FileNodes:
     def nodes(self, kind: type[N]) -> list[N]:
         """The nodes of one kind, typed for the caller."""
         return self.of(kind)  # type: ignore[return-value]
+
+    def within(
+        self, node: ast.Node, kinds: tuple[type[ast.Node], ...], opaque: tuple[type[ast.Node], ...] = ()
+    ) -> list[ast.Node]:
+        """The nodes at or below `node` that are instances of one of `kinds`, in walk order, leaving
+        out the subtrees of `opaque` nodes (themselves included). A node of another tree gets an
+        index of its own."""
+        start = self._position.get(id(node))
+        if start is None:
+            return FileNodes(node).within(node, kinds, opaque)
+        ordered = self._ordered.get(kinds + opaque)
+        if ordered is None:  # as in `of`, with the places kept
+            lists = [self._by_type[t] for t in _types_of(kinds + opaque) if t in self._by_type]
+            entries = sorted(chain.from_iterable(lists)) if len(lists) > 1 else (lists[0] if lists else [])
+            ordered = self._ordered[kinds + opaque] = ([at for at, _ in entries], [n for _, n in entries])
+        orders, nodes = ordered
+        stop = self._end[start]
+        first = bisect_left(orders, start)
+        last = bisect_left(orders, stop, first)
+        if not opaque:
+            return nodes[first:last]
+        result: list[ast.Node] = []
+        hidden_until = -1  # the end of the opaque subtree being skipped
+        for at in range(first, last):
+            place = orders[at]
+            if place < hidden_until:
+                continue
+            candidate = nodes[at]
+            if isinstance(candidate, opaque):
+                hidden_until = self._end[place]
+            else:
+                result.append(candidate)
+        return result
 
 
 _TYPES_OF: dict[tuple[type, ...], list[type]] = {}

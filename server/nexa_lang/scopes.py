@@ -274,20 +274,12 @@ class _ScopeBuilder:
 
     def _bind_statement(self, scope: Activation, statement: ast.Node) -> None:
         """Record every binding occurrence below `statement`, not descending into lambdas."""
-        stack: list[ast.Node] = [statement]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, _BINDING_KINDS):  # most nodes bind nothing: skip the generator
-                if isinstance(node, ast.Lambda):
-                    continue
-                for name, name_span in _binding_occurrences(node):
-                    scope.bind(name, name_span)
-                if isinstance(node, ast.PythonBlock):
-                    scope.is_open = True
-            below = node.child_list()
-            if below:  # most nodes are leaves
-                below.reverse()  # source order: first binding wins
-                stack.extend(below)
+        # In walk order (source order: the first binding wins), from the file's node index.
+        for node in scope.file.nodes.within(statement, _BINDING_KINDS, (ast.Lambda,)):
+            for name, name_span in _binding_occurrences(node):
+                scope.bind(name, name_span)
+            if isinstance(node, ast.PythonBlock):
+                scope.is_open = True
 
     # ---- references
 
@@ -435,8 +427,8 @@ def _is_join_call(expr: ast.Expr) -> bool:
     return isinstance(expr, ast.Call) and _is_join(expr.function)
 
 
-# The node types `_bind_statement` looks at: those `_binding_occurrences` reads, lambdas (not
-# descended) and python! blocks (which open the activation).
+# The node types `_bind_statement` looks at: those `_binding_occurrences` reads and python! blocks
+# (which open the activation); lambdas are not descended.
 _BINDING_KINDS = (
     ast.Assign,
     ast.Let,
@@ -447,7 +439,6 @@ _BINDING_KINDS = (
     ast.Hook,
     ast.MatchArm,
     ast.ForkBranch,
-    ast.Lambda,
     ast.PythonBlock,
 )
 

@@ -350,29 +350,40 @@ _UNCERTAIN = ast.Block()  # stands for a binding whose type is never certain
 def _bindings(activation: Activation) -> dict[str, list[ast.Node]]:
     """Every binding occurrence of the activation's body (lambdas excluded), by name: the
     assignment or `let`, or `_UNCERTAIN` (loop, pattern, `catch`, fork variables). Built once per
-    activation."""
+    activation, from the file's node index (no walk of its own)."""
     cached = activation.__dict__.get("_bindings_by_name")
     if cached is not None:
         return cached
     found: dict[str, list[ast.Node]] = {}
-    stack = activation_body(activation)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Lambda):
-            continue
-        if isinstance(node, ast.Assign):
-            if isinstance(node.target, ast.Name):
-                found.setdefault(node.target.id, []).append(node)
-        elif isinstance(node, ast.Let):
-            binding = node if isinstance(node.pattern, ast.BindingPattern) else _UNCERTAIN
-            for name in dict.fromkeys(n for n, _ in pattern_bindings(node.pattern)):
-                found.setdefault(name, []).append(binding)
-        else:
-            for name in _bound_otherwise(node):
-                found.setdefault(name, []).append(_UNCERTAIN)
-        stack.extend(node.child_list())
+    index = activation.file.nodes
+    for root in activation_body(activation):
+        for node in index.within(root, _BINDING_KINDS, (ast.Lambda,)):
+            if isinstance(node, ast.Assign):
+                if isinstance(node.target, ast.Name):
+                    found.setdefault(node.target.id, []).append(node)
+            elif isinstance(node, ast.Let):
+                binding = node if isinstance(node.pattern, ast.BindingPattern) else _UNCERTAIN
+                for name in dict.fromkeys(n for n, _ in pattern_bindings(node.pattern)):
+                    found.setdefault(name, []).append(binding)
+            else:
+                for name in _bound_otherwise(node):
+                    found.setdefault(name, []).append(_UNCERTAIN)
     activation.__dict__["_bindings_by_name"] = found
     return found
+
+
+# The node types `_bindings` reads (the others bind nothing).
+_BINDING_KINDS = (
+    ast.Assign,
+    ast.Let,
+    ast.For,
+    ast.MatchArm,
+    ast.ForEach,
+    ast.TryCatch,
+    ast.Correction,
+    ast.Hook,
+    ast.ForkBranch,
+)
 
 
 def _bound_otherwise(node: ast.Node) -> list[str]:
