@@ -4,13 +4,14 @@
 lambdas bound to a name once, struct constructors and prelude functions with a fixed signature to a
 `Callee`; agents (`A(…)`, `A.run(…)`) and everything else give None (any arguments are fine).
 `bind_arguments` matches arguments to parameters the way the VM does (positional, then named).
-E012, W008, W010 and E302 read both.
+E012, W008, W010 and E302 read both, through `resolved_calls` (each program's calls resolved once).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from nexa_lang import ast
 from nexa_lang.model import Program, SourceFile
@@ -145,6 +146,18 @@ class Calls:
             optional = isinstance(param.type, ast.OptionalType)
             result.append(CalleeParam(param.name, static, param.default is None and not optional))
         return result
+
+
+_RESOLVED: WeakKeyDictionary[Program, list[tuple[SourceFile, ast.Call, Callee]]] = WeakKeyDictionary()
+
+
+def resolved_calls(program: Program) -> list[tuple[SourceFile, ast.Call, Callee]]:
+    """`Calls(program).calls()`, resolved once per program: four rules read them (none changes
+    them), and resolving every call was a walk over the program's calls each time."""
+    found = _RESOLVED.get(program)
+    if found is None:
+        found = _RESOLVED[program] = list(Calls(program).calls())
+    return found
 
 
 def _std_path(function: ast.Expr) -> tuple[str, str] | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nexa_lang import ast
-from nexa_lang.callees import Calls, bind_arguments
+from nexa_lang.callees import bind_arguments, resolved_calls
 from nexa_lang.diagnostics import Diagnostic, Edit, Fix, Safety, rule
 from nexa_lang.model import Program
 from nexa_lang.positions import Span
@@ -22,7 +22,7 @@ from nexa_lang.positions import Span
 
 @rule("E012", "unexpected-argument")
 def check(program: Program) -> Iterator[Diagnostic]:
-    for file, call, callee in Calls(program).calls():
+    for file, call, callee in resolved_calls(program):
         binding = bind_arguments(callee, call.arguments)
         if binding.extra:
             limit = callee.positional_limit or 0

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nexa_lang import ast
-from nexa_lang.callees import SCHEMA_KINDS, Calls, bind_arguments
+from nexa_lang.callees import SCHEMA_KINDS, bind_arguments, resolved_calls
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program
 
 
 @rule("E302", "invalid-tool-arguments")
 def check(program: Program) -> Iterator[Diagnostic]:
-    for file, call, callee in Calls(program).calls():
+    for file, call, callee in resolved_calls(program):
         if callee.kind not in SCHEMA_KINDS:
             continue
         binding = bind_arguments(callee, call.arguments)

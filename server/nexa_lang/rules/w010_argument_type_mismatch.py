@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from nexa_lang import ast
-from nexa_lang.callees import CODE_KINDS, Calls, bind_arguments
+from nexa_lang.callees import CODE_KINDS, bind_arguments, resolved_calls
 from nexa_lang.diagnostics import Diagnostic, Fix, Safety, rule
 from nexa_lang.model import Program
 from nexa_lang.types import Types, assignable
@@ -24,7 +24,7 @@ NUMERIC_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 @rule("W010", "argument-type-mismatch")
 def check(program: Program) -> Iterator[Diagnostic]:
     types = Types(program)
-    for file, call, callee in Calls(program, types).calls():
+    for file, call, callee in resolved_calls(program):
         if callee.kind not in CODE_KINDS:
             continue
         for argument, param in bind_arguments(callee, call.arguments).bound:
