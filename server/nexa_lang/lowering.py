@@ -462,10 +462,16 @@ class Lowerer:
             return ast.StringLit(value=value, kind="triple", parts=[value], span=span(node))
         if node_type != "string":
             return ast.StringLit(value=self.text(node), span=span(node))
-        parts: list[str | ast.Interpolation] = []
         where = span(node)
         kind = "single" if self.source[where.start : where.start + 1] == b"'" else "double"
-        for child in node.named_children:
+        children = node.named_children
+        if not children:
+            return ast.StringLit(value="", kind=kind, parts=[], span=where)
+        if len(children) == 1 and children[0].type == "string_content":  # most strings: plain text
+            text = self.text(children[0])
+            return ast.StringLit(value=text, kind=kind, parts=[text] if text else [], span=where)
+        parts: list[str | ast.Interpolation] = []
+        for child in children:
             child_type = child.type
             if child_type == "string_content":
                 self._append_text(parts, self.text(child))

@@ -77,6 +77,12 @@ class FileNodes:
         """The nodes of one kind, typed for the caller."""
         return self.of(kind)  # type: ignore[return-value]
 
+    def extent(self, node: ast.Node) -> tuple[int, int]:
+        """The place of `node` (of this file) in the walk, and the place just after its subtree:
+        a node is below another exactly when its place lies inside the other's extent."""
+        start = self._position[id(node)]
+        return start, self._end[start]
+
     def within(
         self, node: ast.Node, kinds: tuple[type[ast.Node], ...], opaque: tuple[type[ast.Node], ...] = ()
     ) -> list[ast.Node]:

@@ -6,7 +6,6 @@ harness and `try` blocks inside a loop do.
 Example: `flow main { if (done) { break } }`. Fix (unsafe): remove the statement.
 """
 
-from bisect import bisect_left
 from collections.abc import Iterator
 
 from nexa_lang import ast
@@ -22,35 +21,20 @@ ACTIVATIONS = (ast.Decl, ast.Lambda)
 @rule("E011", "loop-control-outside-loop")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file in program.files:
-        controls = file.nodes.of(ast.Break, ast.Continue)
+        index = file.nodes
+        controls = index.of(ast.Break, ast.Continue)
         if not controls:
-            continue  # most files have none: no walk then
-        # Only the top-level items that hold a break or continue are walked: the module itself is
-        # no loop, so each item is visited exactly as a walk from the module would visit it.
-        starts = sorted(node.span.start for node in controls)
-        for item in file.module.items:
-            at = bisect_left(starts, item.span.start)
-            if at < len(starts) and starts[at] < item.span.end:
-                yield from _visit(file, item)
-
-
-def _visit(file: SourceFile, root: ast.Node) -> Iterator[Diagnostic]:
-    """Depth first, in source order; `in_loop` says whether a loop body of the same activation
-    encloses the node."""
-    stack: list[tuple[ast.Node, bool]] = [(root, False)]
-    while stack:
-        node, in_loop = stack.pop()
-        if isinstance(node, ast.Break | ast.Continue) and not in_loop:
-            yield _report(file, node)
-            continue
-        below = []
-        for child in node.child_list():
-            if isinstance(child, ACTIVATIONS):
-                below.append((child, False))
-            else:
-                below.append((child, in_loop or (isinstance(node, LOOPS) and child is node.body)))
-        below.reverse()
-        stack.extend(below)
+            continue  # most files have none
+        # What decides, for a node below it, whether a loop encloses it: a loop's body (yes) and a
+        # node that starts an activation (no). The innermost one around a control decides; a
+        # loop's condition or iterable decides nothing. Extents in the walk tell what is below what.
+        deciders = [(*index.extent(loop.body), True) for loop in index.of(*LOOPS)]  # type: ignore[attr-defined]
+        deciders += [(*index.extent(node), False) for node in index.of(*ACTIVATIONS)]
+        for control in controls:
+            place = index.extent(control)[0]
+            around = [(start, in_loop) for start, end, in_loop in deciders if start < place < end]
+            if not around or not max(around)[1]:
+                yield _report(file, control)  # type: ignore[arg-type]
 
 
 def _report(file: SourceFile, statement: ast.Stmt) -> Diagnostic:
