@@ -1,20 +1,23 @@
 """Every setting a program writes, with the table entry that governs it (S§3, S§5.2, L§3.10–3.11).
 
-One walk over the model that E010 (bad values), W003 (quoted booleans and integers) and W007
-(unknown keys) all read: agent properties, the keys of a `context_policy` dict, `@limit`-style
-decorator parameters, tool declaration keys, `@tool(…)` configuration, `autoloop`/`with_context`/
-`context_policy` parameters, job options and server `cors` objects.
+One list per program, made on first use, that E010 (bad values), W003 (quoted booleans and
+integers) and W007 (unknown keys) all read: agent properties, the keys of a `context_policy` dict,
+`@limit`-style decorator parameters, tool declaration keys, `@tool(…)` configuration,
+`autoloop`/`with_context`/`context_policy` parameters, job options and server `cors` objects.
+Each use is judged once (`SettingUse.verdict`), for E010 and W003 both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
+from weakref import WeakKeyDictionary
 
 from nexa_lang import ast
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
-from nexa_lang.properties import AGENT_PROPERTIES, DECORATORS, SETTINGS, SettingSpec
+from nexa_lang.properties import AGENT_PROPERTIES, DECORATORS, SETTINGS, SettingSpec, Verdict, judge_value
 
 AGENT = "agent"  # the place of agent properties (W007 words them differently)
 
@@ -34,10 +37,22 @@ class SettingUse:
     def source(self) -> str:
         return self.file.text_of(self.value.span)
 
+    @cached_property
+    def verdict(self) -> Verdict | None:
+        """`judge_value` of the value against the key's table entry; None for an unknown key."""
+        return judge_value(self.spec.value, self.value, self.source) if self.spec is not None else None
 
-def setting_uses(program: Program) -> Iterator[SettingUse]:
-    for file in program.files:
-        yield from _file_uses(file)
+
+_USES: WeakKeyDictionary[Program, list[SettingUse]] = WeakKeyDictionary()
+
+
+def setting_uses(program: Program) -> list[SettingUse]:
+    """Every setting of the program, files in merge order (made once per program; the rules
+    that read it do not change it)."""
+    found = _USES.get(program)
+    if found is None:
+        found = _USES[program] = [use for file in program.files for use in _file_uses(file)]
+    return found
 
 
 def _file_uses(file: SourceFile) -> Iterator[SettingUse]:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, Fix, Safety, rule
 from nexa_lang.model import Program, SourceFile
-from nexa_lang.properties import DECORATORS, TOOL_SOURCES, judge_value
+from nexa_lang.properties import DECORATORS, TOOL_SOURCES
 from nexa_lang.setting_uses import setting_uses
 
 DECORATOR_LIST = ", ".join(f"@{name}" for name in DECORATORS)
@@ -43,9 +43,9 @@ def _invalid(key: str, expected: str, found: str) -> str:
 
 def _values(program: Program) -> Iterator[Diagnostic]:
     for use in setting_uses(program):
-        if use.spec is None:
+        verdict = use.verdict
+        if verdict is None:
             continue
-        verdict = judge_value(use.spec.value, use.value, use.source)
         if not verdict.ok:
             fix = None
             if verdict.suggestion:

@@ -17,7 +17,6 @@ from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, Fix, rule
 from nexa_lang.model import Program
 from nexa_lang.prelude import DEPRECATED_STD_NAMES
-from nexa_lang.properties import judge_value
 from nexa_lang.setting_uses import setting_uses
 
 
@@ -71,9 +70,9 @@ def _std_names(program: Program) -> Iterator[Diagnostic]:
 
 def _quoted_literals(program: Program) -> Iterator[Diagnostic]:
     for use in setting_uses(program):
-        if use.spec is None:
+        verdict = use.verdict
+        if verdict is None:
             continue
-        verdict = judge_value(use.spec.value, use.value, use.source)
         if verdict.ok and verdict.quoted:
             yield Diagnostic.warning(
                 use.value.span,
