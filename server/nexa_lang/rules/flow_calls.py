@@ -104,10 +104,14 @@ def build_call_graph(program: Program) -> CallGraph:
 def _build_call_graph(program: Program) -> CallGraph:
     graph = CallGraph()
     agents = {a.name: a for a in program.agents()}
+    owners: dict[int, Owner] = {}  # by id of activation: most references share a few activations
     for reference in program.scopes.references:
         callee = _callee(reference, agents)
         if callee is not None:
-            graph.calls.append(Call(owner_of(reference.activation), callee, reference.span, reference.file))
+            caller = owners.get(id(reference.activation))
+            if caller is None:
+                caller = owners[id(reference.activation)] = owner_of(reference.activation)
+            graph.calls.append(Call(caller, callee, reference.span, reference.file))
     for file, decl in program.declarations():
         if isinstance(decl, ast.AgentDecl):
             owner = Owner("agent", decl.name, f"agent '{decl.name}'")
