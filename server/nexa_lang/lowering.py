@@ -41,6 +41,24 @@ def span(node: TSNode) -> Span:
     return _new_span((node.start_byte, node.end_byte))  # type: ignore[no-any-return]
 
 
+class _FieldIds:
+    """The grammar's field ids by field name: `node.child_by_field_id(FIELD.body)`.
+
+    `child_by_field_name` looks the name up in the grammar's list of field names on every call, and
+    lowering makes about one such call a node; the id is looked up once, on first use. A name the
+    grammar lacks gets 0, which no child has (None, as `child_by_field_name` answers)."""
+
+    def __getattr__(self, name: str) -> int:
+        from nexa_lang.parsing import nexa_language  # late, as parsing imports the grammar late
+
+        found: int = nexa_language().field_id_for_name(name) or 0
+        setattr(self, name, found)
+        return found
+
+
+FIELD = _FieldIds()
+
+
 class Lowerer:
     """Lowers one parsed file; `source` is the UTF-8 text the tree was parsed from."""
 
@@ -60,50 +78,50 @@ class Lowerer:
             "raw_string": self.string,
             "template_string": self._template,
             "scoped_identifier": self._scoped,
-            "parenthesized_expression": lambda n: self.expr(n.child_by_field_name("expression")),
+            "parenthesized_expression": lambda n: self.expr(n.child_by_field_id(FIELD.expression)),
             "list_literal": self._list,
             "fallback_element": lambda n: ast.FallbackElement(
-                value=self.expr(n.child_by_field_name("value")), span=span(n)
+                value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
             ),
             "dict_literal": self._dict,
             "lambda_expression": self._lambda,
             "match_expression": self._match,
             "semantic_if_expression": self._semantic_if_expr,
             "print_call": lambda n: ast.PrintCall(
-                arguments=self._arguments(n.child_by_field_name("arguments")), span=span(n)
+                arguments=self._arguments(n.child_by_field_id(FIELD.arguments)), span=span(n)
             ),
             "spawn_expression": self._spawn,
             "fork_expression": self._fork,
             "snapshot_expression": lambda n: ast.SnapshotExpr(span=span(n)),
             "receive_expression": lambda n: ast.Receive(
-                type=self.type_opt(n.child_by_field_name("type")), span=span(n)
+                type=self.type_opt(n.child_by_field_id(FIELD.type)), span=span(n)
             ),
             "member_expression": self._member,
             "call_expression": self._call,
             "index_expression": lambda n: ast.Index(
-                object=self.expr(n.child_by_field_name("object")),
-                index=self.expr(n.child_by_field_name("index")),
+                object=self.expr(n.child_by_field_id(FIELD.object)),
+                index=self.expr(n.child_by_field_id(FIELD.index)),
                 span=span(n),
             ),
             "unary_expression": lambda n: ast.Unary(
-                op=self._op(n), operand=self.expr(n.child_by_field_name("operand")), span=span(n)
+                op=self._op(n), operand=self.expr(n.child_by_field_id(FIELD.operand)), span=span(n)
             ),
             "await_expression": lambda n: ast.Await(
-                value=self.expr(n.child_by_field_name("value")), span=span(n)
+                value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
             ),
             "binary_expression": self._binary,
             "comparison_expression": self._binary,
             "boolean_expression": self._binary,
             "dag_expression": self._dag,
             "coalesce_expression": lambda n: ast.Coalesce(
-                left=self.expr(n.child_by_field_name("left")),
-                right=self.expr(n.child_by_field_name("right")),
+                left=self.expr(n.child_by_field_id(FIELD.left)),
+                right=self.expr(n.child_by_field_id(FIELD.right)),
                 span=span(n),
             ),
             "branch_expression": self._branch,
             "otherwise_expression": self._otherwise,
             "try_expression": lambda n: ast.TryExpr(
-                operand=self.expr(n.child_by_field_name("operand")), span=span(n)
+                operand=self.expr(n.child_by_field_id(FIELD.operand)), span=span(n)
             ),
         }
         self._statements: dict[str, Callable[[TSNode], ast.Stmt]] = {
@@ -112,84 +130,84 @@ class Lowerer:
             ),
             "let_statement": self._let,
             "assignment_statement": lambda n: ast.Assign(
-                target=self.expr(n.child_by_field_name("left")),
-                value=self.expr(n.child_by_field_name("right")),
+                target=self.expr(n.child_by_field_id(FIELD.left)),
+                value=self.expr(n.child_by_field_id(FIELD.right)),
                 span=span(n),
             ),
             "print_statement": lambda n: ast.Print(
-                value=self.expr(n.child_by_field_name("value")), span=span(n)
+                value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
             ),
             "if_statement": self._if,
             "semantic_if_statement": self._semantic_if,
             "while_statement": lambda n: ast.While(
-                condition=self.expr(n.child_by_field_name("condition")),
-                body=self.block(n.child_by_field_name("body")),
+                condition=self.expr(n.child_by_field_id(FIELD.condition)),
+                body=self.block(n.child_by_field_id(FIELD.body)),
                 span=span(n),
             ),
             "for_each_statement": self._for_each,
             "for_statement": lambda n: ast.For(
-                pattern=self.pattern(n.child_by_field_name("pattern")),
-                iterable=self.expr(n.child_by_field_name("iterable")),
-                body=self.block(n.child_by_field_name("body")),
+                pattern=self.pattern(n.child_by_field_id(FIELD.pattern)),
+                iterable=self.expr(n.child_by_field_id(FIELD.iterable)),
+                body=self.block(n.child_by_field_id(FIELD.body)),
                 span=span(n),
             ),
             "loop_statement": lambda n: ast.Loop(
-                body=self.block(n.child_by_field_name("body")),
-                condition=self.expr(n.child_by_field_name("condition")),
+                body=self.block(n.child_by_field_id(FIELD.body)),
+                condition=self.expr(n.child_by_field_id(FIELD.condition)),
                 span=span(n),
             ),
             "break_statement": lambda n: ast.Break(span=span(n)),
             "continue_statement": lambda n: ast.Continue(span=span(n)),
             "return_statement": lambda n: ast.Return(
-                value=self.expr_opt(n.child_by_field_name("value")), span=span(n)
+                value=self.expr_opt(n.child_by_field_id(FIELD.value)), span=span(n)
             ),
             "try_statement": self._try,
             "raise_statement": lambda n: ast.Raise(
-                value=self.expr(n.child_by_field_name("value")), span=span(n)
+                value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
             ),
             "assert_statement": lambda n: ast.Assert(
-                condition=self.expr(n.child_by_field_name("condition")),
-                against=self.expr_opt(n.child_by_field_name("subject")),
+                condition=self.expr(n.child_by_field_id(FIELD.condition)),
+                against=self.expr_opt(n.child_by_field_id(FIELD.subject)),
                 span=span(n),
             ),
             "defer_statement": lambda n: ast.Defer(
-                value=self.expr(n.child_by_field_name("value")), span=span(n)
+                value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
             ),
             "python_statement": self._python,
             "contract_statement": lambda n: ast.ContractStmt(
                 kind=self.field_text(n, "kind"),
-                condition=self.expr(n.child_by_field_name("condition")),
+                condition=self.expr(n.child_by_field_id(FIELD.condition)),
                 span=span(n),
             ),
             "autoloop_statement": lambda n: ast.Autoloop(
-                params=self._harness_params(n), body=self.block(n.child_by_field_name("body")), span=span(n)
+                params=self._harness_params(n), body=self.block(n.child_by_field_id(FIELD.body)), span=span(n)
             ),
             "with_context_statement": lambda n: ast.WithContext(
-                params=self._harness_params(n), body=self.block(n.child_by_field_name("body")), span=span(n)
+                params=self._harness_params(n), body=self.block(n.child_by_field_id(FIELD.body)), span=span(n)
             ),
             "context_policy_statement": lambda n: ast.ContextPolicy(
                 params=self._harness_params(n), span=span(n)
             ),
             "try_agent_statement": self._try_agent,
             "restore_statement": lambda n: ast.Restore(
-                snapshot=self.expr(n.child_by_field_name("snapshot")),
-                condition=self.expr_opt(n.child_by_field_name("condition")),
+                snapshot=self.expr(n.child_by_field_id(FIELD.snapshot)),
+                condition=self.expr_opt(n.child_by_field_id(FIELD.condition)),
                 span=span(n),
             ),
             "verify_statement": lambda n: ast.Verify(
-                subject=self.expr(n.child_by_field_name("subject")),
-                type=self.type_opt(n.child_by_field_name("type")),
-                against=self.expr_opt(n.child_by_field_name("against")),
+                subject=self.expr(n.child_by_field_id(FIELD.subject)),
+                type=self.type_opt(n.child_by_field_id(FIELD.type)),
+                against=self.expr_opt(n.child_by_field_id(FIELD.against)),
                 span=span(n),
             ),
             "reflect_statement": lambda n: ast.Reflect(
-                note=self.expr(n.child_by_field_name("note")), span=span(n)
+                note=self.expr(n.child_by_field_id(FIELD.note)), span=span(n)
             ),
             "unharnessed_statement": self._unharnessed,
             "hook_statement": self._hook,
             "pass_statement": lambda n: ast.Pass(
-                message=self.expr(n.child_by_field_name("message")),
-                actor=self.expr(n.child_by_field_name("actor")),
+                message=self.expr(n.child_by_field_id(FIELD.message)),
+                actor=self.expr(n.child_by_field_id(FIELD.actor)),
                 span=span(n),
             ),
         }
@@ -222,10 +240,10 @@ class Lowerer:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def field_text(self, node: TSNode, name: str) -> str:
-        return self.text(node.child_by_field_name(name))
+        return self.text(node.child_by_field_id(getattr(FIELD, name)))
 
     def fields(self, node: TSNode, name: str) -> list[TSNode]:
-        return [child for child in node.children_by_field_name(name) if not child.is_missing]
+        return [child for child in node.children_by_field_id(getattr(FIELD, name)) if not child.is_missing]
 
     def _op(self, node: TSNode) -> str:
         return self.field_text(node, "operator")
@@ -282,9 +300,9 @@ class Lowerer:
 
     def _let(self, node: TSNode) -> ast.Let:
         return ast.Let(
-            pattern=self.pattern(node.child_by_field_name("pattern")),
-            type=self.type_opt(node.child_by_field_name("type")),
-            value=self.expr(node.child_by_field_name("value")),
+            pattern=self.pattern(node.child_by_field_id(FIELD.pattern)),
+            type=self.type_opt(node.child_by_field_id(FIELD.type)),
+            value=self.expr(node.child_by_field_id(FIELD.value)),
             span=span(node),
         )
 
@@ -298,43 +316,43 @@ class Lowerer:
 
     def _if(self, node: TSNode) -> ast.If:
         return ast.If(
-            condition=self.expr(node.child_by_field_name("condition")),
-            consequence=self.block(node.child_by_field_name("consequence")),
-            alternative=self._else(node.child_by_field_name("alternative")),
+            condition=self.expr(node.child_by_field_id(FIELD.condition)),
+            consequence=self.block(node.child_by_field_id(FIELD.consequence)),
+            alternative=self._else(node.child_by_field_id(FIELD.alternative)),
             span=span(node),
         )
 
     def _semantic_if(self, node: TSNode) -> ast.SemanticIf:
-        pattern = node.child_by_field_name("pattern")
+        pattern = node.child_by_field_id(FIELD.pattern)
         return ast.SemanticIf(
-            condition=self.string(node.child_by_field_name("condition")),
+            condition=self.string(node.child_by_field_id(FIELD.condition)),
             fast_match=self.string(pattern) if pattern is not None else None,
-            subject=self.expr(node.child_by_field_name("subject")),
-            consequence=self.block(node.child_by_field_name("consequence")),
-            alternative=self._else(node.child_by_field_name("alternative")),
+            subject=self.expr(node.child_by_field_id(FIELD.subject)),
+            consequence=self.block(node.child_by_field_id(FIELD.consequence)),
+            alternative=self._else(node.child_by_field_id(FIELD.alternative)),
             span=span(node),
         )
 
     def _for_each(self, node: TSNode) -> ast.ForEach:
-        variable = node.child_by_field_name("variable")
-        value = node.child_by_field_name("value")
+        variable = node.child_by_field_id(FIELD.variable)
+        value = node.child_by_field_id(FIELD.value)
         return ast.ForEach(
             variable=self.text(variable),
             variable_span=span(variable) if variable else span(node),
             value=self.text(value) if value else None,
             value_span=span(value) if value else None,
-            iterable=self.expr(node.child_by_field_name("iterable")),
-            body=self.block(node.child_by_field_name("body")),
+            iterable=self.expr(node.child_by_field_id(FIELD.iterable)),
+            body=self.block(node.child_by_field_id(FIELD.body)),
             span=span(node),
         )
 
     def _try(self, node: TSNode) -> ast.TryCatch:
-        handler = node.child_by_field_name("handler")
-        name = handler.child_by_field_name("name") if handler else None
-        kind = handler.child_by_field_name("kind") if handler else None
+        handler = node.child_by_field_id(FIELD.handler)
+        name = handler.child_by_field_id(FIELD.name) if handler else None
+        kind = handler.child_by_field_id(FIELD.kind) if handler else None
         return ast.TryCatch(
-            body=self.block(node.child_by_field_name("body")),
-            handler=self.block(handler.child_by_field_name("body") if handler else None),
+            body=self.block(node.child_by_field_id(FIELD.body)),
+            handler=self.block(handler.child_by_field_id(FIELD.body) if handler else None),
             name=self.text(name),
             name_span=span(name) if name else span(node),
             kind=self.text(kind) if kind else None,
@@ -343,7 +361,7 @@ class Lowerer:
         )
 
     def _python(self, node: TSNode) -> ast.PythonBlock:
-        code = node.child_by_field_name("code")
+        code = node.child_by_field_id(FIELD.code)
         content = next((c for c in code.named_children if c.type == "string_content"), None) if code else None
         return ast.PythonBlock(
             code=self.text(content),
@@ -354,8 +372,8 @@ class Lowerer:
     def _harness_params(self, node: TSNode) -> list[ast.HarnessParam]:
         params = []
         for param in self.fields(node, "parameter"):
-            name = param.child_by_field_name("name")
-            value = param.child_by_field_name("value")
+            name = param.child_by_field_id(FIELD.name)
+            value = param.child_by_field_id(FIELD.value)
             if name is None or value is None:
                 continue
             lowered = self.expr(value)
@@ -381,38 +399,38 @@ class Lowerer:
     def _try_agent(self, node: TSNode) -> ast.TryAgent:
         corrections = []
         for clause in self.fields(node, "correction"):
-            name = clause.child_by_field_name("name")
-            kind = clause.child_by_field_name("kind")
+            name = clause.child_by_field_id(FIELD.name)
+            kind = clause.child_by_field_id(FIELD.kind)
             corrections.append(
                 ast.Correction(
                     name=self.text(name),
                     name_span=span(name) if name else span(clause),
                     kind=self.text(kind) if kind else None,
-                    body=self.block(clause.child_by_field_name("body")),
+                    body=self.block(clause.child_by_field_id(FIELD.body)),
                     span=span(clause),
                 )
             )
         return ast.TryAgent(
-            body=self.block(node.child_by_field_name("body")), corrections=corrections, span=span(node)
+            body=self.block(node.child_by_field_id(FIELD.body)), corrections=corrections, span=span(node)
         )
 
     def _unharnessed(self, node: TSNode) -> ast.Unharnessed:
-        reason = node.child_by_field_name("reason")
+        reason = node.child_by_field_id(FIELD.reason)
         return ast.Unharnessed(
             reason=self.string(reason) if reason else None,
-            body=self.block(node.child_by_field_name("body")),
+            body=self.block(node.child_by_field_id(FIELD.body)),
             span=span(node),
         )
 
     def _hook(self, node: TSNode) -> ast.Hook:
-        name = node.child_by_field_name("name")
-        kind = node.child_by_field_name("kind")
+        name = node.child_by_field_id(FIELD.name)
+        kind = node.child_by_field_id(FIELD.kind)
         return ast.Hook(
             event=self.field_text(node, "event"),
             name=self.text(name) if name else None,
             name_span=span(name) if name else None,
             kind=self.text(kind) if kind else None,
-            body=self.block(node.child_by_field_name("body")),
+            body=self.block(node.child_by_field_id(FIELD.body)),
             span=span(node),
         )
 
@@ -512,8 +530,8 @@ class Lowerer:
         )
 
     def _scoped(self, node: TSNode) -> ast.ScopedName:
-        scope = node.child_by_field_name("scope")
-        name = node.child_by_field_name("name")
+        scope = node.child_by_field_id(FIELD.scope)
+        name = node.child_by_field_id(FIELD.name)
         return ast.ScopedName(
             scope=self.text(scope),
             name=self.text(name),
@@ -528,7 +546,7 @@ class Lowerer:
     def _dict(self, node: TSNode) -> ast.DictLit:
         entries = []
         for pair in self.fields(node, "entry"):
-            key = pair.child_by_field_name("key")
+            key = pair.child_by_field_id(FIELD.key)
             if key is None:
                 continue
             is_word = key.type == "identifier"
@@ -537,7 +555,7 @@ class Lowerer:
                     key=self.text(key) if is_word else self.string(key).value,
                     key_span=span(key),
                     key_is_word=is_word,
-                    value=self.expr(pair.child_by_field_name("value")),
+                    value=self.expr(pair.child_by_field_id(FIELD.value)),
                     span=span(pair),
                 )
             )
@@ -549,13 +567,13 @@ class Lowerer:
             return []
         params = []
         for param in self.fields(node, "parameter"):
-            name = param.child_by_field_name("name")
-            default = param.child_by_field_name("default")
+            name = param.child_by_field_id(FIELD.name)
+            default = param.child_by_field_id(FIELD.default)
             params.append(
                 ast.Param(
                     name=self.text(name),
                     name_span=span(name) if name else span(param),
-                    type=self.type_opt(param.child_by_field_name("type")),
+                    type=self.type_opt(param.child_by_field_id(FIELD.type)),
                     default=self.expr(default) if default else None,
                     span=span(param),
                 )
@@ -564,9 +582,9 @@ class Lowerer:
 
     def _lambda(self, node: TSNode) -> ast.Lambda:
         return ast.Lambda(
-            params=self.params(node.child_by_field_name("parameters")),
-            return_type=self.type_opt(node.child_by_field_name("return_type")),
-            body=self.block(node.child_by_field_name("body")),
+            params=self.params(node.child_by_field_id(FIELD.parameters)),
+            return_type=self.type_opt(node.child_by_field_id(FIELD.return_type)),
+            body=self.block(node.child_by_field_id(FIELD.body)),
             span=span(node),
         )
 
@@ -578,20 +596,20 @@ class Lowerer:
     def _match(self, node: TSNode) -> ast.Match:
         arms: list[ast.MatchArm | ast.IntentArm] = []
         for arm in self.fields(node, "arm"):
-            body = self._arm_body(arm.child_by_field_name("body"))
+            body = self._arm_body(arm.child_by_field_id(FIELD.body))
             if arm.type == "intent_arm":
                 arms.append(
                     ast.IntentArm(
-                        intent=self.string(arm.child_by_field_name("intent")), body=body, span=span(arm)
+                        intent=self.string(arm.child_by_field_id(FIELD.intent)), body=body, span=span(arm)
                     )
                 )
                 continue
             guards = self.fields(arm, "guard")
-            body_node = arm.child_by_field_name("body")
+            body_node = arm.child_by_field_id(FIELD.body)
             guard_after = bool(guards and body_node and guards[0].start_byte > body_node.start_byte)
             arms.append(
                 ast.MatchArm(
-                    pattern=self.pattern(arm.child_by_field_name("pattern")),
+                    pattern=self.pattern(arm.child_by_field_id(FIELD.pattern)),
                     body=body,
                     guard=self.expr(guards[0]) if guards else None,
                     guard_after=guard_after,
@@ -599,15 +617,15 @@ class Lowerer:
                     span=span(arm),
                 )
             )
-        return ast.Match(subject=self.expr(node.child_by_field_name("subject")), arms=arms, span=span(node))
+        return ast.Match(subject=self.expr(node.child_by_field_id(FIELD.subject)), arms=arms, span=span(node))
 
     def _cases(self, node: TSNode | None) -> list[ast.CaseArm]:
         if node is None:
             return []
         return [
             ast.CaseArm(
-                label=self.string(case.child_by_field_name("label")),
-                value=self.expr(case.child_by_field_name("value")),
+                label=self.string(case.child_by_field_id(FIELD.label)),
+                value=self.expr(case.child_by_field_id(FIELD.value)),
                 span=span(case),
             )
             for case in self.fields(node, "case")
@@ -615,9 +633,9 @@ class Lowerer:
 
     def _semantic_if_expr(self, node: TSNode) -> ast.SemanticIfExpr:
         return ast.SemanticIfExpr(
-            subject=self.expr(node.child_by_field_name("subject")),
-            question=self.string(node.child_by_field_name("question")),
-            cases=self._cases(node.child_by_field_name("cases")),
+            subject=self.expr(node.child_by_field_id(FIELD.subject)),
+            question=self.string(node.child_by_field_id(FIELD.question)),
+            cases=self._cases(node.child_by_field_id(FIELD.cases)),
             span=span(node),
         )
 
@@ -627,12 +645,12 @@ class Lowerer:
         arguments = []
         for arg in self.fields(node, "argument"):
             if arg.type == "keyword_argument":
-                name = arg.child_by_field_name("name")
+                name = arg.child_by_field_id(FIELD.name)
                 arguments.append(
                     ast.Argument(
                         name=self.text(name),
                         name_span=span(name) if name else None,
-                        value=self.expr(arg.child_by_field_name("value")),
+                        value=self.expr(arg.child_by_field_id(FIELD.value)),
                         span=span(arg),
                     )
                 )
@@ -641,12 +659,12 @@ class Lowerer:
         return arguments
 
     def _spawn(self, node: TSNode) -> ast.Spawn:
-        actor = node.child_by_field_name("actor")
-        agents = node.child_by_field_name("agents")
+        actor = node.child_by_field_id(FIELD.actor)
+        agents = node.child_by_field_id(FIELD.agents)
         return ast.Spawn(
-            task=self.expr_opt(node.child_by_field_name("task")),
+            task=self.expr_opt(node.child_by_field_id(FIELD.task)),
             actor=self._name(actor) if actor else None,
-            arguments=self._arguments(node.child_by_field_name("arguments")),
+            arguments=self._arguments(node.child_by_field_id(FIELD.arguments)),
             agents=self._list(agents) if agents else None,
             span=span(node),
         )
@@ -654,16 +672,16 @@ class Lowerer:
     def _fork(self, node: TSNode) -> ast.Fork:
         branches = []
         for branch in self.fields(node, "branch"):
-            name = branch.child_by_field_name("name")
+            name = branch.child_by_field_id(FIELD.name)
             branches.append(
                 ast.ForkBranch(
                     name=self.text(name) if name else None,
                     name_span=span(name) if name else None,
-                    value=self.expr(branch.child_by_field_name("value")),
+                    value=self.expr(branch.child_by_field_id(FIELD.value)),
                     span=span(branch),
                 )
             )
-        strategy = node.child_by_field_name("strategy")
+        strategy = node.child_by_field_id(FIELD.strategy)
         return ast.Fork(
             branches=branches,
             strategy=self.text(strategy),
@@ -672,57 +690,57 @@ class Lowerer:
         )
 
     def _member(self, node: TSNode) -> ast.Member:
-        member = node.child_by_field_name("member")
+        member = node.child_by_field_id(FIELD.member)
         return ast.Member(
-            object=self.expr(node.child_by_field_name("object")),
+            object=self.expr(node.child_by_field_id(FIELD.object)),
             name=self.text(member),
             name_span=span(member) if member else Span(node.end_byte, node.end_byte),
             span=span(node),
         )
 
     def _call(self, node: TSNode) -> ast.Call:
-        arguments = node.child_by_field_name("arguments")
+        arguments = node.child_by_field_id(FIELD.arguments)
         return ast.Call(
-            function=self.expr(node.child_by_field_name("function")),
+            function=self.expr(node.child_by_field_id(FIELD.function)),
             arguments=self._arguments(arguments),
             arguments_span=span(arguments) if arguments else span(node),
             span=span(node),
         )
 
     def _binary(self, node: TSNode) -> ast.Binary:
-        operator = node.child_by_field_name("operator")
+        operator = node.child_by_field_id(FIELD.operator)
         return ast.Binary(
             op=self.text(operator),
             op_span=span(operator) if operator else span(node),
-            left=self.expr(node.child_by_field_name("left")),
-            right=self.expr(node.child_by_field_name("right")),
+            left=self.expr(node.child_by_field_id(FIELD.left)),
+            right=self.expr(node.child_by_field_id(FIELD.right)),
             span=span(node),
         )
 
     def _dag(self, node: TSNode) -> ast.Dag:
-        operator = node.child_by_field_name("operator")
+        operator = node.child_by_field_id(FIELD.operator)
         return ast.Dag(
             op=self.text(operator),
             op_span=span(operator) if operator else span(node),
-            left=self.expr(node.child_by_field_name("left")),
-            right=self.expr(node.child_by_field_name("right")),
+            left=self.expr(node.child_by_field_id(FIELD.left)),
+            right=self.expr(node.child_by_field_id(FIELD.right)),
             span=span(node),
         )
 
     def _branch(self, node: TSNode) -> ast.Branch:
         return ast.Branch(
-            input=self.expr(node.child_by_field_name("input")),
-            consequence=self.expr_opt(node.child_by_field_name("consequence")),
-            alternative=self.expr_opt(node.child_by_field_name("alternative")),
-            cases=self._cases(node.child_by_field_name("cases")),
+            input=self.expr(node.child_by_field_id(FIELD.input)),
+            consequence=self.expr_opt(node.child_by_field_id(FIELD.consequence)),
+            alternative=self.expr_opt(node.child_by_field_id(FIELD.alternative)),
+            cases=self._cases(node.child_by_field_id(FIELD.cases)),
             span=span(node),
         )
 
     def _otherwise(self, node: TSNode) -> ast.Otherwise:
-        right = node.child_by_field_name("right")
+        right = node.child_by_field_id(FIELD.right)
         return ast.Otherwise(
             op=self._op(node),
-            left=self.expr(node.child_by_field_name("left")),
+            left=self.expr(node.child_by_field_id(FIELD.left)),
             right=self.block(right) if right is not None and right.type == "block" else self.expr(right),
             span=span(node),
         )
@@ -746,18 +764,18 @@ class Lowerer:
                 elements=[self.pattern(e) for e in self.fields(node, "element")], span=span(node)
             )
         if kind == "parenthesized_pattern":
-            return self.pattern(node.child_by_field_name("pattern"))
+            return self.pattern(node.child_by_field_id(FIELD.pattern))
         if kind == "list_pattern":
             return ast.ListPattern(
                 elements=[self.pattern(e) for e in self.fields(node, "element")],
-                rest=self._rest(node.child_by_field_name("rest")),
+                rest=self._rest(node.child_by_field_id(FIELD.rest)),
                 span=span(node),
             )
         if kind == "map_pattern":
             entries = []
             for entry in self.fields(node, "entry"):
-                key = entry.child_by_field_name("key")
-                sub = entry.child_by_field_name("pattern")
+                key = entry.child_by_field_id(FIELD.key)
+                sub = entry.child_by_field_id(FIELD.pattern)
                 entries.append(
                     ast.MapPatternEntry(
                         key=self.string(key).value
@@ -769,7 +787,7 @@ class Lowerer:
                     )
                 )
             return ast.MapPattern(
-                entries=entries, rest=self._rest(node.child_by_field_name("rest")), span=span(node)
+                entries=entries, rest=self._rest(node.child_by_field_id(FIELD.rest)), span=span(node)
             )
         if kind == "variant_pattern":
             return ast.VariantPattern(
@@ -784,7 +802,7 @@ class Lowerer:
     def _rest(self, node: TSNode | None) -> ast.RestPattern | None:
         if node is None:
             return None
-        name = node.child_by_field_name("name")
+        name = node.child_by_field_id(FIELD.name)
         return ast.RestPattern(
             name=self.text(name) if name else None, name_span=span(name) if name else None, span=span(node)
         )
@@ -799,7 +817,7 @@ class Lowerer:
             arguments = [t for t in (self.type_opt(a) for a in self.fields(node, "argument")) if t]
             return ast.GenericType(name=self.field_text(node, "name"), arguments=arguments, span=span(node))
         if kind == "optional_type":
-            inner = self.type_opt(node.child_by_field_name("type"))
+            inner = self.type_opt(node.child_by_field_id(FIELD.type))
             return ast.OptionalType(inner=inner or ast.NamedType(name="any"), span=span(node))
         if kind == "union_type":
             options: list[ast.TypeExpr] = []
@@ -829,7 +847,7 @@ class Lowerer:
         return self.text(name), span(name)
 
     def _include(self, node: TSNode) -> ast.Include:
-        path = node.child_by_field_name("path")
+        path = node.child_by_field_id(FIELD.path)
         lowered = self.string(path) if path else None
         return ast.Include(
             path=lowered,
@@ -839,8 +857,8 @@ class Lowerer:
         )
 
     def _import(self, node: TSNode) -> ast.Import:
-        module = node.child_by_field_name("module")
-        alias = node.child_by_field_name("alias")
+        module = node.child_by_field_id(FIELD.module)
+        alias = node.child_by_field_id(FIELD.alias)
         text = (
             self.string(module).value
             if module is not None and module.type != "dotted_name"
@@ -864,7 +882,7 @@ class Lowerer:
             if item.type == "dotted_name":
                 items.append(ast.UseItem(kind="name", text=self.text(item), span=span(item)))
             elif item.type == "mcp_use":
-                uri = item.child_by_field_name("uri")
+                uri = item.child_by_field_id(FIELD.uri)
                 items.append(
                     ast.UseItem(kind="mcp", text=self.string(uri).value if uri else "", span=span(item))
                 )
@@ -873,12 +891,12 @@ class Lowerer:
         return items
 
     def _property(self, node: TSNode, *, is_assignment: bool = False) -> ast.Property:
-        key = node.child_by_field_name("key")
+        key = node.child_by_field_id(FIELD.key)
         has_colon = any(c.type == ":" for c in node.children)
         return ast.Property(
             key=self.text(key),
             key_span=span(key) if key else span(node),
-            value=self.expr(node.child_by_field_name("value")),
+            value=self.expr(node.child_by_field_id(FIELD.value)),
             colonless=not has_colon and not is_assignment,
             is_assignment=is_assignment,
             span=span(node),
@@ -888,7 +906,7 @@ class Lowerer:
         return [
             ast.Contract(
                 kind=self.field_text(n, "kind"),
-                condition=self.expr(n.child_by_field_name("condition")),
+                condition=self.expr(n.child_by_field_id(FIELD.condition)),
                 span=span(n),
             )
             for n in nodes
@@ -906,7 +924,7 @@ class Lowerer:
                     ast.DecoratorArg(
                         name=aname,
                         name_span=aspan,
-                        value=self.expr(arg.child_by_field_name("value")),
+                        value=self.expr(arg.child_by_field_id(FIELD.value)),
                         span=span(arg),
                     )
                 )
@@ -916,17 +934,17 @@ class Lowerer:
         contract_nodes = []
         for clause in self.fields(node, "clause"):
             if clause.type == "uses_clause":
-                decl.uses.extend(self.use_items(clause.child_by_field_name("list")))
+                decl.uses.extend(self.use_items(clause.child_by_field_id(FIELD.list)))
             elif clause.type == "implements_clause":
-                protocol = clause.child_by_field_name("protocol")
+                protocol = clause.child_by_field_id(FIELD.protocol)
                 if protocol is not None:
                     decl.implements.append(self._name(protocol))
             elif clause.type == "return_type_clause":
-                decl.return_type = self.type_opt(clause.child_by_field_name("type"))
+                decl.return_type = self.type_opt(clause.child_by_field_id(FIELD.type))
             elif clause.type == "contract_clause":
                 contract_nodes.append(clause)
         decl.contracts = self.contracts(contract_nodes)
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(FIELD.body)
         if body is not None:
             decl.body_span = span(body)
             for member in body.named_children:
@@ -936,7 +954,7 @@ class Lowerer:
                 elif kind == "member_assignment":
                     decl.properties.append(self._property(member, is_assignment=True))
                 elif kind == "uses_member":
-                    decl.uses.extend(self.use_items(member.child_by_field_name("list")))
+                    decl.uses.extend(self.use_items(member.child_by_field_id(FIELD.list)))
                 elif kind == "function_declaration":
                     decl.functions.append(self.function(member))
                 elif kind == "flow_declaration":
@@ -947,27 +965,27 @@ class Lowerer:
 
     def function(self, node: TSNode) -> ast.FunctionDecl:
         name, name_span = self._named(node)
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(FIELD.body)
         return ast.FunctionDecl(
             name=name,
             name_span=name_span,
-            params=self.params(node.child_by_field_name("parameters")),
-            return_type=self.type_opt(node.child_by_field_name("return_type")),
+            params=self.params(node.child_by_field_id(FIELD.parameters)),
+            return_type=self.type_opt(node.child_by_field_id(FIELD.return_type)),
             body=self.block(body) if body is not None else None,
             span=span(node),
         )
 
     def flow(self, node: TSNode) -> ast.FlowDecl:
         name, name_span = self._named(node)
-        parameters = node.child_by_field_name("parameters")
+        parameters = node.child_by_field_id(FIELD.parameters)
         return ast.FlowDecl(
             name=name,
             name_span=name_span,
             params=self.params(parameters),
             has_parens=parameters is not None,
-            return_type=self.type_opt(node.child_by_field_name("return_type")),
+            return_type=self.type_opt(node.child_by_field_id(FIELD.return_type)),
             contracts=self.contracts(self.fields(node, "contract")),
-            body=self.block(node.child_by_field_name("body")),
+            body=self.block(node.child_by_field_id(FIELD.body)),
             span=span(node),
         )
 
@@ -982,7 +1000,7 @@ class Lowerer:
 
     def _tool_fn(self, node: TSNode) -> ast.ToolFnDecl:
         name, name_span = self._named(node)
-        description = node.child_by_field_name("description")
+        description = node.child_by_field_id(FIELD.description)
         options = []
         for option in self.fields(node, "option"):
             key, key_span = self._named(option, "key")
@@ -990,7 +1008,7 @@ class Lowerer:
                 ast.ToolOption(
                     key=key,
                     key_span=key_span,
-                    value=self.expr(option.child_by_field_name("value")),
+                    value=self.expr(option.child_by_field_id(FIELD.value)),
                     span=span(option),
                 )
             )
@@ -999,9 +1017,9 @@ class Lowerer:
             name_span=name_span,
             description=self.string(description) if description else None,
             options=options,
-            params=self.params(node.child_by_field_name("parameters")),
-            return_type=self.type_opt(node.child_by_field_name("return_type")),
-            body=self.block(node.child_by_field_name("body")),
+            params=self.params(node.child_by_field_id(FIELD.parameters)),
+            return_type=self.type_opt(node.child_by_field_id(FIELD.return_type)),
+            body=self.block(node.child_by_field_id(FIELD.body)),
             span=span(node),
         )
 
@@ -1010,26 +1028,26 @@ class Lowerer:
         fields_ = []
         for entry in self.fields(node, "field"):
             fname, fspan = self._named(entry)
-            ftype = self.type_opt(entry.child_by_field_name("type")) or ast.NamedType(name="any")
+            ftype = self.type_opt(entry.child_by_field_id(FIELD.type)) or ast.NamedType(name="any")
             fields_.append(ast.ProtocolField(name=fname, name_span=fspan, type=ftype, span=span(entry)))
         return ast.ProtocolDecl(name=name, name_span=name_span, fields=fields_, span=span(node))
 
     def _test(self, node: TSNode) -> ast.TestDecl:
-        name = node.child_by_field_name("name")
+        name = node.child_by_field_id(FIELD.name)
         return ast.TestDecl(
             name=self.string(name).value if name else "",
             name_span=span(name) if name else span(node),
-            body=self.block(node.child_by_field_name("body")),
+            body=self.block(node.child_by_field_id(FIELD.body)),
             span=span(node),
         )
 
     def _type_decl(self, node: TSNode) -> ast.TypeDecl:
         name, name_span = self._named(node)
-        constraint = node.child_by_field_name("constraint")
+        constraint = node.child_by_field_id(FIELD.constraint)
         return ast.TypeDecl(
             name=name,
             name_span=name_span,
-            type=self.type_opt(node.child_by_field_name("type")),
+            type=self.type_opt(node.child_by_field_id(FIELD.type)),
             constraint=self.string(constraint) if constraint else None,
             span=span(node),
         )
@@ -1042,7 +1060,7 @@ class Lowerer:
                 ast.FieldDecl(
                     name=fname,
                     name_span=fspan,
-                    type=self.type_opt(entry.child_by_field_name("type")),
+                    type=self.type_opt(entry.child_by_field_id(FIELD.type)),
                     span=span(entry),
                 )
             )
@@ -1102,7 +1120,7 @@ class Lowerer:
                 ast.JobOption(
                     key=key,
                     key_span=key_span,
-                    value=self.expr(entry.child_by_field_name("value")),
+                    value=self.expr(entry.child_by_field_id(FIELD.value)),
                     span=span(entry),
                 )
             )
@@ -1110,8 +1128,8 @@ class Lowerer:
 
     def _job(self, node: TSNode) -> ast.JobDecl:
         name, name_span = self._named(node)
-        queue = node.child_by_field_name("queue")
-        options = node.child_by_field_name("options")
+        queue = node.child_by_field_id(FIELD.queue)
+        options = node.child_by_field_id(FIELD.options)
         decl = ast.JobDecl(
             name=name,
             name_span=name_span,
@@ -1131,16 +1149,16 @@ class Lowerer:
         decl.perform_spans = [span(p) for p in performs]
         decl.failure_spans = [span(f) for f in failures]
         if performs:
-            decl.perform = self.block(performs[0].child_by_field_name("body"))
+            decl.perform = self.block(performs[0].child_by_field_id(FIELD.body))
             decl.perform_span = span(performs[0])
             decl.perform_params = [self._name(p) for p in self.fields(performs[0], "parameter")]
         if failures:
-            decl.on_failure = self.block(failures[0].child_by_field_name("body"))
+            decl.on_failure = self.block(failures[0].child_by_field_id(FIELD.body))
             decl.failure_params = [
                 self._name(p)
                 for p in (
-                    failures[0].child_by_field_name("error"),
-                    failures[0].child_by_field_name("attempt"),
+                    failures[0].child_by_field_id(FIELD.error),
+                    failures[0].child_by_field_id(FIELD.attempt),
                 )
                 if p is not None
             ]
@@ -1152,14 +1170,14 @@ class Lowerer:
         for item in body.named_children:
             kind = item.type
             if kind in ("route_declaration", "semantic_route_declaration"):
-                target = item.child_by_field_name("target")
-                path = item.child_by_field_name("path")
+                target = item.child_by_field_id(FIELD.target)
+                path = item.child_by_field_id(FIELD.path)
                 into.routes.append(
                     ast.Route(
                         method=self.field_text(item, "method") if kind == "route_declaration" else "SEMANTIC",
                         path=self.string(path),
                         stages=[self._name(s) for s in self.fields(target, "stage")] if target else [],
-                        operators=[self.text(o) for o in target.children_by_field_name("operator")]
+                        operators=[self.text(o) for o in target.children_by_field_id(FIELD.operator)]
                         if target
                         else [],
                         span=span(item),
@@ -1167,12 +1185,12 @@ class Lowerer:
                 )
             elif kind == "route_group":
                 group = ast.RouteGroup(
-                    prefix=self.string(item.child_by_field_name("prefix")), span=span(item)
+                    prefix=self.string(item.child_by_field_id(FIELD.prefix)), span=span(item)
                 )
-                self._server_items(item.child_by_field_name("body"), group)
+                self._server_items(item.child_by_field_id(FIELD.body), group)
                 into.groups.append(group)
             elif kind.endswith("_directive"):
-                options = item.child_by_field_name("options")
+                options = item.child_by_field_id(FIELD.options)
                 into.items.append(
                     ast.ServerItem(
                         kind=kind.removesuffix("_directive"),
@@ -1188,14 +1206,14 @@ class Lowerer:
                 )
 
     def _server(self, node: TSNode) -> ast.ServerDecl:
-        port = node.child_by_field_name("port")
+        port = node.child_by_field_id(FIELD.port)
         decl = ast.ServerDecl(span=span(node))
         if port is not None and port.type == "integer":
             decl.port = int(self.text(port))
             decl.name_span = span(port)
         elif port is not None:
             decl.name, decl.name_span = self.text(port), span(port)
-        self._server_items(node.child_by_field_name("body"), decl)
+        self._server_items(node.child_by_field_id(FIELD.body), decl)
         return decl
 
     def _handle(self, node: TSNode) -> ast.HandleDecl:
