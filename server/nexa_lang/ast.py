@@ -68,9 +68,12 @@ class Node:
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
-        # A base class's generated lister lists the base's fields: a subclass made after it was
-        # installed must not inherit it (a hand-written `child_list`, as StringLit's, is inherited).
-        if cls.child_list in _CHILD_LISTERS.values():
+        # Every class gets its own `child_list` entry, which its first call replaces with the
+        # class's generated lister: a lister installed on a base class (an `Expr()` listed, say)
+        # lists the base's fields and must never be inherited. A hand-written `child_list`, as
+        # StringLit's, is inherited as usual.
+        inherited = cls.child_list
+        if inherited is Node.child_list or inherited in _CHILD_LISTERS.values():
             cls.child_list = Node.child_list  # type: ignore[method-assign]
 
     def children(self) -> Iterator[Node]:

@@ -51,3 +51,9 @@ def test_a_subclass_made_after_its_base_was_listed_lists_its_own_fields():
 
     node = Tagged(object=ast.Name(id="o"), name="m", tag=ast.Name(id="t"))
     assert [n.id for n in node.child_list()] == ["o", "t"]
+
+
+def test_listing_a_base_class_instance_does_not_change_its_subclasses():
+    assert ast.Expr().child_list() == []  # installs Expr's lister, which lists no fields
+    call = ast.Call(function=ast.Name(id="f"), arguments=[ast.Argument(value=ast.Name(id="x"))])
+    assert [type(n).__name__ for n in call.child_list()] == ["Name", "Argument"]
