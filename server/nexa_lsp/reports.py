@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
@@ -139,7 +140,11 @@ def _source_excerpt(item: Located, paint: Callable[[str, str], str], style: str)
     start_column = item.start.column - 1
     end_column = item.end.column - 1 if item.end.line == item.start.line else len(text)
     gutter = str(item.start.line)
-    prefix = "".join("\t" if char == "\t" else " " * display_width(char) for char in text[:start_column])
+    before = text[:start_column]
+    if before.isascii():  # most lines: every character but a tab is one column
+        prefix = _NOT_TAB.sub(" ", before)
+    else:
+        prefix = "".join("\t" if char == "\t" else " " * display_width(char) for char in before)
     width = max(1, display_width(text[start_column:end_column]))
     pad = " " * len(gutter)
     return [
@@ -148,8 +153,13 @@ def _source_excerpt(item: Located, paint: Callable[[str, str], str], style: str)
     ]
 
 
+_NOT_TAB = re.compile(r"[^\t]")
+
+
 def display_width(text: str) -> int:
     """Terminal columns of `text`: wide (CJK) characters take two, combining marks none."""
+    if text.isascii():
+        return len(text)
     width = 0
     for char in text:
         if unicodedata.combining(char):
