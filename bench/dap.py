@@ -1,6 +1,6 @@
 """Benchmarks of the debug adapter (issue 7), one line per figure, then the machine and the commit.
 
-    .venv/bin/python bench/dap.py [--runs 20] [--sample-ms 50] [--hook-only]
+    .venv/bin/python bench/dap.py [--runs 20] [--sample-ms 200] [--hook-only]
 
 * launch to first stop: a real `nexa-dap` process over stdio, from the `initialize` request to the
   `stopped` event of a breakpoint on the first statement of flow main (bytecode cache warm, the usual
@@ -9,12 +9,12 @@
   debugger and with the adapter's session attached and no breakpoints (stepping hook, step-back
   history: a pc per statement and a snapshot per checkpoint, reply memo, error hook); for a corpus
   program and for a loop of plain statements (the worst case: nothing but statement boundaries).
-  A sample is as many fresh runs back to back as last about `--sample-ms` (the corpus program runs
-  in about a millisecond: one run alone is mostly timer and scheduler noise); samples of the two
-  kinds alternate (ABBA), `--runs` of each. Printed: the medians per run in CPU time
+  A sample holds as many fresh runs of each kind as last about `--sample-ms` (the corpus program runs
+  in about a millisecond: one run alone is mostly timer and scheduler noise), the kinds
+  alternating run by run; `--runs` samples. Printed: the medians per run in CPU time
   (`time.process_time`, which other load on the machine moves less) and wall time, the overhead of
-  the medians, and the median and quartiles of the overheads of adjacent sample pairs (how robust
-  the figure is).
+  the medians, and the median and quartiles of the samples' own overheads (how robust the figure
+  is).
 
 Target (issue 7): hook overhead under 20%.
 """
@@ -148,7 +148,11 @@ def one_run(program: Any, attached: bool) -> tuple[float, float, int]:
     """One fresh run of flow main: (CPU seconds, wall seconds, statements the debugger saw). With
     `attached`, a debug session is attached first as `launch` does it (`Session._prepare`: statement
     table, reply memo, history, stepping and error hooks) and the main task is its thread; that set-up
-    is launch time, so it is not timed. The timed part is the run itself."""
+    is launch time, so it is not timed. Then the garbage collector runs, as `nexa-dap` collects
+    (`prepare_process`) between the set-up and the run (in both kinds: the collection is not the
+    hook's cost, nor the garbage of the last run). The timed part is the run itself."""
+    import gc
+
     from nexa_avm.dap.session import Session
     from nexa_avm.interpreter import Interpreter
     from nexa_avm.providers import OfflineProvider
@@ -161,6 +165,7 @@ def one_run(program: Any, attached: bool) -> tuple[float, float, int]:
             session._prepare(vm)
             session._register_thread(asyncio.current_task(), "main")
             assert vm.step_hook is not None
+        gc.collect()
         cpu, wall = time.process_time(), time.perf_counter()
         await vm.initialize()
         if "main" in program.flows:
@@ -173,20 +178,24 @@ def one_run(program: Any, attached: bool) -> tuple[float, float, int]:
     return asyncio.run(run())
 
 
-def one_sample(program: Any, attached: bool, repeat: int) -> tuple[float, float, int]:
-    """`repeat` fresh runs back to back: (CPU, wall) per run, averaged over the sample. The garbage
-    of the previous run is collected before each one, outside the timed part (a debug session has
-    one run; cycles left by the last one are not its cost)."""
-    import gc
+Pair = tuple[float, float]
 
-    cpu = wall = 0.0
+
+def one_sample(program: Any, repeat: int, first: bool) -> tuple[Pair, Pair, int]:
+    """`repeat` pairs of fresh runs, one of each kind, the order alternating from pair to pair (so
+    that the machine's drift and the other load hit both kinds alike): (CPU, wall) per run of the
+    plain ones, then of the attached ones, and the statements of a run."""
+    totals = [[0.0, 0.0], [0.0, 0.0]]
     statements = 0
-    for _ in range(repeat):
-        gc.collect()
-        run_cpu, run_wall, statements = one_run(program, attached)
-        cpu += run_cpu
-        wall += run_wall
-    return cpu / repeat, wall / repeat, statements
+    for index in range(repeat):
+        order = (first, not first) if index % 2 == 0 else (not first, first)
+        for attached in order:
+            cpu, wall, seen = one_run(program, attached)
+            totals[attached][0] += cpu
+            totals[attached][1] += wall
+            statements = seen or statements
+    (plain_cpu, plain_wall), (debug_cpu, debug_wall) = totals
+    return (plain_cpu / repeat, plain_wall / repeat), (debug_cpu / repeat, debug_wall / repeat), statements
 
 
 def quartiles(values: list[float]) -> tuple[float, float, float]:
@@ -204,16 +213,14 @@ def bench_hook(name: str, program: Any, samples: int, sample_seconds: float) -> 
         one_run(program, False)
         one_run(program, True)
     one = min(one_run(program, False)[1] for _ in range(5))
-    repeat = max(1, round(sample_seconds / one))  # a sample lasts tens of milliseconds
+    repeat = max(1, round(sample_seconds / one))  # runs of each kind in a sample
     plain: list[tuple[float, float]] = []
     attached: list[tuple[float, float]] = []
     statements = 0
-    for index in range(samples):  # ABBA order: a drift of the machine's speed hits both kinds alike
-        order = (False, True) if index % 2 == 0 else (True, False)
-        for debugged in order:
-            cpu, wall, seen = one_sample(program, debugged, repeat)
-            (attached if debugged else plain).append((cpu, wall))
-            statements = seen or statements
+    for index in range(samples):
+        without, with_, statements = one_sample(program, repeat, index % 2 == 0)
+        plain.append(without)
+        attached.append(with_)
     print(f"{name} statements per run: {statements}; {repeat} runs a sample, {samples} samples of each kind")
     for label, kind in (("without debugger", plain), ("with debugger attached, no breakpoints", attached)):
         cpu = statistics.median(c for c, _ in kind)
@@ -226,7 +233,7 @@ def bench_hook(name: str, program: Any, samples: int, sample_seconds: float) -> 
         low, middle, high = quartiles(paired)
         print(
             f"{name} hook overhead ({clock} time): {(debug / base - 1) * 100:.1f} % (of the medians); "
-            f"sample pairs: median {middle:.1f} %, quartiles {low:.1f} .. {high:.1f} %"
+            f"samples: median {middle:.1f} %, quartiles {low:.1f} .. {high:.1f} %"
         )
 
 
@@ -241,7 +248,7 @@ def machine() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20, help="launches, and samples of each kind")
-    parser.add_argument("--sample-ms", type=float, default=50.0, help="length of one hook-cost sample")
+    parser.add_argument("--sample-ms", type=float, default=200.0, help="length of one hook-cost sample")
     parser.add_argument("--hook-only", action="store_true", help="skip the launch figures")
     args = parser.parse_args()
     if not args.hook_only:
