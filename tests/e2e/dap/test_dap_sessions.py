@@ -402,6 +402,86 @@ def test_reverse_continue_goes_back_to_the_last_breakpoint(dap, program):
     assert client.locals(thread)["i"] == "5"  # the last time line 4 ran (reverse ignores conditions)
 
 
+QUIET = """\
+flow helper(n) {
+    doubled = n * 2
+    return doubled + 1
+}
+
+flow main {
+    total = 0
+    i = 0
+    while i < 30 {
+        total = total + helper(i)
+        i = i + 1
+    }
+    j = 0
+    while j < 40 {
+        j = j + 1
+    }
+    try {
+        raise RuntimeError("boom")
+    } catch (e) {
+        total = total + j
+    }
+    print(total)
+}
+"""
+
+
+def test_step_back_through_history_recorded_without_breakpoints(dap, program):
+    # No breakpoint until the error stops the run: the history was recorded by quiet runs (calls,
+    # returns, and a loop longer than a checkpoint's run in one activation).
+    path = program(QUIET)
+    client = dap()
+    client.initialize()
+    client.request("launch", {"program": str(path)})
+    client.event("initialized")
+    client.request("setExceptionBreakpoints", {"filters": ["raised"]})
+    client.request("configurationDone")
+    thread = client.stopped("exception")["threadId"]
+    client.request("next", {"threadId": thread})
+    assert client.where(client.stopped("step")) == ("flow main", 20)
+    seen = []
+    while len(seen) < 3 or seen[-1] != (15, "38"):
+        client.request("stepBack", {"threadId": thread})
+        line = client.where(client.stopped("step"))[1]
+        seen.append((line, client.locals(thread)["j"]))
+        assert len(seen) < 10, seen
+    assert seen[-3:] == [(15, "39"), (14, "39"), (15, "38")]
+
+    client.set_breakpoints(path, {10: {}})  # set now: reverseContinue finds where line 10 last ran
+    client.request("reverseContinue", {"threadId": thread})
+    assert client.where(client.stopped("breakpoint")) == ("flow main", 10)
+    assert (client.locals(thread)["i"], client.locals(thread)["total"]) == ("29", "841")
+    client.request("stepBack", {"threadId": thread})
+    assert client.where(client.stopped("step")) == ("flow main", 9)
+    client.request("stepBack", {"threadId": thread})  # over helper's statements: not this activation's
+    assert client.where(client.stopped("step")) == ("flow main", 11)
+    assert client.locals(thread)["i"] == "28"
+
+    client.set_breakpoints(path, {})
+    client.request("setExceptionBreakpoints", {"filters": []})
+    client.request("continue", {"threadId": thread})
+    assert client.finish() == 0
+    assert client.output("stdout") == "940\n"
+
+
+def test_step_back_after_pausing_a_busy_loop(dap, program):
+    path = program("flow main {\n    i = 0\n    while i < 1000000000 {\n        i = i + 1\n    }\n}\n")
+    client = dap()
+    client.launch(path)
+    time.sleep(0.3)
+    client.request("pause", {"threadId": 1})
+    stopped = client.stopped("pause")
+    line, count = client.where(stopped)[1], int(client.locals(1)["i"])
+    client.request("stepBack", {"threadId": 1})
+    back = client.where(client.stopped("step"))[1], int(client.locals(1)["i"])
+    assert back == ((4, count - 1) if line == 3 else (3, count))
+    client.request("terminate")
+    client.event("terminated")
+
+
 # ---------------------------------------------------------------------------- errors
 
 

@@ -2,7 +2,8 @@
 and the model replies the run received.
 
 The stepping hook records, before each statement, its pc (its thread and activation are those of the
-last checkpoint: what `restorable` and `reverseContinue` need) and, at checkpoints, a `Snapshot`: on entering
+last checkpoint: what `restorable` and `reverseContinue` need; between two checkpoints the
+interpreter's quiet runs append it themselves) and, at checkpoints, a `Snapshot`: on entering
 an activation (the first statement after the previous entry was of another frame: calls, returns,
 thread switches) and every `CHECKPOINT_EVERY` statements. A snapshot is shallow and shares what did
 not change: the locals dictionary is copied, values are shared; lists, dicts and struct fields held
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
-from operator import attrgetter, is_not
+from operator import attrgetter
 from typing import Any
 
 from ..interpreter import Frame, Interpreter, Rewind
@@ -40,6 +41,8 @@ CHECKPOINT_EVERY = 50  # statements between two snapshots of one activation
 _ITERATOR_TYPES = (type(iter([])), type(iter("")), type(iter(())))
 _CONTAINER_TYPES = (list, dict, StructValue)
 _history_of = attrgetter("history")
+_last_reply_of = attrgetter("last_reply")
+_NO_LOCALS: dict[str, Any] = {}  # the saved locals of every activation that had none (never written)
 
 
 class Snapshot:
@@ -74,7 +77,7 @@ def _extra_state(frame: Frame, containers: list[tuple[Any, Any]] | None) -> tupl
     )
 
 
-def _restore(entry: Snapshot, agents: tuple[Any, ...]) -> None:
+def _restore(entry: Snapshot, agents: tuple[tuple[Any, ...], ...]) -> None:
     frame = entry.frame
     frame.pc = entry.pc
     frame.locals.clear()
@@ -97,7 +100,7 @@ def _restore(entry: Snapshot, agents: tuple[Any, ...]) -> None:
         state.count, state.last_result = count, last
     frame.loops[:] = [s for s, _, _ in loops or ()]
     frame.contexts[:] = contexts or ()
-    for agent, history, last_reply in agents:
+    for agent, history, last_reply in zip(*agents, strict=True):
         agent.history = history
         agent.last_reply = last_reply
     if run is not None:
@@ -114,7 +117,8 @@ class History:
     whenever the activation changes).
 
     The stepping hook (session.py) calls `checkpoint` when the activation changes or
-    `CHECKPOINT_EVERY` statements have passed, otherwise it only appends the pc to `pcs`; it sets
+    `CHECKPOINT_EVERY` statements have passed, otherwise it (or the interpreter, in a quiet run)
+    only appends the pc to `pcs`, which is therefore only ever changed in place; it sets
     `forget_activation`, which makes its next statement a checkpoint."""
 
     def __init__(self, vm: Interpreter, memo: ReplyMemo | None) -> None:
@@ -125,10 +129,10 @@ class History:
         self.checkpoints: list[tuple[Any, ...]] = []
         self.checkpoint_seqs: list[int] = []
         self.forget_activation: Callable[[], None] = lambda: None
-        # (seq, ((agent, history, last_reply), …)) each time the agents' state changed
-        self.agent_states: list[tuple[int, tuple[Any, ...]]] = [(0, ())]
-        self._agent_lists: list[Any] = []  # the agents' history lists at the last change
-        self._agents_seen = (0, 0)  # (number of agents, `vm.agent_commits`) at the last look
+        # (seq, (agents, their histories, their last replies)) each time the agents' state changed
+        self.agent_states: list[tuple[int, tuple[tuple[Any, ...], ...]]] = [(0, ((), (), ()))]
+        self._agents_seen = 0  # len(vm.all_agents) at the last look
+        self._commits_seen = 0  # vm.agent_commits at the last look
         if memo is not None:
             memo.clock = self.clock
 
@@ -137,32 +141,33 @@ class History:
 
     def note_agents(self, seq: int) -> None:
         """Called at a checkpoint (`seq`) when agents were created or committed a reply (or a
-        `restore` put histories back) since the last look: a commit replaces an agent's history
-        list, so a change shows in this (C-level) test. Only checkpoints are ever restored, so the
-        agents' state before each of them is all a rewind needs: a change between two checkpoints
-        is recorded at the next one."""
-        agents = self.vm.all_agents
-        now = list(map(_history_of, agents))
-        seen = self._agent_lists
-        if len(now) != len(seen) or any(map(is_not, now, seen)):  # by identity: `!=` compares messages
-            self._agent_lists[:] = now
-            self.agent_states.append((seq, tuple((a, a.history, a.last_reply) for a in agents)))
+        `restore` put histories back) since the last look. A commit replaces an agent's history
+        list, never edits it, so sharing the lists is a copy. Only checkpoints are ever restored,
+        so the agents' state before each of them is all a rewind needs: a change between two
+        checkpoints is recorded at the next one."""
+        agents = tuple(self.vm.all_agents)
+        state = (agents, tuple(map(_history_of, agents)), tuple(map(_last_reply_of, agents)))
+        self.agent_states.append((seq, state))
 
     def checkpoint(self, task: Any, frame: Frame) -> None:
         """Record the statement `frame` is at with a snapshot of its activation."""
         locals_ = frame.locals
         containers = None
-        for value in locals_.values():
-            kind = type(value)
-            if kind in _CONTAINER_TYPES:
-                if containers is None:
-                    containers = []
-                if kind is list:
-                    containers.append((value, list(value)))
-                elif kind is dict:
-                    containers.append((value, dict(value)))
-                else:
-                    containers.append((value.fields, dict(value.fields)))
+        if locals_:
+            saved = locals_.copy()
+            for value in saved.values():
+                kind = type(value)
+                if kind in _CONTAINER_TYPES:
+                    if containers is None:
+                        containers = []
+                    if kind is list:
+                        containers.append((value, list(value)))
+                    elif kind is dict:
+                        containers.append((value, dict(value)))
+                    else:
+                        containers.append((value.fields, dict(value.fields)))
+        else:
+            saved = _NO_LOCALS
         if containers or frame.stack or frame.handlers or frame.loops or frame.contexts or frame.run:
             extra = _extra_state(frame, containers)
         else:
@@ -173,11 +178,10 @@ class History:
         count = len(pcs)
         seq = self.base + count - 1
         vm = self.vm
-        seen = (len(vm.all_agents), vm.agent_commits)
-        if seen != self._agents_seen:
-            self._agents_seen = seen
+        if vm.agent_commits != self._commits_seen or len(vm.all_agents) != self._agents_seen:
+            self._commits_seen, self._agents_seen = vm.agent_commits, len(vm.all_agents)
             self.note_agents(seq)
-        self.checkpoints.append((seq, task, frame, pc - 1, dict(locals_), extra))
+        self.checkpoints.append((seq, task, frame, pc - 1, saved, extra))
         self.checkpoint_seqs.append(seq)
         if count > LIMIT:  # forget the oldest, from a checkpoint on
             keep = bisect_left(self.checkpoint_seqs, self.base + LIMIT // 10)
@@ -284,15 +288,17 @@ class ReplyMemo(Provider):
         self.replayed += 1
         return waiting.pop(0)
 
-    async def _answer(self, kind: str, request: Any, call: Callable[[], Awaitable[Any]]) -> Any:
+    async def _answer(self, kind: str, request: Any, call: Callable[[Any], Awaitable[Any]]) -> Any:
         answer = self._take(kind, request)
         if answer is _MISSING:
-            answer = await call()
+            answer = await call(request)
         self.log.append((self.clock(), kind, request, answer))
         return answer
 
-    async def complete(self, request: Any) -> Any:
-        return await self._answer("complete", request, lambda: self.inner.complete(request))
+    # The requests return `_answer`'s coroutine itself: no coroutine of their own to run.
+
+    def complete(self, request: Any) -> Awaitable[Any]:
+        return self._answer("complete", request, self.inner.complete)
 
     def stream(self, request: Any) -> ReplyStream:
         recorded = self._take("complete", request)
@@ -312,14 +318,14 @@ class ReplyMemo(Provider):
 
         return ReplyStream(events())
 
-    async def check(self, check: Any) -> Any:
-        return await self._answer("check", check, lambda: self.inner.check(check))
+    def check(self, check: Any) -> Awaitable[Any]:
+        return self._answer("check", check, self.inner.check)
 
-    async def classify(self, classification: Any) -> Any:
-        return await self._answer("classify", classification, lambda: self.inner.classify(classification))
+    def classify(self, classification: Any) -> Awaitable[Any]:
+        return self._answer("classify", classification, self.inner.classify)
 
-    async def summarize(self, summary: Any) -> Any:
-        return await self._answer("summarize", summary, lambda: self.inner.summarize(summary))
+    def summarize(self, summary: Any) -> Awaitable[Any]:
+        return self._answer("summarize", summary, self.inner.summarize)
 
 
 _MISSING = object()

@@ -1,9 +1,12 @@
 """One debug session: DAP requests mapped onto the Agent VM through its stepping hook.
 
 The VM runs on this session's asyncio loop, as under `nexa run` (cli.run_program is the runner).
-`Interpreter.step_hook` is called before every statement: it records it for step back (history.py) and,
+`Interpreter.step_hook` is called before a statement: it records it for step back (history.py) and,
 only when a breakpoint is bound to the statement or something asks for attention (a step, a pause,
-stop-on-entry, a request waiting to be handled), decides whether the thread stops. A stopped thread
+stop-on-entry, a request waiting to be handled), decides whether the thread stops. When no
+breakpoint is set and nothing asks for attention, the hook lets the next statements of the same
+activation run quietly (the interpreter's quiet runs: only their pcs are recorded, up to the next
+checkpoint); whatever asks for attention ends the quiet run (`_interrupt_quiet`). A stopped thread
 is a hook that has not returned: the other threads (fork branches, actors, spawned tasks: each
 asyncio task is a thread) go on. `Interpreter.error_hook` reports errors where they are raised.
 
@@ -14,6 +17,7 @@ evaluation.py.
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import os
 import queue
@@ -141,6 +145,20 @@ class ConsoleInput(io.TextIOBase):
 
 
 class ThreadState:
+    __slots__ = (
+        "id",
+        "name",
+        "task",
+        "frame",
+        "resume",
+        "step",
+        "pause",
+        "after_rewind",
+        "replay_left",
+        "exception",
+        "exception_caught",
+    )
+
     def __init__(self, thread_id: int, name: str, task: Any) -> None:
         self.id = thread_id
         self.name = name
@@ -202,6 +220,10 @@ class Session:
         self.frame_ids: dict[int, int] = {}
         self.frames: dict[int, Frame] = {}
         self.proxy: Any = None  # attach.Proxy when this session forwards to a `nexa run --debug-port`
+        # Ends the quiet run (`_make_hook`): the next statement calls the hook. The reader thread
+        # calls it too: should the loop count the old quiet count down over its 0, the run still
+        # ends at its next checkpoint, which looks at `attention`.
+        self._interrupt_quiet: Callable[[], None] = lambda: None
 
     # ----------------------------------------------------------------------------- messages
 
@@ -223,6 +245,7 @@ class Session:
                 self.console.close_input()
             self.yield_requested = True
             self.attention = True
+            self._interrupt_quiet()  # after `attention`: see `_make_hook`
         self.loop.call_soon_threadsafe(self._dispatch, message)
 
     def on_reader_closed(self) -> None:
@@ -356,7 +379,7 @@ class Session:
             self.memo = ReplyMemo(vm.provider)
             vm.provider = self.memo
             self.history = History(vm, self.memo)
-            vm.step_hook = self._make_hook()
+            vm.step_hook = self._make_hook(vm)
             vm.error_hook = self._on_error
         for path, breakpoints in self.line_breakpoints.items():
             for breakpoint in breakpoints:
@@ -510,6 +533,8 @@ class Session:
                 continue
             for statement in breakpoint.statements:
                 self.watched.setdefault(statement.instr, []).append(breakpoint)
+        if self.watched:
+            self._interrupt_quiet()
 
     async def on_breakpointLocations(self, request: Message) -> Message:
         arguments = request.get("arguments") or {}
@@ -540,40 +565,56 @@ class Session:
 
     # ----------------------------------------------------------------------------- the hooks
 
-    def _make_hook(self) -> Callable[[Frame, tuple[int, int]], Awaitable[None] | None]:
-        current_task = _task_getter(self.loop)
+    def _make_hook(self, vm: Interpreter) -> Callable[[Frame, tuple[int, int]], Awaitable[None] | None]:
+        current_task = functools.partial(asyncio.current_task, self.loop)  # no look-up of the loop
         watched = self.watched
         history = self.history
         assert history is not None
         pcs_append = history.pcs.append
+        checkpoint = history.checkpoint
         session = self
+        vm.step_pcs = history.pcs  # quiet runs append their pcs to it
 
         last_frame: Frame | None = None  # the activation of the last checkpoint
-        left = 0  # its statements still to record without a snapshot
+        left = 0  # its statements still to record without a snapshot (`last_frame.quiet` holds them
+        # during a quiet run: it is the only frame with a quiet count)
 
         def hook(frame: Frame, span: tuple[int, int]) -> Awaitable[None] | None:
             nonlocal last_frame, left
-            if left and frame is last_frame:
-                # the fast path: the same activation as the last statement (so the same thread) and
-                # no checkpoint due: the statement's pc is all history.py needs
+            if frame is last_frame and left:
+                # the same activation as the last statement (so the same thread) and no checkpoint
+                # due: the statement's pc is all history.py needs
                 left -= 1
                 pcs_append(frame.pc)
                 if session.attention or (watched and frame.instr in watched):
                     return session._consider(current_task(), frame)
-                return None
-            task = current_task()
-            if task is not session._last_task:
-                session._switch(task, frame)
-            history.checkpoint(task, frame)
-            last_frame, left = frame, CHECKPOINT_EVERY - 1
-            if session.attention or (watched and frame.instr in watched):
-                return session._consider(task, frame)
+            else:
+                if last_frame is not None:
+                    last_frame.quiet = 0  # its next statement after this one is a checkpoint
+                task = current_task()
+                if task is not session._last_task:
+                    session._switch(task, frame)
+                checkpoint(task, frame)
+                last_frame, left = frame, CHECKPOINT_EVERY - 1
+                if session.attention or (watched and frame.instr in watched):
+                    return session._consider(task, frame)
+            if not watched:  # nothing to look at in this activation until its next checkpoint
+                frame.quiet, left = left, 0
+                if session.attention:  # asked meanwhile by the reader thread, which sets it first
+                    frame.quiet = 0
             return None
 
-        def forget_activation() -> None:
-            nonlocal last_frame
-            last_frame = None
+        def interrupt() -> None:
+            frame = last_frame
+            if frame is not None:
+                frame.quiet = 0
 
+        def forget_activation() -> None:
+            nonlocal last_frame, left
+            interrupt()
+            last_frame, left = None, 0
+
+        self._interrupt_quiet = interrupt
         history.forget_activation = forget_activation
         return hook
 
@@ -584,8 +625,7 @@ class Session:
 
     def _thread_name(self, frame: Frame) -> str:
         code = frame.code
-        what = {"agent_run": "agent", "branch": "fork branch", "lambda": "fn"}.get(code.kind, code.kind)
-        return f"{what} {code.name}"
+        return f"{_THREAD_KINDS.get(code.kind, code.kind)} {code.name}"
 
     def _register_thread(self, task: Any, name: str) -> ThreadState:
         thread = ThreadState(self.next_thread_id, name, task)
@@ -594,8 +634,13 @@ class Session:
         self.threads_by_id[thread.id] = thread
         self.conn.send_event("thread", {"reason": "started", "threadId": thread.id})
         if task is not self.run_task and hasattr(task, "add_done_callback"):
-            task.add_done_callback(lambda _: self._thread_exited(thread))
+            task.add_done_callback(self._task_done)
         return thread
+
+    def _task_done(self, task: Any) -> None:
+        thread = self.threads.get(task)
+        if thread is not None:
+            self._thread_exited(thread)
 
     def _thread_exited(self, thread: ThreadState) -> None:
         self.threads.pop(thread.task, None)
@@ -603,7 +648,8 @@ class Session:
         if self._last_task is thread.task:
             self._last_task = None
         self.conn.send_event("thread", {"reason": "exited", "threadId": thread.id})
-        self._update_attention()
+        if thread.step is not None or thread.pause or thread.after_rewind:  # it asked for attention
+            self._update_attention()
 
     def _update_attention(self) -> None:
         self.attention = (
@@ -612,6 +658,10 @@ class Session:
             or self.entry_pending
             or any(t.step is not None or t.pause or t.after_rewind for t in self.threads.values())
         )
+        if self.yield_requested:  # set by the reader thread while this ran: keep its attention
+            self.attention = True
+        if self.attention:
+            self._interrupt_quiet()
 
     def _consider(self, task: Any, frame: Frame) -> Awaitable[None] | None:
         thread = self.threads.get(task)
@@ -860,6 +910,7 @@ class Session:
         if self.vm is not None:
             self.vm.step_hook = None
             self.vm.error_hook = None
+        self._interrupt_quiet()  # no frame stays quiet for a debugger that attaches later
         self.line_breakpoints.clear()
         self.function_breakpoints = []
         self.watched.clear()
@@ -1072,16 +1123,7 @@ class RequestError(Exception):
 
 
 _RESPONDED = object()
-
-
-def _task_getter(loop: asyncio.AbstractEventLoop) -> Callable[[], Any]:
-    """`asyncio.current_task` for this loop, without its look-up of the running loop (the hook asks
-    before every statement); the public function when asyncio's table is not there."""
-    table = getattr(asyncio.tasks, "_current_tasks", None)
-    if not isinstance(table, dict):
-        return asyncio.current_task
-    get = table.get
-    return lambda: get(loop)
+_THREAD_KINDS = {"agent_run": "agent", "branch": "fork branch", "lambda": "fn"}  # a thread's name
 
 
 def is_caught(frame: Frame, error: NexaError) -> bool:
