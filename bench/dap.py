@@ -146,11 +146,12 @@ def compiled(path: Path) -> Any:
 
 def one_run(program: Any, attached: bool) -> tuple[float, float, int]:
     """One fresh run of flow main: (CPU seconds, wall seconds, statements the debugger saw). With
-    `attached`, a debug session is attached first as `launch` does it (`Session._prepare`: statement
-    table, reply memo, history, stepping and error hooks) and the main task is its thread; that set-up
-    is launch time, so it is not timed. Then the garbage collector runs, as `nexa-dap` collects
-    (`prepare_process`) between the set-up and the run (in both kinds: the collection is not the
-    hook's cost, nor the garbage of the last run). The timed part is the run itself."""
+    `attached`, a debug session is attached first as `launch` does it (`Session._prepare`: reply
+    memo, history, stepping and error hooks; no statement table, which only breakpoints need) and
+    the main task is its thread; that set-up is launch time, so it is not timed. Then the garbage
+    collector runs, as `nexa-dap` collects (`prepare_process`) between the set-up and the run (in
+    both kinds: the collection is not the hook's cost, nor the garbage of the last run). The timed
+    part is the run itself."""
     import gc
 
     from nexa_avm.dap.session import Session

@@ -193,7 +193,7 @@ class Session:
         self.attached_options = attached_options  # its `nexa run` options
         self.tee = tee  # its own stdout and stderr, which get the output too
         self.exit_code: int | None = None
-        self.table: StatementTable | None = None
+        self._table: StatementTable | None = None  # built when a breakpoint needs it: `_statements`
         self.history: History | None = None
         self.memo: ReplyMemo | None = None
         self.variables: Variables | None = None
@@ -367,13 +367,13 @@ class Session:
         self._prepare(vm)
 
     def _prepare(self, vm: Interpreter) -> None:
-        """Attach to a VM: positions, statements, history, hooks; bind the breakpoints."""
+        """Attach to a VM: positions, history, hooks; bind the breakpoints."""
         self.vm = vm
         if self.tee is not None:
             vm.out = OutputStream(self, "stdout", self.tee[0])
             vm.err = OutputStream(self, "stderr", self.tee[1])
         self.locations.add_files(vm.program.files)
-        self.table = StatementTable(vm.program, self.locations)
+        self._table = None
         self.variables = Variables(vm)
         if self.debugging:
             self.memo = ReplyMemo(vm.provider)
@@ -483,10 +483,18 @@ class Session:
         self._rebuild_watched()
         return {"breakpoints": [b.to_dap(self.locations) for b in created]}
 
+    def _statements(self) -> StatementTable:
+        """The program's statements by line, made on first use: a session without breakpoints
+        never needs them, and its run is faster without them in memory (bench/dap.py)."""
+        assert self.vm is not None
+        if self._table is None:
+            self._table = StatementTable(self.vm.program, self.locations)
+        return self._table
+
     def _bind_line(self, breakpoint: Breakpoint, path: str) -> None:
-        if self.table is None:
+        if self.vm is None:
             return  # bound when the program is loaded
-        breakpoint.statements = self.table.at_line(path, breakpoint.line)
+        breakpoint.statements = self._statements().at_line(path, breakpoint.line)
         if not breakpoint.statements and breakpoint.message is None:
             breakpoint.message = "no statement on or after this line"
         elif breakpoint.statements and breakpoint.message == "no statement on or after this line":
@@ -515,11 +523,11 @@ class Session:
         return {"breakpoints": [b.to_dap(self.locations) for b in created]}
 
     def _bind_function(self, breakpoint: Breakpoint) -> None:
-        if self.vm is None or self.table is None:
+        if self.vm is None:
             return
         statements = []
         for code in function_codes(self.vm.program, breakpoint.name):
-            first = self.table.first_statement(code)
+            first = self._statements().first_statement(code)
             if first is not None:
                 statements.append(first)
         breakpoint.statements = statements
@@ -539,13 +547,13 @@ class Session:
     async def on_breakpointLocations(self, request: Message) -> Message:
         arguments = request.get("arguments") or {}
         path = (arguments.get("source") or {}).get("path")
-        if not isinstance(path, str) or self.table is None:
+        if not isinstance(path, str) or self.vm is None:
             return {"breakpoints": []}
         first = self.locations.client_line(int(arguments.get("line", 0)))
         last = self.locations.client_line(int(arguments.get("endLine", arguments.get("line", 0))))
         seen: set[tuple[int, int]] = set()
         found = []
-        for statement in self.table.in_lines(path, first, last):
+        for statement in self._statements().in_lines(path, first, last):
             line, column = self.locations.to_client(statement.path, statement.instr.span[0])
             if (line, column) not in seen:
                 seen.add((line, column))
