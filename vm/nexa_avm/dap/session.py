@@ -221,8 +221,8 @@ class Session:
         self.frames: dict[int, Frame] = {}
         self.proxy: Any = None  # attach.Proxy when this session forwards to a `nexa run --debug-port`
         # Ends the quiet run (`_make_hook`): the next statement calls the hook. The reader thread
-        # calls it too: should the loop count the old quiet count down over its 0, the run still
-        # ends at its next checkpoint, which looks at `attention`.
+        # calls it too; should the loop's `frame.quiet -= 1` write the old count back over its 0,
+        # the run still ends at its next checkpoint, where the hook looks at `attention`.
         self._interrupt_quiet: Callable[[], None] = lambda: None
 
     # ----------------------------------------------------------------------------- messages
@@ -583,9 +583,12 @@ class Session:
         session = self
         vm.step_pcs = history.pcs  # quiet runs append their pcs to it
 
-        last_frame: Frame | None = None  # the activation of the last checkpoint
-        left = 0  # its statements still to record without a snapshot (`last_frame.quiet` holds them
-        # during a quiet run: it is the only frame with a quiet count)
+        # The activation of the last checkpoint and how many of its statements are still to be
+        # recorded without a snapshot. During a quiet run `last_frame.quiet` holds that count (no
+        # other frame has one) and `left` is 0; a quiet run ended early loses the rest, so the next
+        # statement is a checkpoint.
+        last_frame: Frame | None = None
+        left = 0
 
         def hook(frame: Frame, span: tuple[int, int]) -> Awaitable[None] | None:
             nonlocal last_frame, left
