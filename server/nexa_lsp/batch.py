@@ -17,7 +17,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nexa_lang.check import LibraryOfRoot, check_root, finish_library, fix_source, parse_file
@@ -66,6 +66,7 @@ class UnitJob:
 
     root: CheckJob
     libraries: tuple[CheckJob, ...] = ()
+    looked_up: bool = False  # the main process found no cached result: don't look again
 
 
 @dataclass
@@ -90,7 +91,7 @@ def _run_unit(unit: UnitJob) -> UnitResult:
     findings: dict[str, list[Diagnostic]] = {}
 
     def check(job: CheckJob, text: str, data: bytes) -> list[Diagnostic]:
-        checked = _check(job, text, data, unit.libraries)
+        checked = _check(job, text, data, unit.libraries, look_up=not unit.looked_up)
         findings.update(checked.libraries)
         return checked.diagnostics
 
@@ -131,11 +132,13 @@ def run_job(
     return result
 
 
-def _check(job: CheckJob, text: str, data: bytes, libraries: tuple[CheckJob, ...] = ()) -> CachedCheck:
+def _check(
+    job: CheckJob, text: str, data: bytes, libraries: tuple[CheckJob, ...] = (), look_up: bool = True
+) -> CachedCheck:
     cache = _cache_of(job) if job.use_cache else None
     use_cache = cache is not None and not job.source.is_stdin
     shown = _unit_key(job, libraries)
-    if use_cache:
+    if use_cache and look_up:
         cached = cache.load(job.settings, shown, data)
         if cached is not None:
             return cached
@@ -216,7 +219,8 @@ def _outcomes(units: list[UnitJob], workers: int) -> Iterator[UnitResult]:
     """`run_unit` of each unit, in order. Results the cache holds are read here, in the main
     process: a warm run then starts no workers, and only the units that changed cross to them."""
     cached = [_cached_unit(unit) for unit in units]
-    computed = _map(run_unit, [u for u, hit in zip(units, cached, strict=True) if hit is None], workers)
+    missed = [replace(u, looked_up=True) for u, hit in zip(units, cached, strict=True) if hit is None]
+    computed = _map(run_unit, missed, workers)
     for hit in cached:
         yield hit if hit is not None else next(computed)
 
