@@ -6,6 +6,8 @@ Callees with a known parameter list: flows, member functions, lambdas bound to a
 signature. Agents take any number of inputs and are never reported.
 A named argument that is not a field of a constructed struct is E002 instead (its case 4).
 Example: `greet("Ada", "Lovelace")` for `flow greet(name: str)`; `greet(person = "Ada")`.
+A call on the right of `>>`/`|>` counts the piped value as its first argument (L§5.6):
+`"Ada" |> greet("Lovelace")` is the same extra argument.
 Fix: (unsafe) remove the extra arguments.
 """
 
@@ -18,21 +20,26 @@ from nexa_lang.callees import bind_arguments, resolved_calls
 from nexa_lang.diagnostics import Diagnostic, Edit, Fix, Safety, rule
 from nexa_lang.model import Program
 from nexa_lang.positions import Span
+from nexa_lang.rules.piped_calls import arguments, is_inserted
 
 
 @rule("E012", "unexpected-argument")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file, call, callee in resolved_calls(program):
-        binding = bind_arguments(callee, call.arguments)
+        given_arguments = arguments(program, call)
+        binding = bind_arguments(callee, given_arguments)
         if binding.extra:
             limit = callee.positional_limit or 0
-            given = sum(1 for a in call.arguments if a.name is None)
+            given = sum(1 for a in given_arguments if a.name is None)
+            written = [a for a in binding.extra if not is_inserted(a, call)]
             span = Span(binding.extra[0].span.start, binding.extra[-1].span.end)
+            if written:  # the piped value is never the extra one unless nothing is written
+                span = Span(written[0].span.start, written[-1].span.end)
             yield Diagnostic.error(
                 span,
                 f"'{callee.name}' takes {limit} argument(s) but {given} were given",
                 path=file.path,
-                fix=removal(call.arguments, binding.extra, "Remove the extra arguments"),
+                fix=removal(call.arguments, written, "Remove the extra arguments") if written else None,
             )
         if callee.kind == "struct":
             continue  # an unknown field of a struct construction is E002 (case 4)

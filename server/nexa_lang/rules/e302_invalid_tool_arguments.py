@@ -3,7 +3,8 @@ std/prelude function omits a required argument or passes a literal of the wrong 
 
 Why: the VM validates these arguments against the tool's schema (S§5.3–5.4) and raises E302 at
 run time, so the call always fails. Too many arguments or unknown names are E012.
-Example: `std.time.time_sleep("soon")`, `std.fs.file_read()`. No fix.
+Example: `std.time.time_sleep("soon")`, `std.fs.file_read()`. No fix. A call on the right of
+`>>`/`|>` receives the piped value first (L§5.6): `"x" |> std.text.text_upper()` is complete.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from nexa_lang import ast
 from nexa_lang.callees import SCHEMA_KINDS, bind_arguments, resolved_calls
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program
+from nexa_lang.rules.piped_calls import arguments
 
 
 @rule("E302", "invalid-tool-arguments")
@@ -21,7 +23,7 @@ def check(program: Program) -> Iterator[Diagnostic]:
     for file, call, callee in resolved_calls(program):
         if callee.kind not in SCHEMA_KINDS:
             continue
-        binding = bind_arguments(callee, call.arguments)
+        binding = bind_arguments(callee, arguments(program, call))
         if binding.missing:
             problems = ", ".join(f"missing '{p.name}'" for p in binding.missing)
             yield Diagnostic.error(

@@ -4,7 +4,8 @@ Why: the missing parameters are `none` at run time (L§7.8), which is rarely wha
 Callees: flows, member functions, `@tool fn`s and lambdas bound to a name once (declared tools and
 std functions are stricter: E302).
 Example: `label("boxes")` for `flow label(name: str, count: int)`. No fix (add the argument, or a
-default value to the parameter).
+default value to the parameter). A call on the right of `>>`/`|>` also receives the piped value
+as its first argument (L§5.6): `7 |> scale(2, 3)` gives `scale` three arguments.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from nexa_lang.callees import CODE_KINDS, bind_arguments, resolved_calls
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program
+from nexa_lang.rules.piped_calls import arguments
 
 
 @rule("W008", "missing-arguments")
@@ -21,11 +23,12 @@ def check(program: Program) -> Iterator[Diagnostic]:
     for file, call, callee in resolved_calls(program):
         if callee.kind not in CODE_KINDS:
             continue
-        binding = bind_arguments(callee, call.arguments)
+        given_arguments = arguments(program, call)
+        binding = bind_arguments(callee, given_arguments)
         if not binding.missing:
             continue
         required = sum(1 for p in callee.params if p.required)
-        given = len(call.arguments)
+        given = len(given_arguments)
         yield Diagnostic.warning(
             call.arguments_span,
             f"'{callee.name}' expects {required} argument(s) but {given} were given; "

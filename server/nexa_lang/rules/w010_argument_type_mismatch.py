@@ -16,6 +16,7 @@ from nexa_lang import ast
 from nexa_lang.callees import CODE_KINDS, bind_arguments, resolved_calls
 from nexa_lang.diagnostics import Diagnostic, Fix, Safety, rule
 from nexa_lang.model import Program
+from nexa_lang.rules.piped_calls import arguments
 from nexa_lang.types import Types, assignable
 
 NUMERIC_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -27,7 +28,7 @@ def check(program: Program) -> Iterator[Diagnostic]:
     for file, call, callee in resolved_calls(program):
         if callee.kind not in CODE_KINDS:
             continue
-        for argument, param in bind_arguments(callee, call.arguments).bound:
+        for argument, param in bind_arguments(callee, arguments(program, call)).bound:
             found = types.type_of(argument.value, id(file))
             if assignable(program, found, param.type):
                 continue
