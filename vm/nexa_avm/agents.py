@@ -11,8 +11,8 @@ import asyncio
 import json
 import os
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from .bytecode import AgentSpec
 from .providers import Message, ResponseFormat, RetryPolicy, ToolSpec
@@ -141,21 +141,14 @@ class AgentRuntime:
         return None
 
     def clone(self, name: str, overrides: dict[str, Any]) -> AgentRuntime:
-        spec = AgentSpec(
-            name,
-            self.spec.file,
-            self.spec.span,
-            properties=dict(self.spec.properties),
-            computed={},
-            decorators=dict(self.spec.decorators),
-            uses=list(self.spec.uses),
-            protocol=self.spec.protocol,
-            run_code=self.spec.run_code,
-            functions=self.spec.functions,
-            lets=self.spec.lets,
-            is_structured=self.spec.is_structured,
-            streams=self.spec.streams,
-        )
+        base = self.spec
+        spec = AgentSpec(name, base.file, base.span)  # `computed` members are not cloned
+        spec.properties = dict(base.properties)
+        spec.decorators = dict(base.decorators)
+        spec.uses = list(base.uses)
+        spec.protocol, spec.run_code = base.protocol, base.run_code
+        spec.functions, spec.lets = base.functions, base.lets
+        spec.is_structured, spec.streams = base.is_structured, base.streams
         properties = dict(self.properties)
         properties.update(overrides)
         for key in overrides:
@@ -212,10 +205,9 @@ def output_schema_to_json(schema: dict[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ validation
 
 
-@dataclass
-class Validation:
+class Validation(NamedTuple):
     value: Any = None
-    problems: list[str] = field(default_factory=list)
+    problems: Sequence[str] = ()
 
     @property
     def ok(self) -> bool:

@@ -17,9 +17,8 @@ top of stack on the right) and what it does. docs/bytecode.md is generated from 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Op(IntEnum):
@@ -286,26 +285,45 @@ class Instr:
         return f"Instr({self.op.name}, {self.arg!r}, {self.span})"
 
 
-@dataclass
+# The containers below are plain classes: a `nexa run` that hits the bytecode cache defines them
+# at start-up, and a dataclass costs about a millisecond to define.
+
+
 class ParamSpec:
-    name: str
-    default: Any = None  # a literal value
-    has_default: bool = False
-    type_text: str | None = None
+    def __init__(
+        self, name: str, default: Any = None, has_default: bool = False, type_text: str | None = None
+    ) -> None:
+        self.name = name
+        self.default = default  # a literal value
+        self.has_default = has_default
+        self.type_text = type_text
+
+    def __repr__(self) -> str:
+        return f"ParamSpec({self.name!r}, {self.default!r}, {self.has_default}, {self.type_text!r})"
 
 
-@dataclass
 class Code:
     """The instructions of one activation."""
 
-    name: str
-    kind: str  # module | flow | test | lambda | function | method | tool_fn | defer | branch | agent_run
-    file: str | None
-    span: tuple[int, int] = (0, 0)
-    params: list[ParamSpec] = field(default_factory=list)
-    instrs: list[Instr] = field(default_factory=list)
-    ensures: list[tuple[Code, str, bool]] = field(default_factory=list)  # (condition code, text, semantic)
-    children: list[Code] = field(default_factory=list)  # nested codes, for the disassembler
+    def __init__(
+        self,
+        name: str,
+        kind: str,  # module | flow | test | lambda | function | method | tool_fn | defer | branch | agent_run
+        file: str | None,
+        span: tuple[int, int] = (0, 0),
+        params: list[ParamSpec] | None = None,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.file = file
+        self.span = span
+        self.params: list[ParamSpec] = params if params is not None else []
+        self.instrs: list[Instr] = []
+        self.ensures: list[tuple[Code, str, bool]] = []  # (condition code, text, semantic)
+        self.children: list[Code] = []  # nested codes, for the disassembler
+
+    def __repr__(self) -> str:
+        return f"<Code {self.kind} {self.name}: {len(self.instrs)} instructions>"
 
     def walk(self) -> Iterator[Code]:
         yield self
@@ -317,62 +335,69 @@ class Code:
 # What the compiler produces for a whole program (compiler.py fills it in).
 
 
-@dataclass
 class AgentSpec:
-    name: str
-    file: str | None
-    span: tuple[int, int]
-    properties: dict[str, Any] = field(default_factory=dict)  # literal property values
-    computed: dict[str, Code] = field(default_factory=dict)  # `key = expr` members
-    decorators: dict[str, Any] = field(default_factory=dict)  # setting -> value
-    uses: list[str] = field(default_factory=list)
-    protocol: str | None = None
-    run_code: Code | None = None
-    functions: dict[str, Code] = field(default_factory=dict)
-    lets: dict[str, Code] = field(default_factory=dict)
-    is_structured: bool = False
-    streams: bool = False
+    def __init__(self, name: str, file: str | None, span: tuple[int, int]) -> None:
+        self.name = name
+        self.file = file
+        self.span = span
+        self.properties: dict[str, Any] = {}  # literal property values
+        self.computed: dict[str, Code] = {}  # `key = expr` members
+        self.decorators: dict[str, Any] = {}  # setting -> value
+        self.uses: list[str] = []
+        self.protocol: str | None = None
+        self.run_code: Code | None = None
+        self.functions: dict[str, Code] = {}
+        self.lets: dict[str, Code] = {}
+        self.is_structured = False
+        self.streams = False
+
+    def __repr__(self) -> str:
+        return f"<AgentSpec {self.name}>"
 
 
-@dataclass
 class ToolFnSpec:
-    name: str
-    code: Code
-    description: str
-    options: dict[str, Any]
-    schema: dict[str, Any]
+    def __init__(
+        self, name: str, code: Code, description: str, options: dict[str, Any], schema: dict[str, Any]
+    ) -> None:
+        self.name = name
+        self.code = code
+        self.description = description
+        self.options = options
+        self.schema = schema
 
 
-@dataclass
 class ToolSpecDecl:
-    name: str
-    properties: dict[str, Any]
-    file: str | None
-    span: tuple[int, int]
+    def __init__(
+        self, name: str, properties: dict[str, Any], file: str | None, span: tuple[int, int]
+    ) -> None:
+        self.name = name
+        self.properties = properties
+        self.file = file
+        self.span = span
 
 
-@dataclass
 class CompiledProgram:
-    module: Code
-    files: dict[str, bytes]  # path (or "<input>") -> source bytes, for positions
-    flows: dict[str, Code] = field(default_factory=dict)
-    flow_order: list[str] = field(default_factory=list)
-    tests: list[tuple[str, Code]] = field(default_factory=list)
-    agents: dict[str, AgentSpec] = field(default_factory=dict)
-    agent_order: list[str] = field(default_factory=list)
-    protocols: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
-    structs: dict[str, list[str]] = field(default_factory=dict)
-    enums: dict[str, dict[str, tuple[str, ...] | None]] = field(default_factory=dict)  # None: unit
-    impls: dict[str, dict[str, Code]] = field(default_factory=dict)
-    tools: dict[str, ToolSpecDecl] = field(default_factory=dict)
-    tool_fns: dict[str, ToolFnSpec] = field(default_factory=dict)
-    type_aliases: dict[str, Any] = field(default_factory=dict)
-    unsupported: list[tuple[str, str, str | None, tuple[int, int]]] = field(default_factory=list)
-    has_server: bool = False
-    # service declarations (services/specs.py): db/kv/auth handles in source order, jobs, servers
-    handles: list[Any] = field(default_factory=list)
-    jobs: dict[str, Any] = field(default_factory=dict)
-    servers: list[Any] = field(default_factory=list)
+    def __init__(self, module: Code, files: dict[str, bytes]) -> None:
+        self.module = module
+        self.files = files  # path (or "<input>") -> source bytes, for positions
+        self.flows: dict[str, Code] = {}
+        self.flow_order: list[str] = []
+        self.tests: list[tuple[str, Code]] = []
+        self.agents: dict[str, AgentSpec] = {}
+        self.agent_order: list[str] = []
+        self.protocols: dict[str, list[tuple[str, Any]]] = {}
+        self.structs: dict[str, list[str]] = {}
+        self.enums: dict[str, dict[str, tuple[str, ...] | None]] = {}  # None: a unit variant
+        self.impls: dict[str, dict[str, Code]] = {}
+        self.tools: dict[str, ToolSpecDecl] = {}
+        self.tool_fns: dict[str, ToolFnSpec] = {}
+        self.type_aliases: dict[str, Any] = {}
+        self.unsupported: list[tuple[str, str, str | None, tuple[int, int]]] = []
+        self.has_server = False
+        # service declarations (services/specs.py): db/kv/auth handles in source order, jobs, servers
+        self.handles: list[Any] = []
+        self.jobs: dict[str, Any] = {}
+        self.servers: list[Any] = []
 
     def all_codes(self) -> list[Code]:
         codes = [self.module, *self.flows.values(), *(c for _, c in self.tests)]
@@ -393,39 +418,35 @@ class CompiledProgram:
 
 # ------------------------------------------------------------------------------------ patterns
 # Run-time patterns (L§5.10.2), compiled from the AST's patterns so that code objects need no AST.
+# NamedTuples: immutable and cheap to define at start-up. They are tuples, so code that tells
+# operands apart tests for a pattern before a tuple; and `PWild()` is empty, so test `is None`.
 
 
-@dataclass(frozen=True)
-class PWild:
+class PWild(NamedTuple):
     pass
 
 
-@dataclass(frozen=True)
-class PLiteral:
+class PLiteral(NamedTuple):
     value: Any
 
 
-@dataclass(frozen=True)
-class PBind:
+class PBind(NamedTuple):
     name: str
 
 
-@dataclass(frozen=True)
-class PList:
+class PList(NamedTuple):
     elements: tuple[Any, ...]
     has_rest: bool = False
     rest: str | None = None
 
 
-@dataclass(frozen=True)
-class PMap:
+class PMap(NamedTuple):
     entries: tuple[tuple[str, Any], ...]  # (key, pattern or None: bind the key's name)
     has_rest: bool = False
     rest: str | None = None
 
 
-@dataclass(frozen=True)
-class PVariant:
+class PVariant(NamedTuple):
     enum: str
     variant: str
     arguments: tuple[Any, ...] = ()
@@ -461,21 +482,14 @@ def pattern_text(pattern: Any) -> str:
 
 
 def operand_text(instr: Instr) -> str:
-    arg = instr.arg
-    if arg is None:
-        return ""
-    if isinstance(arg, Code):
-        return f"<code {arg.name}>"
-    if isinstance(arg, PWild | PLiteral | PBind | PList | PMap | PVariant):
-        return pattern_text(arg)
-    if isinstance(arg, tuple):
-        return "(" + ", ".join(_short(a) for a in arg) + ")"
-    return _short(arg)
+    return "" if instr.arg is None else _short(instr.arg)
 
 
 def _short(value: Any) -> str:
     if isinstance(value, Code):
         return f"<code {value.name}>"
+    if isinstance(value, PWild | PLiteral | PBind | PList | PMap | PVariant):  # before tuple: they are tuples
+        return pattern_text(value)
     if isinstance(value, tuple):
         return "(" + ", ".join(_short(v) for v in value) + ")"
     text = repr(value)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextvars
 import math
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .errors import NexaError
@@ -259,7 +258,7 @@ async def fit_context(vm: Interpreter, frame: Frame, agent: Any, request: Any) -
             "E403",
         )
     vm.record("context", agent=agent.name, budget=budget, strategy=strategy, dropped=len(dropped))
-    return replace(request, messages=tuple(kept))
+    return request._replace(messages=tuple(kept))
 
 
 # ------------------------------------------------------------------------------------ snapshots

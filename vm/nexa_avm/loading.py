@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,24 +24,35 @@ CACHE_DIR = os.path.join(".nexa_cache", "bytecode")
 CACHE_FORMAT = 1
 
 
-@dataclass
 class RunSettings:
-    """What the VM needs from the configuration (plain data, so that it can be cached)."""
+    """What the VM needs from the configuration (plain data, so that it can be cached). Plain
+    classes here and in bytecode.py: a cache hit defines them at start-up, and a dataclass costs
+    about a millisecond to define."""
 
-    provider_config: dict[str, Any] = field(default_factory=dict)
-    max_loop: int | None = None
-    max_concurrent: int = 64
-    strategy: str = "adaptive"  # [scheduler] (scheduler.py)
-    rate_limits: tuple[tuple[str, float], ...] = ()
-    sandbox: Any = None  # [sandbox] as a sandbox.SandboxConfig, paths absolute
-    type_mode: str = "warn"  # [type] mode
+    def __init__(
+        self,
+        provider_config: dict[str, Any] | None = None,
+        max_loop: int | None = None,
+        max_concurrent: int = 64,
+        strategy: str = "adaptive",  # [scheduler] (scheduler.py)
+        rate_limits: tuple[tuple[str, float], ...] = (),
+        sandbox: Any = None,  # [sandbox] as a sandbox.SandboxConfig, paths absolute
+        type_mode: str = "warn",  # [type] mode
+    ) -> None:
+        self.provider_config = provider_config if provider_config is not None else {}
+        self.max_loop = max_loop
+        self.max_concurrent = max_concurrent
+        self.strategy = strategy
+        self.rate_limits = rate_limits
+        self.sandbox = sandbox
+        self.type_mode = type_mode
 
 
-@dataclass
 class Loaded:
-    program: CompiledProgram | None
-    settings: RunSettings
-    exit_code: int = 0  # 2 when the program must not run
+    def __init__(self, program: CompiledProgram | None, settings: RunSettings, exit_code: int = 0) -> None:
+        self.program = program
+        self.settings = settings
+        self.exit_code = exit_code  # 2 when the program must not run
 
 
 def load_program(path: str, stderr: TextIO, config: str | None = None, use_cache: bool = True) -> Loaded:

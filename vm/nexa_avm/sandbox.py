@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -30,16 +29,30 @@ def _denied(action: str, reason: str, flag: str, key: str) -> Denied:
     return Denied(f"{action} denied: {reason}; allow it with {flag} or [sandbox] {key}")
 
 
-@dataclass
 class SandboxConfig:
     """Plain data (picklable, kept in the bytecode cache): allow-list entries already absolute."""
 
-    fs_read: list[str] = field(default_factory=list)
-    fs_write: list[str] = field(default_factory=list)
-    net: list[str] = field(default_factory=list)
-    shell: bool = False
-    python: bool = False
-    auto_approve: bool = False
+    def __init__(
+        self,
+        fs_read: list[str] | None = None,
+        fs_write: list[str] | None = None,
+        net: list[str] | None = None,
+        shell: bool = False,
+        python: bool = False,
+        auto_approve: bool = False,
+    ) -> None:
+        self.fs_read = fs_read if fs_read is not None else []
+        self.fs_write = fs_write if fs_write is not None else []
+        self.net = net if net is not None else []
+        self.shell = shell
+        self.python = python
+        self.auto_approve = auto_approve
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SandboxConfig) and vars(self) == vars(other)
+
+    def __repr__(self) -> str:
+        return f"SandboxConfig({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
 
 
 def config_from_settings(settings: Any) -> SandboxConfig:

@@ -27,20 +27,23 @@ import contextvars
 import fnmatch
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 STRATEGIES = ("round_robin", "least_loaded", "weighted_fair", "priority", "adaptive")
 _holding: contextvars.ContextVar[bool] = contextvars.ContextVar("nexa_scheduler_slot", default=False)
 
 
-@dataclass
 class _Waiter:
-    name: str
-    priority: float
-    weight: float
-    order: int
-    future: asyncio.Future[None] = field(repr=False)
+    __slots__ = ("name", "priority", "weight", "order", "future")
+
+    def __init__(
+        self, name: str, priority: float, weight: float, order: int, future: asyncio.Future[None]
+    ) -> None:
+        self.name = name
+        self.priority = priority
+        self.weight = weight
+        self.order = order
+        self.future = future
 
 
 class _Slot:

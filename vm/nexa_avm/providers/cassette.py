@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections import defaultdict, deque
 from collections.abc import AsyncGenerator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -347,7 +347,7 @@ class ReplayingProvider(Provider):
 def _reply_from_json(response: Mapping[str, Any], provider: str) -> Reply:
     reply = Reply.from_json(response, provider=provider)
     attempts = response.get("attempts")
-    return replace(reply, attempts=attempts) if isinstance(attempts, int) else reply
+    return reply._replace(attempts=attempts) if isinstance(attempts, int) else reply
 
 
 class ReplayedEffects(Effects):

@@ -11,9 +11,8 @@ import asyncio
 import json
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .errors import ProviderError
 from .messages import Message, ModelRequest, ResponseFormat, RetryPolicy
@@ -36,8 +35,7 @@ class JudgePurpose(StrEnum):
     SEMANTIC_TYPE = "semantic_type"
 
 
-@dataclass(frozen=True)
-class ConditionCheck:
+class ConditionCheck(NamedTuple):
     condition: str
     target: str
     purpose: JudgePurpose
@@ -45,14 +43,12 @@ class ConditionCheck:
     timeout: float = 30.0
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(NamedTuple):
     name: str
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Classification:
+class Classification(NamedTuple):
     labels: tuple[Label, ...]
     target: str
     model: str
@@ -60,8 +56,7 @@ class Classification:
     timeout: float = 30.0
 
 
-@dataclass(frozen=True)
-class SummaryRequest:
+class SummaryRequest(NamedTuple):
     """Older history messages to fold into one system message (`max_history_turns`, L§7.3.5)."""
 
     messages: tuple[Message, ...]
@@ -69,15 +64,13 @@ class SummaryRequest:
     timeout: float = 30.0
 
 
-@dataclass(frozen=True)
-class Judgement:
+class Judgement(NamedTuple):
     matched: bool
     confidence: float = 1.0
     failure: str | None = None  # set when every attempt failed and `matched` is the default false
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     label: str | None  # None: no label (the `_` arm, `none`, `B`, 404)
     failure: str | None = None
 

@@ -3,29 +3,29 @@
 The shapes follow the OpenAI chat-completions wire format, which every provider of the VM speaks or
 imitates: the HTTP provider sends `to_json()` as is, the cassette keys requests by it, and the offline
 rules read the same fields.
+
+The records are `NamedTuple`s: immutable, and much cheaper to define than frozen dataclasses, which
+matters because every `nexa run` defines them at start-up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Role = Literal["system", "user", "assistant", "tool"]
 ToolChoice = Literal["auto", "required", "none"]
 JsonObject = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class TextPart:
+class TextPart(NamedTuple):
     text: str
 
     def to_json(self) -> JsonObject:
         return {"type": "text", "text": self.text}
 
 
-@dataclass(frozen=True)
-class ImagePart:
+class ImagePart(NamedTuple):
     """An `Image` value (stdlib §0.1), kept as base64 so requests stay JSON for cassettes."""
 
     media_type: str
@@ -39,8 +39,7 @@ class ImagePart:
 ContentPart = TextPart | ImagePart
 
 
-@dataclass(frozen=True)
-class ToolCall:
+class ToolCall(NamedTuple):
     id: str
     name: str
     # The arguments exactly as the model wrote them: the tool loop parses them, and invalid JSON is
@@ -64,8 +63,7 @@ class ToolCall:
         )
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     role: Role
     content: str | tuple[ContentPart, ...] = ""
     tool_calls: tuple[ToolCall, ...] = ()
@@ -130,13 +128,12 @@ def _part_from_json(data: Mapping[str, Any]) -> ContentPart:
     return TextPart(str(data.get("text", "")))
 
 
-@dataclass(frozen=True)
-class ToolSpec:
+class ToolSpec(NamedTuple):
     """A tool offered to the model, with `parameters` already mapped to JSON Schema (stdlib §5.3)."""
 
     name: str
     description: str = ""
-    parameters: Mapping[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}})
+    parameters: Mapping[str, Any] | None = None  # None: no parameters
 
     def to_json(self) -> JsonObject:
         return {
@@ -144,13 +141,12 @@ class ToolSpec:
             "function": {
                 "name": self.name,
                 "description": self.description,
-                "parameters": dict(self.parameters),
+                "parameters": dict(self.parameters or {"type": "object", "properties": {}}),
             },
         }
 
 
-@dataclass(frozen=True)
-class ResponseFormat:
+class ResponseFormat(NamedTuple):
     """A request for JSON output: any object (`schema` None) or one matching `schema`."""
 
     schema: Mapping[str, Any] | None = None
@@ -162,8 +158,7 @@ class ResponseFormat:
         return {"type": "json_schema", "json_schema": {"name": self.name, "schema": dict(self.schema)}}
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     """Attempts for one model and the back-off between them (`retry`, `retry_delay`, stdlib §3.1)."""
 
     attempts: int = 3
@@ -177,8 +172,7 @@ class RetryPolicy:
         return min(self.delay * 2 ** (attempt - 1), self.max_delay)
 
 
-@dataclass(frozen=True)
-class ModelRequest:
+class ModelRequest(NamedTuple):
     """One chat request. `model` is the identifier as written (`"deepseek/deepseek-chat"`)."""
 
     model: str
@@ -205,8 +199,7 @@ class ModelRequest:
         return {key: value for key, value in params.items() if value is not None}
 
 
-@dataclass(frozen=True)
-class Usage:
+class Usage(NamedTuple):
     prompt_tokens: int = 0
     completion_tokens: int = 0
 
@@ -227,8 +220,7 @@ class Usage:
         return cls(int(data.get("prompt_tokens") or 0), int(data.get("completion_tokens") or 0))
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """A model's answer: text, or tool calls to run before asking again (stdlib §5.5)."""
 
     text: str

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Implementation = Literal["offline", "openai"]
 
@@ -33,8 +32,7 @@ class ModelIdError(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class ModelId:
+class ModelId(NamedTuple):
     text: str  # as written
     provider: str | None  # None: no provider part (`"llama3:8b"`, `"gpt-4o"`)
     name: str  # the model name sent to the server
@@ -90,8 +88,7 @@ def _check_name(text: str, name: str) -> None:
         )
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """Where one request goes: the implementation, the endpoint's provider id, the wire name."""
 
     implementation: Implementation

@@ -13,7 +13,6 @@ import math
 import os
 import re
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any, TypeVar
 
 from .backoff import Sleep, call_with_retries
@@ -66,7 +65,7 @@ class OfflineProvider(Provider):
         reply, attempts = await self._serve(
             request.model, request.timeout, request.retry, lambda: offline_reply(request)
         )
-        return replace(reply, attempts=attempts)
+        return reply._replace(attempts=attempts)
 
     def stream(self, request: ModelRequest) -> ReplyStream:
         async def events() -> AsyncGenerator[str | Reply, None]:

@@ -16,7 +16,7 @@ import json
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from .backoff import Sleep, call_with_retries
@@ -54,7 +54,7 @@ class OpenAIProvider(Provider):
                 raise self._timed_out(request) from None
 
         reply, attempts = await call_with_retries(attempt, request.retry, sleep=self._sleep)
-        return replace(reply, attempts=attempts)
+        return reply._replace(attempts=attempts)
 
     def stream(self, request: ModelRequest) -> ReplyStream:
         return ReplyStream(self._stream_events(request))
@@ -88,7 +88,7 @@ class OpenAIProvider(Provider):
             raise
         finally:
             await response.close()
-        yield replace(assembler.reply(self.provider_id), attempts=attempts)
+        yield assembler.reply(self.provider_id)._replace(attempts=attempts)
 
     # ---- one exchange ----
 

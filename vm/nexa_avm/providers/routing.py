@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .backoff import Sleep
@@ -80,7 +79,7 @@ class ModelRouter(Provider):
         return provider
 
     def _defaulted(self, request: ModelRequest) -> ModelRequest:
-        return request if request.model else replace(request, model=self.default_model)
+        return request if request.model else request._replace(model=self.default_model)
 
     async def complete(self, request: ModelRequest) -> Reply:
         request = self._defaulted(request)
@@ -101,7 +100,7 @@ class ModelRouter(Provider):
     # A judge that cannot be reached is a failed judgement (L§7.4: false, or no label), not an error.
 
     async def check(self, check: ConditionCheck) -> Judgement:
-        check = check if check.model else replace(check, model=self.default_model)
+        check = check if check.model else check._replace(model=self.default_model)
         try:
             provider = self.provider_for(check.model)
         except ProviderError as error:
@@ -110,7 +109,7 @@ class ModelRouter(Provider):
 
     async def classify(self, classification: Classification) -> Choice:
         if not classification.model:
-            classification = replace(classification, model=self.default_model)
+            classification = classification._replace(model=self.default_model)
         try:
             provider = self.provider_for(classification.model)
         except ProviderError as error:
@@ -118,5 +117,5 @@ class ModelRouter(Provider):
         return await provider.classify(classification)
 
     async def summarize(self, summary: SummaryRequest) -> str:
-        summary = summary if summary.model else replace(summary, model=self.default_model)
+        summary = summary if summary.model else summary._replace(model=self.default_model)
         return await self.provider_for(summary.model).summarize(summary)
