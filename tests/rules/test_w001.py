@@ -57,3 +57,22 @@ def test_w001_in_an_included_library_names_the_program(tmp_path) -> None:
     root.write_text('include "lib.nxlib"\nflow main { print(1) }\n')
     [d] = check_text(root.read_text(), str(root), codes=["W001"])
     assert d.message == "agent 'Spare' is declared but never used (in program 'main.nx')"
+
+
+def test_w001_protocol_named_only_in_a_legacy_result_type_is_used(found):
+    text = (
+        "protocol Envelope { note: str }\n"
+        'agent Legacy -> Envelope<str> { prompt: "p" }\n'
+        'flow main { print(Legacy.run("x")) }\n'
+    )
+    assert found(text, "W001") == []
+
+
+def test_w001_protocol_not_named_by_a_legacy_result_type_is_still_unused(found):
+    text = (
+        "protocol Envelope { note: str }\n"
+        "protocol Other { note: str }\n"
+        'agent Legacy -> Other<str> { prompt: "p" }\n'
+        'flow main { print(Legacy.run("x")) }\n'
+    )
+    assert [d[:3] for d in found(text, "W001")] == [("W001", 1, 10)]

@@ -2,8 +2,8 @@
 
 Why: a declaration nothing uses is dead weight (or a sign that a reference is misspelt).
 References count in any position outside the declaration itself: resolved names, `uses`/`tools`
-items, `implements`, type names, route targets, `before_tool` arguments and `Agent.member`
-accesses. An `@tool fn` is offered to every agent (S§5.1), so it is used once any agent exists.
+items, `implements`, type names (also in the legacy `-> Name<Inner>`), route targets, `before_tool`
+arguments and `Agent.member` accesses. An `@tool fn` is offered to every agent (S§5.1), so it is used once any agent exists.
 Not reported: standalone libraries (§2.1), names starting with `_`, programs with syntax errors.
 Example: `protocol Summary {…}` that no agent implements. Fix (unsafe): remove the declaration.
 """
@@ -53,7 +53,9 @@ def _uses(program: Program) -> dict[str, list[Use]]:
     for item in tool_items(program):
         found.setdefault(item.name, []).append((item.file, item.span))
     for file in program.files:
-        for node in file.nodes.of(ast.AgentDecl, ast.NamedType, ast.GenericType, ast.TypeString):
+        for node in file.nodes.of(
+            ast.AgentDecl, ast.NamedType, ast.GenericType, ast.LegacyGenericType, ast.TypeString
+        ):
             for name, span in _named_by(node):
                 found.setdefault(name, []).append((file, span))
     return found
@@ -73,6 +75,9 @@ def _named_by(node: ast.Node) -> Iterator[tuple[str, Span]]:
         yield node.name, node.span
     elif isinstance(node, ast.TypeString):
         yield node.text, node.span
+    elif isinstance(node, ast.LegacyGenericType):  # `-> Name<Inner>` (L§3.1.6) names both types
+        yield node.name, node.span
+        yield node.argument, node.span
 
 
 def _unused(program: Program, file: SourceFile, decl: ast.Decl, kind: str) -> Diagnostic:
