@@ -3,7 +3,8 @@
 Why: a declaration nothing uses is dead weight (or a sign that a reference is misspelt).
 References count in any position outside the declaration itself: resolved names, `uses`/`tools`
 items, `implements`, type names (also in the legacy `-> Name<Inner>`), route targets, `before_tool`
-arguments and `Agent.member` accesses. An `@tool fn` is offered to every agent (S§5.1), so it is used once any agent exists.
+arguments and `Agent.member` accesses. An `@tool fn` is offered to every agent (S§5.1), so it is
+used once any agent exists.
 Not reported: standalone libraries (§2.1), names starting with `_`, programs with syntax errors.
 Example: `protocol Summary {…}` that no agent implements. Fix (unsafe): remove the declaration.
 """
