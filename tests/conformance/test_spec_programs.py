@@ -33,13 +33,16 @@ RUNS = {
     "dag_operators.nx": 0,
     "db_kv_auth.nx": 0,
     "edge_spellings.nx": 0,
+    "failed_spawned_task.nx": 0,
     "harness_statements.nx": 0,
+    "import_alias.nx": 0,
     "include_import_std.nx": 0,
     "lexical_forms.nx": 0,
     "match_patterns_intent.nx": 0,
     "more_spellings.nx": 0,
     "operators_precedence.nx": 0,
     "pipe_calls.nx": 0,
+    "prelude_templates.nx": 0,
     "semantic_if_forms.nx": 0,
     "statements_control.nx": 0,
     "templates_input_exit.nx": 3,  # ends with exit(3)
@@ -123,6 +126,11 @@ def test_nexa_run_prints_the_expected_output(name: str) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_a_failed_task_never_awaited_is_a_warning_not_a_traceback() -> None:
+    done = _run("run", path=PROGRAMS / "failed_spawned_task.nx")
+    assert done.stderr == "warning: a spawned task failed and was never awaited: RuntimeError: boom\n"
+
+
 @pytest.mark.parametrize("name", sorted(TESTS))
 def test_nexa_test_reports_every_test(name: str) -> None:
     path = PROGRAMS / name
@@ -136,40 +144,6 @@ def test_nexa_test_reports_every_test(name: str) -> None:
 # ---- valid programs the suite still gets wrong (fixes belong to files this module may not change) ----
 
 XFAIL = PROGRAMS / "xfail"
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="vm/nexa_avm/compiler.py Compiler.declare has no branch for ast.Import, so `import std.text "
-    "as txt` never binds `txt` (L§2.5 D08): nexa run stops with E108 unknown name 'txt'",
-)
-def test_import_alias_is_bound_to_the_namespace() -> None:
-    done = _run("run", path=XFAIL / "import_alias.nx")
-    assert (done.returncode, done.stdout) == (0, "ALIAS WORKS\n")
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="render/compile_template (L§6.5.4, S§1.9) are not prelude built-ins in the VM "
-    "(vm/nexa_avm/services/builtins.py service_builtins registers no template names; only "
-    "std.template.render exists): nexa run stops with E108 unknown name 'compile_template'",
-)
-def test_template_functions_are_prelude_names() -> None:
-    done = _run("run", path=XFAIL / "prelude_render.nx")
-    assert (done.returncode, done.stdout) == (0, "Hi Ada\n")
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="a spawned task that fails while its handle is already dropped makes asyncio print 'Task "
-    "exception was never retrieved' with a Python traceback on stderr when the task is collected "
-    "(vm/nexa_avm/interpreter.py Interpreter.spawn: the asyncio task's exception is never retrieved); "
-    "runtime errors must never show a traceback",
-)
-def test_failed_unawaited_task_prints_no_python_traceback() -> None:
-    done = _run("run", path=XFAIL / "failed_task_traceback.nx")
-    assert (done.returncode, done.stdout) == (0, "pending\nstill running\n")
-    assert "Traceback" not in done.stderr
 
 
 @pytest.mark.xfail(

@@ -151,6 +151,11 @@ class ProgramCompiler:
         for file in self.program.files:
             module.file = file.path
             for item in file.module.items:
+                if isinstance(item, ast.Import):
+                    module.bind_import(item)
+        for file in self.program.files:
+            module.file = file.path
+            for item in file.module.items:
                 if isinstance(item, ast.Stmt):
                     module.statement(item)
         module.emit(Op.CONST, None, (0, 0))
@@ -492,6 +497,18 @@ class FunctionCompiler:
             self.emit(Op.CONST, False, span)
             self.patch(jump)
         self.emit(Op.CONTRACT, (contract.kind, where, name, text, semantic), span)
+
+    def bind_import(self, node: ast.Import) -> None:
+        """`import std.NS as alias` binds the global `alias` to that namespace (D08); without an
+        alias, or for another module (a checker error), an import does nothing."""
+        parts = node.module.split(".")
+        if node.alias is None or parts[0] != "std":
+            return
+        span = tuple(node.span)
+        self.emit(Op.LOAD, "std", span, statement=True)
+        for part in parts[1:]:
+            self.emit(Op.GET_ATTR, part, span)
+        self.emit(Op.STORE, node.alias, tuple(node.alias_span or node.span))
 
     # --- statements -------------------------------------------------------------------------
 

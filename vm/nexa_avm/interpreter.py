@@ -249,6 +249,15 @@ class TaskValue(Handle):
     def __init__(self, task: asyncio.Task[Any]) -> None:
         super().__init__()
         self.task = task
+        self.observed = False  # the program awaited it, or saw its failure through try_await
+        # The failure belongs to the program (await_task, try_await, or the warning at shutdown):
+        # retrieving it here keeps asyncio from printing its own traceback.
+        task.add_done_callback(_retrieve)
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 class Channel:
@@ -434,6 +443,7 @@ class Interpreter:
         self.agent_commits = 0  # agents' history changes after creation (dap/history.py)
         self.meta = LoopState("none", None, None)
         self.background: list[asyncio.Task[Any]] = []
+        self.spawned: list[TaskValue] = []
         self.timers: list[TimerValue] = []
         self.actors: list[ActorValue] = []
         self.reflections: list[str] = []
@@ -519,6 +529,13 @@ class Interpreter:
             if not pending:
                 break
             await asyncio.gather(*pending, return_exceptions=True)
+        for handle in self.spawned:
+            failure = None if handle.observed or handle.task.cancelled() else handle.task.exception()
+            if failure is not None:
+                what = (
+                    f"{failure.kind}: {failure.message}" if isinstance(failure, NexaError) else repr(failure)
+                )
+                self.err.write(f"warning: a spawned task failed and was never awaited: {what}\n")
         await self.services.shutdown()  # running jobs finish; queued jobs stay queued
         for actor in self.actors:  # an idle actor waits for mail forever: stop it once it is idle
             await actor.idle.wait()
@@ -1796,7 +1813,9 @@ class Interpreter:
 
         task = asyncio.create_task(body())
         self.background.append(task)
-        return TaskValue(task)
+        handle = TaskValue(task)
+        self.spawned.append(handle)
+        return handle
 
     def op_SPAWN_ACTOR(self, frame: Frame, instr: Instr) -> None:
         name, count, names = instr.arg
@@ -1843,6 +1862,7 @@ class Interpreter:
 
     async def await_value(self, value: Any) -> Any:
         if isinstance(value, TaskValue):
+            value.observed = True
             try:
                 return await asyncio.shield(value.task)
             except asyncio.CancelledError:

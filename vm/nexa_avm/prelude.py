@@ -36,6 +36,15 @@ if TYPE_CHECKING:
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 
 
+TEMPLATE_FUNCTIONS = (
+    "render",
+    "compile_template",
+    "render_file",
+    "agent_template_prompt",
+    "agent_template_slot_fill",
+)
+
+
 def parse_interval(value: Any) -> int:
     if is_number(value):
         return int(value)
@@ -315,9 +324,11 @@ def prelude(vm: Interpreter) -> dict[str, Any]:
 
     @builtin("try_await")
     def _try_await(args: list[Any], kwargs: dict[str, Any], frame: Frame) -> Any:
-        task = task_of(arg(args, kwargs, 0, "t")).task
+        handle = task_of(arg(args, kwargs, 0, "t"))
+        task = handle.task
         if not task.done():
             return {"status": "pending"}
+        handle.observed = True
         if task.cancelled():
             return {"status": "error", "error": NexaError("RuntimeError", "the task was cancelled")}
         failure = task.exception()
@@ -414,9 +425,11 @@ def prelude(vm: Interpreter) -> dict[str, Any]:
     # --- predefined values --------------------------------------------------------------------
 
     out["runtime"] = Namespace("runtime", {"__getattr__": lambda name: _runtime_member(vm, name)})
-    from .stdlib import std_namespace
+    from .stdlib import std_alias, std_namespace
 
     out["std"] = std_namespace(vm)  # S§2 (stdlib/)
+    for name in TEMPLATE_FUNCTIONS:  # the template service functions are std.template's (L§6.5.4)
+        out[name] = std_alias(vm, "template", name)
     out["secrets"] = Namespace("secrets", {"__getattr__": lambda name: _secrets_block(vm, name)})
     return out
 

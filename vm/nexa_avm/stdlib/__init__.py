@@ -99,6 +99,7 @@ __all__ = [
     "namespace_functions",
     "offered_functions",
     "result_text",
+    "std_alias",
     "std_namespace",
     "truncate_for_model",
     "unknown",
@@ -164,6 +165,21 @@ def _member(vm: Interpreter, path: str, name: str) -> Any:
         return call_from_code(vm, function, args, kwargs, frame)
 
     return Builtin(full, call)
+
+
+def std_alias(vm: Interpreter, path: str, name: str) -> Any:
+    """The prelude name for `std.PATH.NAME` (the template functions of L§6.5.4), found at the first
+    call so that a run which never calls it loads nothing."""
+    from ..interpreter import Builtin
+
+    found: list[Any] = []
+
+    def call(args: list[Any], kwargs: dict[str, Any], frame: Any) -> Any:
+        if not found:
+            found.append(_member(vm, path, name))
+        return found[0].fn(args, kwargs, frame)
+
+    return Builtin(name, call)
 
 
 def _connect_builtin(vm: Interpreter, path: str, full: str) -> Any:

@@ -46,11 +46,36 @@ def render_file(call: StdCall, path: str, data: dict[str, Any]) -> str:
     Param("data", "map", {}),
 )
 def agent_template_prompt(call: StdCall, agent: Any, text: str, data: dict[str, Any]) -> str:
+    return render_with(text, {**_agent_slots(call, agent), **data})
+
+
+@registry.function(
+    "pure",
+    "Render text for an agent; each slot comes from the first of the source maps that has it",
+    Param("agent", "any"),
+    Param("text", "str"),
+    Param("sources", "map"),
+)
+def agent_template_slot_fill(call: StdCall, agent: Any, text: str, sources: Any) -> str:
+    maps = [
+        m for m in (sources.values() if isinstance(sources, dict) else sources or []) if isinstance(m, dict)
+    ]
+    bound = _agent_slots(call, agent)
+
+    def lookup(name: str) -> Any:
+        for each in maps:
+            if name in each:
+                return each[name]
+        return bound.get(name)
+
+    return render_template(text, lookup)
+
+
+def _agent_slots(call: StdCall, agent: Any) -> dict[str, Any]:
+    """`agent_name`, `agent_desc` (description, else role) and `agent_tools` (L§7.3.9)."""
     settings = getattr(agent, "settings", {})
-    bound = {
+    return {
         "agent_name": getattr(agent, "name", to_text(agent)),
         "agent_desc": to_text(settings.get("description") or settings.get("role") or ""),
         "agent_tools": ", ".join(t.name for t in call.vm.tools_of(agent)) if hasattr(agent, "spec") else "",
-        **data,
     }
-    return render_with(text, bound)
