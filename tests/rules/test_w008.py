@@ -24,3 +24,14 @@ def test_w008_optional_typed_parameter_is_not_required(found):
 
 def test_w008_std_functions_are_e302_not_w008(found):
     assert found("flow main { std.fs.file_read() }\n", "W008") == []
+
+
+def test_w008_fewer_named_and_positional_arguments_than_required(found):
+    assert found(LABEL + "flow main { label(count = 2) }\n", "W008") == [
+        ("W008", 2, 18, "'label' expects 2 argument(s) but 1 were given; 'name' will be none")
+    ]
+
+
+def test_w008_not_reported_when_an_unknown_named_argument_makes_the_count(found):
+    text = 'flow greet(name: str) { print(name) }\nflow main { greet(person = "Ada") }\n'
+    assert found(text, "W008", "E012") == [("E012", 2, 19, "'greet' has no parameter named 'person'")]
