@@ -49,3 +49,19 @@ def test_g002_not_reported_in_a_file_without_main() -> None:
 def test_g002_skipped_for_a_program_with_syntax_errors() -> None:
     text = PROGRAM + 'flow main { print("bonjour") }\nflow broken { x = = 1 }\n'
     assert found(text, "G002") == []
+
+
+def test_g002_not_reported_when_the_only_reference_is_inside_the_agent_itself() -> None:
+    text = 'agent Echo { prompt: "x"\n    fn again() { return Echo.run("x") }\n}\nflow main { print("hi") }\n'
+    assert found(text, "G002") == []
+    assert [d.code for d in check_text(text, codes=["W001"])] == ["W001"]
+
+
+def test_g002_reported_when_an_unreachable_flow_also_references_the_agent() -> None:
+    text = (
+        'agent Echo { prompt: "x"\n    fn again() { return Echo.run("x") }\n}\n'
+        'flow dead() { return Echo.run("y") }\nflow main { print("hi") }\n'
+    )
+    assert ("G002", 1, 7, "agent 'Echo' is only used by code that never runs: flow 'dead'") in found(
+        text, "G002"
+    )

@@ -40,7 +40,13 @@ def check(program: Program) -> Iterator[Diagnostic]:
         if owner.kind == "flow":
             yield Diagnostic.warning(decl.name_span, FLOW_MESSAGE.format(name=decl.name), path=file.path)
             continue
-        callers = [c.caller for c in graph.to_owner(owner) if c.caller != owner]
+        # references inside the declaration itself do not count (an agent whose only reference
+        # is its own member function is W001, not G002)
+        callers = [
+            c.caller
+            for c in graph.to_owner(owner)
+            if c.caller != owner and not (c.file is file and decl.span.contains(c.span))
+        ]
         if callers:
             places = ", ".join(dict.fromkeys(caller.label for caller in callers))
             kind = "agent" if owner.kind == "agent" else "tool"
