@@ -65,3 +65,15 @@ def test_g002_reported_when_an_unreachable_flow_also_references_the_agent() -> N
     assert ("G002", 1, 7, "agent 'Echo' is only used by code that never runs: flow 'dead'") in found(
         text, "G002"
     )
+
+
+def test_g002_an_agent_used_by_a_routed_member_function_is_reachable() -> None:
+    text = (
+        'agent Foo { prompt: "f" }\n'
+        'agent Api { prompt: "api"\n    fn handle(req) { return Foo.run(req) }\n}\n'
+        'flow main { print("up") }\nserver 8080 { route GET "/h" => handle }\n'
+    )
+    assert found(text, "G002") == []
+    assert found(text.replace("=> handle", "=> main"), "G002") == [
+        ("G002", 1, 7, "agent 'Foo' is only used by code that never runs: 'Api.handle'")
+    ]

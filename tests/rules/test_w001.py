@@ -76,3 +76,19 @@ def test_w001_protocol_not_named_by_a_legacy_result_type_is_still_unused(found):
         'flow main { print(Legacy.run("x")) }\n'
     )
     assert [d[:3] for d in found(text, "W001")] == [("W001", 1, 10)]
+
+
+ROUTED_MEMBER = (
+    'agent Api { prompt: "api"\n    fn handle(req) { return json({"ok": true}) }\n}\n'
+    'flow main { print("up") }\n'
+    'server 8080 { route GET "/h" => handle }\n'
+)
+
+
+def test_w001_not_reported_for_an_agent_whose_member_function_is_a_route_target(found) -> None:
+    assert found(ROUTED_MEMBER, "W001") == []
+
+
+def test_w001_reported_when_the_route_names_a_flow_instead(found) -> None:
+    text = ROUTED_MEMBER.replace("flow main {", 'flow handle(req) { return "x" }\nflow main {')
+    assert found(text, "W001") == [("W001", 1, 7, "agent 'Api' is declared but never used")]

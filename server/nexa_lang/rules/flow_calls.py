@@ -8,7 +8,7 @@ server routes and middleware, jobs, impl methods). Lambdas belong to the owner t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
@@ -133,11 +133,20 @@ def _callee(reference: Reference, agents: dict[str, ast.AgentDecl]) -> Owner | N
     if reference.resolution is Resolution.GLOBAL and reference.symbol is not None:
         return declaration_owner(reference.symbol.kind, reference.symbol.name)
     if reference.resolution is Resolution.MEMBER:
-        agent = _agent_of(reference.activation)
+        agent = _agent_of(reference.activation) or route_member_agent(reference, agents.values())
         if agent is not None and any(m.name == reference.name for m in [*agent.functions, *agent.flows]):
             name = f"{agent.name}.{reference.name}"
             return Owner("member", name, f"'{name}'")
     return None
+
+
+def route_member_agent(reference: Reference, agents: Iterable[ast.AgentDecl]) -> ast.AgentDecl | None:
+    """The agent whose member function a top-level route target or middleware name resolves to
+    (L D70: exactly one agent has a member function of that name), else None."""
+    if reference.resolution is not Resolution.MEMBER or reference.activation.kind != "top":
+        return None
+    owners = [a for a in agents if any(f.name == reference.name for f in a.functions)]
+    return owners[0] if len(owners) == 1 else None
 
 
 def _agent_of(activation: Activation | None) -> ast.AgentDecl | None:

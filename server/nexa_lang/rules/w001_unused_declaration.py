@@ -15,6 +15,7 @@ from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, Fix, Safety, rule
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
+from nexa_lang.rules.flow_calls import route_member_agent
 from nexa_lang.rules.unresolved import in_program_suffix, tool_items
 
 KINDS: dict[type[ast.Decl], str] = {
@@ -48,9 +49,12 @@ def check(program: Program) -> Iterator[Diagnostic]:
 def _uses(program: Program) -> dict[str, list[Use]]:
     """Every place that names a global, by name."""
     found: dict[str, list[Use]] = {}
+    agents = program.agents()
     for reference in program.scopes.references:
         if reference.symbol is not None:
             found.setdefault(reference.name, []).append((reference.file, reference.span))
+        elif (owner := route_member_agent(reference, agents)) is not None:  # a route to `A.f` uses A
+            found.setdefault(owner.name, []).append((reference.file, reference.span))
     for item in tool_items(program):
         found.setdefault(item.name, []).append((item.file, item.span))
     for file in program.files:
