@@ -65,172 +65,6 @@ class Lowerer:
     def __init__(self, source: bytes, path: str | None = None) -> None:
         self.source = source
         self.path = path
-        self._expressions: dict[str, Callable[[TSNode], ast.Expr]] = {
-            "identifier": self._name,
-            "integer": self._number,
-            "float": self._number,
-            "negative_number": self._negative_number,
-            "true": lambda n: ast.Bool(value=True, span=span(n)),
-            "false": lambda n: ast.Bool(value=False, span=span(n)),
-            "none": lambda n: ast.NoneLit(spelling=self.text(n), span=span(n)),
-            "string": self.string,
-            "triple_string": self.string,
-            "raw_string": self.string,
-            "template_string": self._template,
-            "scoped_identifier": self._scoped,
-            "parenthesized_expression": lambda n: self.expr(n.child_by_field_id(FIELD.expression)),
-            "list_literal": self._list,
-            "fallback_element": lambda n: ast.FallbackElement(
-                value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
-            ),
-            "dict_literal": self._dict,
-            "lambda_expression": self._lambda,
-            "match_expression": self._match,
-            "semantic_if_expression": self._semantic_if_expr,
-            "print_call": lambda n: ast.PrintCall(
-                arguments=self._arguments(n.child_by_field_id(FIELD.arguments)), span=span(n)
-            ),
-            "spawn_expression": self._spawn,
-            "fork_expression": self._fork,
-            "snapshot_expression": lambda n: ast.SnapshotExpr(span=span(n)),
-            "receive_expression": lambda n: ast.Receive(
-                type=self.type_opt(n.child_by_field_id(FIELD.type)), span=span(n)
-            ),
-            "member_expression": self._member,
-            "call_expression": self._call,
-            "index_expression": lambda n: ast.Index(
-                object=self.expr(n.child_by_field_id(FIELD.object)),
-                index=self.expr(n.child_by_field_id(FIELD.index)),
-                span=span(n),
-            ),
-            "unary_expression": lambda n: ast.Unary(
-                op=self._op(n), operand=self.expr(n.child_by_field_id(FIELD.operand)), span=span(n)
-            ),
-            "await_expression": lambda n: ast.Await(
-                value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
-            ),
-            "binary_expression": self._binary,
-            "comparison_expression": self._binary,
-            "boolean_expression": self._binary,
-            "dag_expression": self._dag,
-            "coalesce_expression": lambda n: ast.Coalesce(
-                left=self.expr(n.child_by_field_id(FIELD.left)),
-                right=self.expr(n.child_by_field_id(FIELD.right)),
-                span=span(n),
-            ),
-            "branch_expression": self._branch,
-            "otherwise_expression": self._otherwise,
-            "try_expression": lambda n: ast.TryExpr(
-                operand=self.expr(n.child_by_field_id(FIELD.operand)), span=span(n)
-            ),
-        }
-        self._statements: dict[str, Callable[[TSNode], ast.Stmt]] = {
-            "expression_statement": lambda n: ast.ExprStmt(
-                expr=self.expr(n.named_children[0] if n.named_children else None), span=span(n)
-            ),
-            "let_statement": self._let,
-            "assignment_statement": lambda n: ast.Assign(
-                target=self.expr(n.child_by_field_id(FIELD.left)),
-                value=self.expr(n.child_by_field_id(FIELD.right)),
-                span=span(n),
-            ),
-            "print_statement": lambda n: ast.Print(
-                value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
-            ),
-            "if_statement": self._if,
-            "semantic_if_statement": self._semantic_if,
-            "while_statement": lambda n: ast.While(
-                condition=self.expr(n.child_by_field_id(FIELD.condition)),
-                body=self.block(n.child_by_field_id(FIELD.body)),
-                span=span(n),
-            ),
-            "for_each_statement": self._for_each,
-            "for_statement": lambda n: ast.For(
-                pattern=self.pattern(n.child_by_field_id(FIELD.pattern)),
-                iterable=self.expr(n.child_by_field_id(FIELD.iterable)),
-                body=self.block(n.child_by_field_id(FIELD.body)),
-                span=span(n),
-            ),
-            "loop_statement": lambda n: ast.Loop(
-                body=self.block(n.child_by_field_id(FIELD.body)),
-                condition=self.expr(n.child_by_field_id(FIELD.condition)),
-                span=span(n),
-            ),
-            "break_statement": lambda n: ast.Break(span=span(n)),
-            "continue_statement": lambda n: ast.Continue(span=span(n)),
-            "return_statement": lambda n: ast.Return(
-                value=self.expr_opt(n.child_by_field_id(FIELD.value)), span=span(n)
-            ),
-            "try_statement": self._try,
-            "raise_statement": lambda n: ast.Raise(
-                value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
-            ),
-            "assert_statement": lambda n: ast.Assert(
-                condition=self.expr(n.child_by_field_id(FIELD.condition)),
-                against=self.expr_opt(n.child_by_field_id(FIELD.subject)),
-                span=span(n),
-            ),
-            "defer_statement": lambda n: ast.Defer(
-                value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
-            ),
-            "python_statement": self._python,
-            "contract_statement": lambda n: ast.ContractStmt(
-                kind=self.field_text(n, "kind"),
-                condition=self.expr(n.child_by_field_id(FIELD.condition)),
-                span=span(n),
-            ),
-            "autoloop_statement": lambda n: ast.Autoloop(
-                params=self._harness_params(n), body=self.block(n.child_by_field_id(FIELD.body)), span=span(n)
-            ),
-            "with_context_statement": lambda n: ast.WithContext(
-                params=self._harness_params(n), body=self.block(n.child_by_field_id(FIELD.body)), span=span(n)
-            ),
-            "context_policy_statement": lambda n: ast.ContextPolicy(
-                params=self._harness_params(n), span=span(n)
-            ),
-            "try_agent_statement": self._try_agent,
-            "restore_statement": lambda n: ast.Restore(
-                snapshot=self.expr(n.child_by_field_id(FIELD.snapshot)),
-                condition=self.expr_opt(n.child_by_field_id(FIELD.condition)),
-                span=span(n),
-            ),
-            "verify_statement": lambda n: ast.Verify(
-                subject=self.expr(n.child_by_field_id(FIELD.subject)),
-                type=self.type_opt(n.child_by_field_id(FIELD.type)),
-                against=self.expr_opt(n.child_by_field_id(FIELD.against)),
-                span=span(n),
-            ),
-            "reflect_statement": lambda n: ast.Reflect(
-                note=self.expr(n.child_by_field_id(FIELD.note)), span=span(n)
-            ),
-            "unharnessed_statement": self._unharnessed,
-            "hook_statement": self._hook,
-            "pass_statement": lambda n: ast.Pass(
-                message=self.expr(n.child_by_field_id(FIELD.message)),
-                actor=self.expr(n.child_by_field_id(FIELD.actor)),
-                span=span(n),
-            ),
-        }
-        self._declarations: dict[str, Callable[[TSNode], ast.Decl]] = {
-            "include_declaration": self._include,
-            "import_declaration": self._import,
-            "agent_declaration": self.agent,
-            "tool_declaration": self._tool,
-            "tool_function_declaration": self._tool_fn,
-            "protocol_declaration": self._protocol,
-            "flow_declaration": self.flow,
-            "test_declaration": self._test,
-            "type_declaration": self._type_decl,
-            "struct_declaration": self._struct,
-            "enum_declaration": self._enum,
-            "trait_declaration": self._trait,
-            "impl_declaration": self._impl,
-            "job_declaration": self._job,
-            "server_declaration": self._server,
-            "db_declaration": self._handle,
-            "kv_declaration": self._handle,
-            "auth_declaration": self._handle,
-        }
 
     # ------------------------------------------------------------------ basics
 
@@ -274,19 +108,19 @@ class Lowerer:
 
     def item(self, node: TSNode) -> ast.Decl | ast.Stmt | None:
         kind = node.type  # read once: py-tree-sitter makes a new string on every read
-        build = self._declarations.get(kind)
+        build = _DECLARATIONS.get(kind)
         if build is not None:
-            decl = build(node)
+            decl = build(self, node)
             decl.doc = self._doc_comment(node)
             return decl
-        build_statement = self._statements.get(kind)
-        return build_statement(node) if build_statement else None
+        build_statement = _STATEMENTS.get(kind)
+        return build_statement(self, node) if build_statement else None
 
     # ------------------------------------------------------------------ statements
 
     def statement(self, node: TSNode) -> ast.Stmt | None:
-        build = self._statements.get(node.type)
-        return build(node) if build else None
+        build = _STATEMENTS.get(node.type)
+        return build(self, node) if build else None
 
     def block(self, node: TSNode | None) -> ast.Block:
         if node is None:
@@ -439,10 +273,10 @@ class Lowerer:
     def expr(self, node: TSNode | None) -> ast.Expr:
         if node is None or node.is_missing:
             return ast.Missing(span=span(node) if node is not None else Span(0, 0))
-        build = self._expressions.get(node.type)
+        build = _EXPRESSIONS.get(node.type)
         if build is None:
             return ast.Missing(span=span(node))
-        return build(node)
+        return build(self, node)
 
     def expr_opt(self, node: TSNode | None) -> ast.Expr | None:
         return None if node is None else self.expr(node)
@@ -1240,6 +1074,177 @@ def decode_escape(text: str) -> str:
         except ValueError:
             return text
     return _ESCAPES.get(text[1:], text)
+
+
+# The builders of each node type, by type name: functions of the lowerer and the node, kept
+# here once rather than as bound methods on each `Lowerer`, where they would make every
+# lowerer a reference cycle left to the cyclic garbage collector.
+_EXPRESSIONS: dict[str, Callable[[Lowerer, TSNode], ast.Expr]] = {
+    "identifier": Lowerer._name,
+    "integer": Lowerer._number,
+    "float": Lowerer._number,
+    "negative_number": Lowerer._negative_number,
+    "true": lambda self, n: ast.Bool(value=True, span=span(n)),
+    "false": lambda self, n: ast.Bool(value=False, span=span(n)),
+    "none": lambda self, n: ast.NoneLit(spelling=self.text(n), span=span(n)),
+    "string": Lowerer.string,
+    "triple_string": Lowerer.string,
+    "raw_string": Lowerer.string,
+    "template_string": Lowerer._template,
+    "scoped_identifier": Lowerer._scoped,
+    "parenthesized_expression": lambda self, n: self.expr(n.child_by_field_id(FIELD.expression)),
+    "list_literal": Lowerer._list,
+    "fallback_element": lambda self, n: ast.FallbackElement(
+        value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
+    ),
+    "dict_literal": Lowerer._dict,
+    "lambda_expression": Lowerer._lambda,
+    "match_expression": Lowerer._match,
+    "semantic_if_expression": Lowerer._semantic_if_expr,
+    "print_call": lambda self, n: ast.PrintCall(
+        arguments=self._arguments(n.child_by_field_id(FIELD.arguments)), span=span(n)
+    ),
+    "spawn_expression": Lowerer._spawn,
+    "fork_expression": Lowerer._fork,
+    "snapshot_expression": lambda self, n: ast.SnapshotExpr(span=span(n)),
+    "receive_expression": lambda self, n: ast.Receive(
+        type=self.type_opt(n.child_by_field_id(FIELD.type)), span=span(n)
+    ),
+    "member_expression": Lowerer._member,
+    "call_expression": Lowerer._call,
+    "index_expression": lambda self, n: ast.Index(
+        object=self.expr(n.child_by_field_id(FIELD.object)),
+        index=self.expr(n.child_by_field_id(FIELD.index)),
+        span=span(n),
+    ),
+    "unary_expression": lambda self, n: ast.Unary(
+        op=self._op(n), operand=self.expr(n.child_by_field_id(FIELD.operand)), span=span(n)
+    ),
+    "await_expression": lambda self, n: ast.Await(
+        value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
+    ),
+    "binary_expression": Lowerer._binary,
+    "comparison_expression": Lowerer._binary,
+    "boolean_expression": Lowerer._binary,
+    "dag_expression": Lowerer._dag,
+    "coalesce_expression": lambda self, n: ast.Coalesce(
+        left=self.expr(n.child_by_field_id(FIELD.left)),
+        right=self.expr(n.child_by_field_id(FIELD.right)),
+        span=span(n),
+    ),
+    "branch_expression": Lowerer._branch,
+    "otherwise_expression": Lowerer._otherwise,
+    "try_expression": lambda self, n: ast.TryExpr(
+        operand=self.expr(n.child_by_field_id(FIELD.operand)), span=span(n)
+    ),
+}
+_STATEMENTS: dict[str, Callable[[Lowerer, TSNode], ast.Stmt]] = {
+    "expression_statement": lambda self, n: ast.ExprStmt(
+        expr=self.expr(n.named_children[0] if n.named_children else None), span=span(n)
+    ),
+    "let_statement": Lowerer._let,
+    "assignment_statement": lambda self, n: ast.Assign(
+        target=self.expr(n.child_by_field_id(FIELD.left)),
+        value=self.expr(n.child_by_field_id(FIELD.right)),
+        span=span(n),
+    ),
+    "print_statement": lambda self, n: ast.Print(
+        value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
+    ),
+    "if_statement": Lowerer._if,
+    "semantic_if_statement": Lowerer._semantic_if,
+    "while_statement": lambda self, n: ast.While(
+        condition=self.expr(n.child_by_field_id(FIELD.condition)),
+        body=self.block(n.child_by_field_id(FIELD.body)),
+        span=span(n),
+    ),
+    "for_each_statement": Lowerer._for_each,
+    "for_statement": lambda self, n: ast.For(
+        pattern=self.pattern(n.child_by_field_id(FIELD.pattern)),
+        iterable=self.expr(n.child_by_field_id(FIELD.iterable)),
+        body=self.block(n.child_by_field_id(FIELD.body)),
+        span=span(n),
+    ),
+    "loop_statement": lambda self, n: ast.Loop(
+        body=self.block(n.child_by_field_id(FIELD.body)),
+        condition=self.expr(n.child_by_field_id(FIELD.condition)),
+        span=span(n),
+    ),
+    "break_statement": lambda self, n: ast.Break(span=span(n)),
+    "continue_statement": lambda self, n: ast.Continue(span=span(n)),
+    "return_statement": lambda self, n: ast.Return(
+        value=self.expr_opt(n.child_by_field_id(FIELD.value)), span=span(n)
+    ),
+    "try_statement": Lowerer._try,
+    "raise_statement": lambda self, n: ast.Raise(
+        value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
+    ),
+    "assert_statement": lambda self, n: ast.Assert(
+        condition=self.expr(n.child_by_field_id(FIELD.condition)),
+        against=self.expr_opt(n.child_by_field_id(FIELD.subject)),
+        span=span(n),
+    ),
+    "defer_statement": lambda self, n: ast.Defer(
+        value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
+    ),
+    "python_statement": Lowerer._python,
+    "contract_statement": lambda self, n: ast.ContractStmt(
+        kind=self.field_text(n, "kind"),
+        condition=self.expr(n.child_by_field_id(FIELD.condition)),
+        span=span(n),
+    ),
+    "autoloop_statement": lambda self, n: ast.Autoloop(
+        params=self._harness_params(n), body=self.block(n.child_by_field_id(FIELD.body)), span=span(n)
+    ),
+    "with_context_statement": lambda self, n: ast.WithContext(
+        params=self._harness_params(n), body=self.block(n.child_by_field_id(FIELD.body)), span=span(n)
+    ),
+    "context_policy_statement": lambda self, n: ast.ContextPolicy(
+        params=self._harness_params(n), span=span(n)
+    ),
+    "try_agent_statement": Lowerer._try_agent,
+    "restore_statement": lambda self, n: ast.Restore(
+        snapshot=self.expr(n.child_by_field_id(FIELD.snapshot)),
+        condition=self.expr_opt(n.child_by_field_id(FIELD.condition)),
+        span=span(n),
+    ),
+    "verify_statement": lambda self, n: ast.Verify(
+        subject=self.expr(n.child_by_field_id(FIELD.subject)),
+        type=self.type_opt(n.child_by_field_id(FIELD.type)),
+        against=self.expr_opt(n.child_by_field_id(FIELD.against)),
+        span=span(n),
+    ),
+    "reflect_statement": lambda self, n: ast.Reflect(
+        note=self.expr(n.child_by_field_id(FIELD.note)), span=span(n)
+    ),
+    "unharnessed_statement": Lowerer._unharnessed,
+    "hook_statement": Lowerer._hook,
+    "pass_statement": lambda self, n: ast.Pass(
+        message=self.expr(n.child_by_field_id(FIELD.message)),
+        actor=self.expr(n.child_by_field_id(FIELD.actor)),
+        span=span(n),
+    ),
+}
+_DECLARATIONS: dict[str, Callable[[Lowerer, TSNode], ast.Decl]] = {
+    "include_declaration": Lowerer._include,
+    "import_declaration": Lowerer._import,
+    "agent_declaration": Lowerer.agent,
+    "tool_declaration": Lowerer._tool,
+    "tool_function_declaration": Lowerer._tool_fn,
+    "protocol_declaration": Lowerer._protocol,
+    "flow_declaration": Lowerer.flow,
+    "test_declaration": Lowerer._test,
+    "type_declaration": Lowerer._type_decl,
+    "struct_declaration": Lowerer._struct,
+    "enum_declaration": Lowerer._enum,
+    "trait_declaration": Lowerer._trait,
+    "impl_declaration": Lowerer._impl,
+    "job_declaration": Lowerer._job,
+    "server_declaration": Lowerer._server,
+    "db_declaration": Lowerer._handle,
+    "kv_declaration": Lowerer._handle,
+    "auth_declaration": Lowerer._handle,
+}
 
 
 def lower(root: TSNode, source: bytes, path: str | None = None) -> ast.Module:

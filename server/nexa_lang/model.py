@@ -292,29 +292,36 @@ class Workspace:
         """The program of `root`: its includes merged recursively, each file once (D07)."""
         files: list[SourceFile] = []
         missing: list[tuple[SourceFile, ast.Include]] = []
-        visiting: set[str] = set()
-
-        def visit(file: SourceFile) -> None:
-            key = self.key(file.path) if file.path else f"<{id(file)}>"
-            if key in visiting:
-                return
-            visiting.add(key)
-            for include in file.module.declarations:
-                if not isinstance(include, ast.Include) or include.path is None:
-                    continue
-                target = include.path.value
-                if target.endswith(".nxs"):
-                    continue  # secrets are loaded by the runtime (L§2.4)
-                base = os.path.dirname(file.path) if file.path else os.getcwd()
-                included = self.file(os.path.join(base, target))
-                if included is None:
-                    missing.append((file, include))
-                else:
-                    visit(included)
-            files.append(file)
-
-        visit(root)
+        self._visit(root, files, missing, set())
         return Program(root=root, files=files, missing_includes=missing, symbols=collect_symbols(files))
+
+    def _visit(
+        self,
+        file: SourceFile,
+        files: list[SourceFile],
+        missing: list[tuple[SourceFile, ast.Include]],
+        visiting: set[str],
+    ) -> None:
+        """Append `file` to `files` after the files it includes (not yet visited). A method, not a
+        nested function calling itself: that would be a reference cycle holding the whole program,
+        left for the cyclic collector instead of being freed when the program is dropped."""
+        key = self.key(file.path) if file.path else f"<{id(file)}>"
+        if key in visiting:
+            return
+        visiting.add(key)
+        for include in file.module.declarations:
+            if not isinstance(include, ast.Include) or include.path is None:
+                continue
+            target = include.path.value
+            if target.endswith(".nxs"):
+                continue  # secrets are loaded by the runtime (L§2.4)
+            base = os.path.dirname(file.path) if file.path else os.getcwd()
+            included = self.file(os.path.join(base, target))
+            if included is None:
+                missing.append((file, include))
+            else:
+                self._visit(included, files, missing, visiting)
+        files.append(file)
 
     def includers(self, path: str, roots: list[str]) -> list[str]:
         """Which of `roots` include `path`, directly or transitively."""
