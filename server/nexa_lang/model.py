@@ -87,6 +87,17 @@ class SourceFile:
                 return True
         return False
 
+    def spelled(self, path: str) -> SourceFile:
+        """This file under another spelling of its path (`../lib/a.nxlib` from another folder):
+        the same text, tree, module and node index, shown as `path` in diagnostics and related
+        locations. (`module.path` keeps the first spelling; nothing reads it.)"""
+        if path == self.path:
+            return self
+        other = SourceFile(path, self.source, self.tree, self.module)
+        other.nodes = self.nodes
+        other.lines = self.lines
+        return other
+
     def text_of(self, span: Span) -> str:
         return self.source[span.start : span.end].decode("utf-8", errors="replace")
 
@@ -335,6 +346,31 @@ class Workspace:
             if any(f.path and self.key(f.path) == key for f in program.files if f is not root_file):
                 result.append(root)
         return result
+
+
+class SharedFiles(Workspace):
+    """A workspace for checking many programs in one process (`nexa-lsp --check`): a file that
+    several programs include is parsed and lowered once and reused while its content is the same
+    (compared byte for byte, not by disk time stamps, which can miss a quick rewrite); each
+    program sees it under the path its own include spells."""
+
+    def file(self, path: str) -> SourceFile | None:
+        key = self.key(path)
+        if key in self._overlays:
+            return super().file(path)
+        try:
+            with open(key, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        cached = self._files.get(key)
+        if cached is None or cached.source != data:
+            cached = self._files[key] = SourceFile.from_text(data, path)
+        return cached.spelled(path)
+
+    def clear(self) -> None:
+        self._files.clear()
+        self._overlays.clear()
 
 
 def program_of_text(text: str, path: str | None = None, workspace: Workspace | None = None) -> Program:

@@ -25,12 +25,16 @@ from nexa_lang.checker import rules
 from nexa_lang.config import Settings
 from nexa_lang.context import plan_context
 from nexa_lang.diagnostics import Diagnostic
-from nexa_lang.model import Workspace
+from nexa_lang.model import SharedFiles, Workspace
 from nexa_lsp.check_cache import CachedCheck, CheckCache
 from nexa_lsp.sources import SourcePath, SourceProblem, decode_source, read_source, write_atomically
 
 PARALLEL_MIN_FILES = 8  # below this, starting worker processes costs more than it saves
 log = logging.getLogger(__name__)
+# The files the programs checked in this process include (in a worker, or in the main process when
+# checking serially), each parsed and lowered once: a library is often included by many roots.
+# Emptied when a run starts; workers start with it empty.
+_included = SharedFiles()
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ def _check(
         for lib in libraries
         if lib.source.path is not None
     ]
-    checked = check_root(parse_file(text, job.source.shown), job.settings, reported)
+    checked = check_root(parse_file(text, job.source.shown), job.settings, reported, _included)
     result = CachedCheck(checked.diagnostics, checked.libraries)
     if use_cache:
         cache.store(job.settings, shown, data, result, checked.dependencies)
@@ -177,6 +181,7 @@ def run_jobs(
     """Check `jobs` as one context; results in the order of `jobs`. `on_result` is called as each
     file's result is known (progress). With fixes, every file is fixed on its own first, then the
     roots that include libraries of the context are checked again with them (§2.1)."""
+    _included.clear()  # a run keeps only the files of its own context
     fixing = any(job.fix or job.unsafe_fixes for job in jobs)
     plan = plan_context(
         [str(job.source.path) if job.source.path and job.stdin_data is None else None for job in jobs]
