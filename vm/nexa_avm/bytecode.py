@@ -155,7 +155,7 @@ OPCODES: dict[Op, tuple[str, str, str]] = {
     Op.JUMP_IF_OK: (
         "target",
         "v → v | v →",
-        "`otherwise`: keep v and jump unless it is Err/Option::None, else pop it",
+        "`otherwise`: keep v (Ok/Some unwrapped) and jump unless it is Err/Option::None, else pop it",
     ),
     Op.SWITCH: ("targets", "i →", "jump to targets[i]; i = -1 (no label) jumps to the last target"),
     Op.RETURN: ("—", "v →", "leave the activation with v (running its defers)"),

@@ -170,7 +170,12 @@ def main(
     if "--" in argv:  # everything after `--` goes to flow main (D49)
         at = argv.index("--")
         argv, program_args = argv[:at], argv[at + 1 :]
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # `nexa run FILE a b`: the words after the file go to flow main too (D49)
+        if args.command != "run" or any(word.startswith("--") for word in extra):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        program_args = extra + program_args
     args.args = program_args
     if args.command == "disasm":
         return disasm(args.file, args.config, out, err)

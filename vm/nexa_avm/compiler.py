@@ -376,6 +376,7 @@ class FunctionCompiler:
         self.try_depth = 0
         self.records_loop_results = False
         self.old_names: dict[int, str] = {}
+        self.unharnessed = 0  # depth of enclosing `unharnessed` blocks: verify is skipped there
 
     # --- emission ---------------------------------------------------------------------------
 
@@ -858,6 +859,12 @@ class FunctionCompiler:
         span = tuple(node.span)
         text = self.source_text(node.subject)
         self.expression(node.subject)
+        if self.unharnessed:  # L§7.10.8: inside `unharnessed` verification is skipped
+            self.emit(Op.POP, None, span)
+            if node.type is None and node.against is not None:
+                self.expression(node.against)
+                self.emit(Op.POP, None, span)
+            return
         if node.type is not None:
             self.emit(Op.VERIFY, ("type", type_spec(node.type), text), span)
         elif node.against is not None:
@@ -871,7 +878,11 @@ class FunctionCompiler:
         self.emit(Op.REFLECT, None, tuple(node.span))
 
     def stmt_Unharnessed(self, node: ast.Unharnessed) -> None:
-        self.block(node.body)
+        self.unharnessed += 1
+        try:
+            self.block(node.body)
+        finally:
+            self.unharnessed -= 1
 
     def stmt_Hook(self, node: ast.Hook) -> None:
         code = self.child(f"{node.event} hook", "branch", tuple(node.span))

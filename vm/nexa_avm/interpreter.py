@@ -970,11 +970,19 @@ class Interpreter:
             frame.pc = instr.arg
 
     def op_JUMP_IF_OK(self, frame: Frame, instr: Instr) -> None:
+        """`e otherwise h` (L§5.8): Err(…) and Option::None go to `h`; Ok(v) and Some(v) are
+        unwrapped to `v`, as `?` does (S§1.4 run_result, S§1.5: "`?` and `otherwise` unwrap these")."""
         value = frame.stack[-1]
         if is_err(value) or is_empty_option(value):
             frame.stack.pop()
-        else:
-            frame.pc = instr.arg
+            return
+        if (
+            isinstance(value, VariantValue)
+            and value.enum in ("Option", "Result")
+            and value.variant in ("Some", "Ok")
+        ):
+            frame.stack[-1] = value.values[0] if value.values else None
+        frame.pc = instr.arg
 
     def op_SWITCH(self, frame: Frame, instr: Instr) -> None:
         index = frame.stack.pop()

@@ -458,22 +458,26 @@ def vm_secrets(vm: Interpreter) -> dict[str, Any]:
         try:
             with open(path, encoding="utf-8") as handle:
                 text = handle.read()
-        except OSError:
+        except FileNotFoundError:
             continue
-        blocks: dict[str, dict[str, Any]] = {}
-        current: dict[str, Any] | None = None
-        for raw in text.splitlines():
-            line = raw.split("//", 1)[0].strip()
-            header = re.match(r"config\s+(\w+)\s*\{", line)
-            if header:
-                current = blocks.setdefault(header.group(1), {})
-                continue
-            if line.startswith("}"):
-                current = None
-                continue
-            pair = re.match(r"(\w+)\s*=\s*\"([^\"]*)\"", line)
-            if pair:
-                (current if current is not None else found)[pair.group(1)] = pair.group(2)
+        except (OSError, UnicodeDecodeError) as problem:
+            reason = (
+                problem.strerror if isinstance(problem, OSError) and problem.strerror else "invalid UTF-8"
+            )
+            raise NexaError(
+                "RuntimeError", f"secrets file '{path}' cannot be used: {reason} (line 1)", "E203"
+            ) from None
+        from .secrets_file import SecretsError, parse_secrets
+
+        try:
+            flat, blocks = parse_secrets(text)
+        except SecretsError as problem:
+            raise NexaError(
+                "RuntimeError",
+                f"secrets file '{path}' cannot be used: {problem.reason} (line {problem.line})",
+                "E203",
+            ) from None
+        found = flat
         found = {**found, **blocks.get("default", {})}
         found["__blocks__"] = blocks
         break
@@ -485,5 +489,11 @@ def _secrets_block(vm: Interpreter, name: str) -> Any:
     blocks = vm_secrets(vm).get("__blocks__", {})
     block = blocks.get(name, {})
     return Namespace(
-        f"secrets.{name}", {"__getattr__": lambda key: Secret(block.get(key, os.environ.get(key, "")))}
+        f"secrets.{name}", {"__getattr__": lambda key: _as_secret(block.get(key, os.environ.get(key, "")))}
     )
+
+
+def _as_secret(value: Any) -> Any:
+    """A text hides behind `******` (an unknown key's `""` too, like `secret()`); a nested block
+    value stays a dict (S§1.3)."""
+    return Secret(value) if isinstance(value, str) else value

@@ -42,9 +42,9 @@ def named_type_spec(name: str) -> Any:
 
 
 def type_string_spec(text: str) -> Any:
+    """A quoted protocol field type (L§3.4). Only the table's spellings have a meaning; any other
+    text, `"string?"` included, is `str` (the checker warns, W011)."""
     text = text.strip()
-    if text.endswith("?"):
-        return ("optional", type_string_spec(text[:-1]))
     lowered = text.lower()
     if lowered.startswith(("list[", "array[")) and text.endswith("]"):
         return ("list", type_string_spec(text[text.index("[") + 1 : -1]))

@@ -237,9 +237,12 @@ def to_text(value: Any, reveal: bool = False) -> str:
 
 
 def to_text_nested(value: Any, reveal: bool = False) -> str:
-    """Inside a struct or variant: strings quoted, the rest as text."""
+    """Inside a struct or variant: strings quoted, `none` spelled out, the rest as text, so the
+    form reads like the constructor call (`Pt(x: "a", y: none)`, docs/runtime-decisions.md R3)."""
     if isinstance(value, str) and not isinstance(value, Secret):
         return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "none"
     return to_text(value, reveal)
 
 
