@@ -24,6 +24,7 @@ CASES: dict[str, tuple[str, tuple[str, ...], str, int]] = {
     "arithmetic_text_forms": ("run", (), "", 0),
     "concurrency_actors": ("run", (), "", 0),
     "dag_operators": ("run", (), "", 0),
+    "db_kv_builtins": ("run", (), "", 0),
     "defer_uncaught": ("run", (), "", 1),  # an uncaught RuntimeError after the defers ran
     "errors_otherwise": ("run", (), "", 1),  # an uncaught user kind `Custom`
     "harness_runtime": ("run", (), "", 0),
@@ -35,6 +36,7 @@ CASES: dict[str, tuple[str, tuple[str, ...], str, int]] = {
     "scopes_entry": ("run", (), "", 0),  # no flow main: D50 banners
     "semantic_judgements": ("run", (), "", 0),
     "strings_templates": ("run", (), "", 0),
+    "test_records_activations": ("test", (), "", 1),  # each test a fresh activation
     "test_report": ("test", (), "", 1),  # L§7.12 report, some tests fail
     "values_calls": ("run", (), "", 0),
 }

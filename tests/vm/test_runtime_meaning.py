@@ -172,3 +172,31 @@ def test_unparsable_secrets_file_is_e203_when_a_secret_is_needed(nexa, tmp_path:
     assert (done.code, done.out) == (1, "start\n")
     assert "cannot be used: unterminated string (line 1)" in done.err
     assert "= code E203 (secrets-error)" in done.err
+
+
+# --- conversions stay within the spec's notations and 64 bits (R9) -----------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    ['int("99999999999999999999")', "int(1e20)", "abs(-9223372036854775807 - 1)"],
+)
+def test_conversion_results_outside_64_bits_are_overflow_errors(nexa, call: str) -> None:
+    source = (
+        f"flow main {{\n    try {{ print({call}) }} catch (e) {{ print(e.kind, e.code, e.message) }}\n}}\n"
+    )
+    assert nexa(source).out == "RuntimeError E100 integer overflow (64-bit)\n"
+
+
+@pytest.mark.parametrize("call", ['int("1_000")', 'float("1_0.5")', 'int("٣")', 'float("")'])
+def test_python_only_number_spellings_are_rejected(nexa, call: str) -> None:
+    source = f'flow main {{\n    print({call} otherwise "rejected")\n}}\n'
+    assert nexa(source).out == "rejected\n"
+
+
+def test_decimal_spellings_are_accepted(nexa) -> None:
+    source = (
+        'flow main {\n    print(int(" -7 "), int("+3"), float(".5"), float("5."),'
+        ' float(" 2.5e3 "), float("inf"))\n}\n'
+    )
+    assert nexa(source).out == "-7 3 0.5 5.0 2500.0 inf\n"

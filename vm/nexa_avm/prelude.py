@@ -130,12 +130,11 @@ def prelude(vm: Interpreter) -> dict[str, Any]:
         if isinstance(value, float):
             if math.isnan(value) or math.isinf(value):
                 raise runtime_error(f"cannot convert {to_text(value)} to int")
-            return int(value)
-        if isinstance(value, str):
-            try:
-                return int(value.strip())
-            except ValueError:
-                pass
+            return _int64(int(value))
+        if isinstance(value, str) and _DECIMAL_INT.match(value):
+            return _int64(int(value))
+        if value is None:
+            raise runtime_error("cannot convert none to int")
         raise runtime_error(f"cannot convert {to_text(value)!r} to int")
 
     @builtin("float")
@@ -143,11 +142,10 @@ def prelude(vm: Interpreter) -> dict[str, Any]:
         value = arg(args, kwargs, 0, "x")
         if is_number(value):
             return float(value)
-        if isinstance(value, str):
-            try:
-                return float(value.strip())
-            except ValueError:
-                pass
+        if isinstance(value, str) and _DECIMAL_FLOAT.match(value):
+            return float(value)
+        if value is None:
+            raise runtime_error("cannot convert none to float")
         raise runtime_error(f"cannot convert {to_text(value)!r} to float")
 
     @builtin("bool")
@@ -166,7 +164,7 @@ def prelude(vm: Interpreter) -> dict[str, Any]:
         value = arg(args, kwargs, 0, "x")
         if not is_number(value):
             raise runtime_error(f"abs() of a value of kind '{kind_name(value)}'")
-        return abs(value)
+        return _int64(abs(value)) if isinstance(value, int) else abs(value)
 
     @builtin("min")
     def _min(args: list[Any], kwargs: dict[str, Any], frame: Frame) -> Any:
@@ -442,6 +440,22 @@ def _runtime_member(vm: Interpreter, name: str) -> Any:
     if name == "meta":
         return {"loop_count": vm.meta.count, "last_result": vm.meta.last_result}
     raise runtime_error(f"'runtime' has no member '{name}'")
+
+
+# S§1.2: int() parses a decimal string, float() decimal or scientific notation (and the text forms
+# inf/nan it prints itself); surrounding spaces are allowed, Python's `1_000` and non-ASCII digits
+# are not (docs/runtime-decisions.md R9).
+_DECIMAL_INT = re.compile(r"\s*[+-]?[0-9]+\s*\Z", re.ASCII)
+_DECIMAL_FLOAT = re.compile(
+    r"\s*[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)\s*\Z",
+    re.ASCII | re.IGNORECASE,
+)
+
+
+def _int64(value: int) -> int:
+    if not -(2**63) <= value <= 2**63 - 1:
+        raise runtime_error("integer overflow (64-bit)")
+    return value
 
 
 def vm_secrets(vm: Interpreter) -> dict[str, Any]:
