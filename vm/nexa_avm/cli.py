@@ -227,7 +227,7 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, proces
         random.seed(args.seed)
     trace_target = getattr(args, "trace", None) or ("-" if os.environ.get("NEXA_TRACE") == "1" else None)
     try:
-        provider, default_model, judge_model = open_run_provider(args, loaded.settings)
+        provider, default_model, judge_model = open_run_provider(args, loaded.settings, args.file)
     except Exception as error:  # ProviderError (E202) and friends
         code = getattr(error, "code", "E202")
         stderr.write(f"nexa: {code} {error}\n")
@@ -276,18 +276,28 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, proces
     return code
 
 
-def open_run_provider(args: argparse.Namespace, settings: Any) -> tuple[Any, str, str]:
+def open_run_provider(args: argparse.Namespace, settings: Any, root_file: str | None) -> tuple[Any, str, str]:
+    """The run's provider, default model and judge model from the flags, the environment, the
+    configuration and the secrets file (S§4.4, §4.7); a malformed secrets file is E203."""
     from pathlib import Path
 
     from .providers import choose_default_model, choose_implementation, choose_judge_model, open_provider
+    from .secrets_file import load_secrets
 
     config = settings.provider_config
     environ = dict(os.environ)
+    found = load_secrets(root_file)
+    secrets = {key: value for key, value in found.items() if isinstance(value, str)}
+    model_names = found.get("MODEL_NAME") if isinstance(found.get("MODEL_NAME"), dict) else None
     implementation = choose_implementation(getattr(args, "provider", None), environ=environ, config=config)
     default_model = choose_default_model(
-        implementation, cli_model=getattr(args, "model", None), environ=environ, config=config
+        implementation,
+        cli_model=getattr(args, "model", None),
+        environ=environ,
+        config=config,
+        model_names=model_names,
     )
-    judge_model = choose_judge_model(default_model, environ=environ, config=config)
+    judge_model = choose_judge_model(default_model, environ=environ, config=config, model_names=model_names)
     record = getattr(args, "record", None)
     replay = getattr(args, "replay", None)
     provider = open_provider(
@@ -295,6 +305,7 @@ def open_run_provider(args: argparse.Namespace, settings: Any) -> tuple[Any, str
         default_model=default_model,
         environ=environ,
         config=config,
+        secrets=secrets,
         record=Path(record) if record else None,
         replay=Path(replay) if replay else None,
     )

@@ -463,38 +463,9 @@ def vm_secrets(vm: Interpreter) -> dict[str, Any]:
     cached = getattr(vm, "_secrets_cache", None)
     if cached is not None:
         return cached
-    found: dict[str, Any] = {}
-    root_file = vm.program.module.file
-    folders = [os.path.dirname(os.path.abspath(root_file))] if root_file else []
-    folders += [os.getcwd(), os.path.dirname(os.getcwd())]
-    for folder in folders:
-        path = os.path.join(folder, "secrets.nxs")
-        try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except FileNotFoundError:
-            continue
-        except (OSError, UnicodeDecodeError) as problem:
-            reason = (
-                problem.strerror if isinstance(problem, OSError) and problem.strerror else "invalid UTF-8"
-            )
-            raise NexaError(
-                "RuntimeError", f"secrets file '{path}' cannot be used: {reason} (line 1)", "E203"
-            ) from None
-        from .secrets_file import SecretsError, parse_secrets
+    from .secrets_file import load_secrets
 
-        try:
-            flat, blocks = parse_secrets(text)
-        except SecretsError as problem:
-            raise NexaError(
-                "RuntimeError",
-                f"secrets file '{path}' cannot be used: {problem.reason} (line {problem.line})",
-                "E203",
-            ) from None
-        found = flat
-        found = {**found, **blocks.get("default", {})}
-        found["__blocks__"] = blocks
-        break
+    found = load_secrets(vm.program.module.file)
     vm._secrets_cache = found  # type: ignore[attr-defined]
     return found
 

@@ -9,6 +9,7 @@ the caller raises it when a secret is first needed, not at start.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -29,6 +30,38 @@ class SecretsError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.line = line
+
+
+def load_secrets(root_file: str | None) -> dict[str, Any]:
+    """The secrets of a program (L§7.13): the first `secrets.nxs` of the program's folder, the working
+    directory and its parent; its flat entries with the `default` block over them, and every block
+    under `"__blocks__"`. No file: `{}`. An unreadable or malformed file is E203."""
+    from .errors import NexaError
+
+    folders = [os.path.dirname(os.path.abspath(root_file))] if root_file else []
+    folders += [os.getcwd(), os.path.dirname(os.getcwd())]
+    for folder in folders:
+        path = os.path.join(folder, "secrets.nxs")
+        try:
+            with open(path, encoding="utf-8") as handle:
+                flat, blocks = parse_secrets(handle.read())
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError) as problem:
+            reason = (
+                problem.strerror if isinstance(problem, OSError) and problem.strerror else "invalid UTF-8"
+            )
+            raise NexaError(
+                "RuntimeError", f"secrets file '{path}' cannot be used: {reason} (line 1)", "E203"
+            ) from None
+        except SecretsError as problem:
+            raise NexaError(
+                "RuntimeError",
+                f"secrets file '{path}' cannot be used: {problem.reason} (line {problem.line})",
+                "E203",
+            ) from None
+        return {**flat, **blocks.get("default", {}), "__blocks__": blocks}
+    return {}
 
 
 def parse_secrets(text: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:

@@ -345,7 +345,7 @@ class Session:
             )
         options = config.run_options()
         try:
-            provider, default_model, judge_model = open_run_provider(options, loaded.settings)
+            provider, default_model, judge_model = open_run_provider(options, loaded.settings, config.program)
             extra = runtime_options(options, loaded.settings)
         except Exception as error:  # ProviderError (E202), a bad allow entry: as `nexa run` reports them
             code = getattr(error, "code", "E202")
