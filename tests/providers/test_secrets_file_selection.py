@@ -39,10 +39,12 @@ def test_key_base_url_and_default_model_come_from_the_secrets_file(fake_openai, 
     assert request.body["model"] == "gpt-strong"
 
 
-def test_a_malformed_secrets_file_is_e203_before_the_run(tmp_path: Path) -> None:
-    (tmp_path / "main.nx").write_text(PROGRAM, encoding="utf-8")
+def test_a_malformed_secrets_file_is_e203_at_the_first_key_lookup_not_at_start(tmp_path: Path) -> None:
+    program = PROGRAM.replace('    print("hello"', '    print("start")\n    print("hello"')
+    (tmp_path / "main.nx").write_text(program, encoding="utf-8")
     (tmp_path / "secrets.nxs").write_text('OPENAI_API_KEY = "unterminated\n', encoding="utf-8")
     done = _run(tmp_path)
-    assert done.returncode == 2
-    assert "E203" in done.stderr and "secrets.nxs" in done.stderr and "(line 1)" in done.stderr
+    assert (done.returncode, done.stdout) == (1, "start\n")
+    assert "unterminated string (line 1)" in done.stderr and "main.nx:7:" in done.stderr
+    assert "= code E203 (secrets-error)" in done.stderr
     assert "Traceback" not in done.stderr

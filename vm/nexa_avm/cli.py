@@ -278,17 +278,25 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, proces
 
 def open_run_provider(args: argparse.Namespace, settings: Any, root_file: str | None) -> tuple[Any, str, str]:
     """The run's provider, default model and judge model from the flags, the environment, the
-    configuration and the secrets file (S§4.4, §4.7); a malformed secrets file is E203."""
+    configuration and the secrets file (S§4.4, §4.7)."""
     from pathlib import Path
 
+    from .errors import NexaError
     from .providers import choose_default_model, choose_implementation, choose_judge_model, open_provider
-    from .secrets_file import load_secrets
+    from .secrets_file import UnusableSecrets, load_secrets
 
     config = settings.provider_config
     environ = dict(os.environ)
-    found = load_secrets(root_file)
-    secrets = {key: value for key, value in found.items() if isinstance(value, str)}
-    model_names = found.get("MODEL_NAME") if isinstance(found.get("MODEL_NAME"), dict) else None
+    secrets: Any
+    model_names = None
+    try:
+        found = load_secrets(root_file)
+    except NexaError as error:  # E203 belongs to the first key lookup, not to the start (diagnostics.md)
+        secrets = UnusableSecrets(error)
+    else:
+        secrets = {key: value for key, value in found.items() if isinstance(value, str)}
+        if isinstance(found.get("MODEL_NAME"), dict):
+            model_names = found["MODEL_NAME"]
     implementation = choose_implementation(getattr(args, "provider", None), environ=environ, config=config)
     default_model = choose_default_model(
         implementation,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 _TOKEN = re.compile(
@@ -62,6 +63,22 @@ def load_secrets(root_file: str | None) -> dict[str, Any]:
             ) from None
         return {**flat, **blocks.get("default", {}), "__blocks__": blocks}
     return {}
+
+
+class UnusableSecrets(Mapping[str, str]):
+    """The secrets of a run whose file is malformed: its E203 is raised by the first lookup."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def __getitem__(self, key: str) -> str:
+        raise self.error
+
+    def __iter__(self) -> Iterator[str]:
+        raise self.error
+
+    def __len__(self) -> int:
+        raise self.error
 
 
 def parse_secrets(text: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:

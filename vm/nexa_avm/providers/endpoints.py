@@ -49,7 +49,7 @@ def resolve_endpoint(
 ) -> Endpoint | None:
     """The endpoint of `provider`, or None when no base URL is configured (E202 at first use)."""
     config = config or {}
-    secrets = secrets or {}
+    secrets = secrets if secrets is not None else {}
     p = variable_prefix(provider)
     section = _table(_table(config, "providers"), provider)
     llm = _table(config, "llm")

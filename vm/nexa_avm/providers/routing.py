@@ -40,7 +40,7 @@ class ModelRouter(Provider):
         self.default_model = default_model
         self._environ = environ
         self._config = config or {}
-        self._secrets = secrets or {}
+        self._secrets = secrets if secrets is not None else {}
         self._sleep = sleep
         self._offline = offline or OfflineProvider(environ=environ, sleep=sleep)
         self._endpoints: dict[str, OpenAIProvider] = {}
