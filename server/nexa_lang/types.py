@@ -179,7 +179,8 @@ def protocol_fields(program: Program, name: str) -> dict[str, StaticType] | None
 
 def assignable(program: Program, produced: StaticType, accepted: StaticType) -> bool:
     """§2.5: equal types; int to float; every type to any; none to T?; T to T | U; a record of P to
-    dict; a record of P to protocol Q when P has Q's non-optional fields with assignable types."""
+    dict; a record of P to protocol Q when P has Q's non-optional fields with assignable types; a
+    dict to a protocol (whether it has the fields is known only at run time)."""
     if produced.is_any or accepted.is_any or produced == accepted:
         return True
     if produced.name == "union":
@@ -197,6 +198,8 @@ def assignable(program: Program, produced: StaticType, accepted: StaticType) -> 
     if produced_fields is not None and accepted.name == "dict":
         return True
     accepted_fields = protocol_fields(program, accepted.name)
+    if produced.name == "dict" and accepted_fields is not None:
+        return True  # a dict with the protocol's fields conforms at run time (L§7.10.8): not certain
     if produced_fields is not None and accepted_fields is not None:
         return all(
             kind.name == "optional"

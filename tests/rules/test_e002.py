@@ -1,6 +1,5 @@
 """E002 type-mismatch (diagnostics.md §4, §2.5)."""
 
-import pytest
 
 QUOTE = (
     "protocol Quote { price: float, currency: str }\n"
@@ -88,20 +87,11 @@ def test_e002_agent_output_type_disagreeing_with_its_protocol(found):
     assert found(text.replace("-> int", "-> dict"), "E002") == []
 
 
-DICT_TO_PROTOCOL = (
-    "types.py assignable(): a dict is not assignable to a protocol, but the VM's conforms() accepts "
-    "a dict with the protocol's fields (L§7.10.8), so a valid program is refused; fix belongs in "
-    "types.py (a file this change may not touch)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=DICT_TO_PROTOCOL)
 def test_e002_not_reported_for_a_dict_literal_returned_as_a_protocol(found):
     text = QUOTE + 'flow make() -> Quote { return {price: 1.0, currency: "EUR"} }\n'
     assert found(text, "E002") == []
 
 
-@pytest.mark.xfail(strict=True, reason=DICT_TO_PROTOCOL)
 def test_e002_not_reported_for_a_dict_literal_in_a_protocol_typed_let(found):
     text = QUOTE + 'flow main {\n    let q: Quote = {"price": 2.0, "currency": "USD"}\n    print(q)\n}\n'
     assert found(text, "E002") == []

@@ -1,6 +1,5 @@
 """W010 argument-type-mismatch (diagnostics.md §5, §2.5)."""
 
-import pytest
 
 REPEAT = "flow repeat(text: str, times: int) { return text }\n"
 
@@ -55,11 +54,6 @@ def test_w010_none_fits_an_optional_parameter(found):
     assert found("flow f(x: int?) { return x }\nflow main { f(none) }\n", "W010") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="types.py assignable(): a dict literal with the protocol's fields conforms at run time "
-    "(VM conforms(), L§7.10.8) but is reported; fix belongs in types.py",
-)
 def test_w010_not_reported_for_a_dict_literal_passed_as_a_protocol(found):
     text = (
         "protocol Quote { price: float, currency: str }\n"
