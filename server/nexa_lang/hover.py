@@ -25,6 +25,7 @@ from nexa_lang.builtin_docs import (
 from nexa_lang.callees import _std_path
 from nexa_lang.model import SourceFile, Symbol
 from nexa_lang.model_ids import split_provider
+from nexa_lang.occurrences import Category, Denotes, program_occurrences
 from nexa_lang.positions import Span
 from nexa_lang.prelude import PREDEFINED_VALUES, STD_NAMESPACES, is_prelude_name
 from nexa_lang.prompt_preview import primary_model, string_property
@@ -32,7 +33,7 @@ from nexa_lang.properties import AGENT_PROPERTIES, DECORATORS, SETTINGS, Setting
 from nexa_lang.scopes import Resolution
 from nexa_lang.signatures import PRELUDE_SIGNATURES, std_signature
 from nexa_lang.token_estimates import context_window
-from nexa_lang.types import Types
+from nexa_lang.types import BUILTIN_SPELLINGS, ERROR_KINDS, Types
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,48 @@ def hover(analysis: Analysis, offset: int) -> Hover | None:
         return _hover_reference(
             analysis, reference.name, reference.span, reference.resolution, reference.symbol
         )
+    return _hover_occurrence(analysis, offset)
+
+
+# What each built-in type means (L§3.8's table), by canonical name.
+_TYPE_MEANINGS: dict[str, str] = {
+    "str": "text",
+    "int": "integer (64-bit)",
+    "float": "number (an int is accepted)",
+    "bool": "boolean",
+    "none": "`none`",
+    "list": "list (bare = list of anything)",
+    "dict": "dict (bare = any dict)",
+    "any": "anything",
+    "optional": "T or none",
+    "Result": "ok value T or error E",
+}
+
+
+def builtin_type_markdown(name: str) -> str:
+    """A built-in type name (any accepted spelling, L§3.8), an object type (S§0.1) or an error kind
+    (S§0.2)."""
+    canonical = BUILTIN_SPELLINGS.get(name)
+    if canonical is None:
+        where = "error kind (S§0.2)" if name in ERROR_KINDS else "built-in object type (S§0.1)"
+        return f"{_code(name)}\n\n{where}"
+    shown = {"optional": "Option[T]", "Result": "Result[T, E]"}.get(canonical, canonical)
+    same = f", the same as `{shown}`" if shown != name else ""
+    return f"{_code(name)}\n\nbuilt-in type{same}: {_TYPE_MEANINGS[canonical]} (L§3.8)"
+
+
+def _hover_occurrence(analysis: Analysis, offset: int) -> Hover | None:
+    """Names that are not variable references: type names (built-in or declared) and the like."""
+    occurrence = program_occurrences(analysis.program).at(analysis.file, offset)
+    if occurrence is None:
+        return None
+    name = occurrence.target.name
+    if occurrence.category is Category.BUILTIN_TYPE:
+        return Hover(builtin_type_markdown(name), occurrence.span)
+    if occurrence.target.denotes is Denotes.GLOBAL:
+        symbol = analysis.program.lookup(name)
+        if symbol is not None and symbol.decl is not None:
+            return Hover(declaration_markdown(symbol.file, symbol.decl), occurrence.span)
     return None
 
 
@@ -296,11 +339,11 @@ def _hover_member(analysis: Analysis, member: ast.Member) -> Hover | None:
         spec = AGENT_PROPERTIES.get(member.name)
         prop = node.property(member.name)
         if prop is not None or spec is not None:
-            value = (
-                f"\n\n`{node.name}.{member.name}` = `{_short(analysis.file.text_of(prop.value.span), 80)}`"
-            )
-            return Hover((setting_markdown(spec) if spec else f"**{member.name}**") + (value if prop else ""),
-                         member.name_span)  # fmt: skip
+            value = ""
+            if prop is not None and prop.value is not None:
+                file = symbol.file if symbol is not None else analysis.file
+                value = f"\n\n`{node.name}.{member.name}` = `{_short(file.text_of(prop.value.span), 80)}`"
+            return Hover((setting_markdown(spec) if spec else f"**{member.name}**") + value, member.name_span)
     table = TOOL_MEMBERS if isinstance(node, ast.ToolDecl | ast.ToolFnDecl) else JOB_MEMBERS
     if isinstance(node, ast.ToolDecl | ast.ToolFnDecl | ast.JobDecl) and member.name in table:
         signature, doc = table[member.name]

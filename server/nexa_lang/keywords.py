@@ -22,7 +22,8 @@ CONTEXTUAL: frozenset[str] = frozenset(
 )
 
 TYPE_NAMES: frozenset[str] = frozenset(
-    "str string int integer float number bool boolean unit list dict array object Option Result".split()
+    "str string String int integer Int float number Float bool boolean Bool unit list array List"
+    " dict object Dict Map map any Any Option Result".split()
 )
 
 

@@ -23,6 +23,7 @@ from nexa_lang.model import DECLARATION_KINDS, Program, SourceFile, Symbol, patt
 from nexa_lang.positions import Span
 from nexa_lang.prelude import STD_NAMESPACES, is_prelude_name
 from nexa_lang.scopes import Activation, Reference, Resolution
+from nexa_lang.types import ERROR_KINDS, OBJECT_TYPES
 
 
 class Denotes(str, Enum):
@@ -258,7 +259,7 @@ class _Indexer:
         symbol = self.program.lookup(name)
         if symbol is not None:
             self.add(file, span, Target(Denotes.GLOBAL, name), Role.READ, SYMBOL_CATEGORY[symbol.kind])
-        elif name in TYPE_NAMES:
+        elif name in TYPE_NAMES or name in OBJECT_TYPES or name in ERROR_KINDS:
             self.add(file, span, Target(Denotes.PRELUDE, name), Role.READ, Category.BUILTIN_TYPE)
         elif is_prelude_name(name):
             self.add(file, span, Target(Denotes.PRELUDE, name), Role.READ, _prelude_category(name))

@@ -136,3 +136,37 @@ def test_hover_everywhere_in_corpus_files(corpus_files: list[Path]):
         analysis = analyze(workspace, workspace.set_text(str(path), path.read_text(encoding="utf-8")))
         for offset in range(0, len(analysis.file.source), 11):
             hover(analysis, offset)
+
+
+def test_agent_property_member_the_agent_does_not_set_shows_the_setting_without_a_value():
+    text = markdown_at('agent Base { prompt: "p" }\nflow main { print(Base.ro‸le ?? "none") }\n')
+    assert "**role** (agent property)" in text and "`Base.role` =" not in text
+
+
+def test_agent_property_member_of_an_included_agent_shows_the_value_from_its_file(tmp_path: Path):
+    workspace = Workspace()
+    library = tmp_path / "lib.nxlib"
+    workspace.set_text(str(library), '// 中文\nagent Helper { role: "助手", prompt: "help" }\n')
+    main = 'include "lib.nxlib"\nflow main { print(Helper.role) }\n'
+    analysis = analyze(workspace, workspace.set_text(str(tmp_path / "main.nx"), main))
+    found = hover(analysis, main.index("role") + 1)
+    assert found is not None and '`Helper.role` = `"助手"`' in found.markdown
+
+
+def test_capitalised_type_spellings_are_built_in_types():
+    text = markdown_at("struct V { dx: In‸t }\n")
+    assert "built-in type, the same as `int`" in text
+
+
+def test_lower_case_type_in_a_parameter_shows_the_built_in_type():
+    text = markdown_at("flow f(n: i‸nt) { return n }\n")
+    assert "built-in type: integer" in text
+
+
+def test_object_type_name_shows_its_kind():
+    assert "built-in object type" in markdown_at("flow f(a: Age‸nt) { return a }\n")
+
+
+def test_declared_type_in_a_field_shows_the_declaration():
+    text = markdown_at("struct P { x: int }\nstruct L { start: ‸P }\n")
+    assert "struct P" in text
