@@ -245,11 +245,47 @@ def _hover_occurrence(analysis: Analysis, offset: int) -> Hover | None:
     name = occurrence.target.name
     if occurrence.category is Category.BUILTIN_TYPE:
         return Hover(builtin_type_markdown(name), occurrence.span)
-    if occurrence.target.denotes is Denotes.GLOBAL:
+    target = occurrence.target
+    if target.denotes is Denotes.GLOBAL:
         symbol = analysis.program.lookup(name)
         if symbol is not None and symbol.decl is not None:
             return Hover(declaration_markdown(symbol.file, symbol.decl), occurrence.span)
+    if target.denotes in (Denotes.FIELD, Denotes.METHOD):
+        found = _member_declaration(analysis, target.owner, name)
+        if found is not None:
+            file, node = found
+            if isinstance(node, ast.Decl):
+                return Hover(declaration_markdown(file, node), occurrence.span)
+            owner = target.owner
+            what = {ast.StructDecl: "struct", ast.ProtocolDecl: "protocol", ast.EnumVariant: "variant"}
+            kind = next((w for t, w in what.items() if isinstance(owner, t)), "")
+            owner_name = getattr(owner, "name", "")
+            return Hover(f"{_code(file.text_of(node.span))}\n\nfield of {kind} {owner_name}", occurrence.span)
     return None
+
+
+def _member_declaration(analysis: Analysis, owner: object, name: str) -> tuple[SourceFile, ast.Node] | None:
+    """The field or method `name` of a struct, protocol, variant, trait or impl, with its file."""
+    members: list[ast.Node] = []
+    if isinstance(owner, ast.StructDecl | ast.ProtocolDecl | ast.EnumVariant):
+        members = [f for f in owner.fields if f.name == name]
+    elif isinstance(owner, ast.TraitDecl | ast.ImplDecl):
+        members = [m for m in owner.methods if m.name == name]
+    if not members or not isinstance(owner, ast.Node):
+        return None
+    file = next(
+        (f for f in analysis.program.files if f.module.span.contains(owner.span) and _declares(f, owner)),
+        None,
+    )
+    return (file, members[0]) if file is not None else None
+
+
+def _declares(file: SourceFile, owner: ast.Node) -> bool:
+    if not file.module.span.contains(owner.span):
+        return False
+    return any(decl is owner for decl in file.module.declarations) or any(
+        node is owner for node in file.module.walk()
+    )
 
 
 def _hover_node(analysis: Analysis, node: ast.Node, offset: int) -> Hover | None:

@@ -23,7 +23,7 @@ from nexa_lang.model import DECLARATION_KINDS, Program, SourceFile, Symbol, patt
 from nexa_lang.positions import Span
 from nexa_lang.prelude import STD_NAMESPACES, is_prelude_name
 from nexa_lang.scopes import Activation, Reference, Resolution
-from nexa_lang.types import ERROR_KINDS, OBJECT_TYPES
+from nexa_lang.types import ERROR_KINDS, OBJECT_TYPES, Types, single_binding
 
 
 class Denotes(str, Enum):
@@ -218,6 +218,7 @@ class _Indexer:
             if activation.kind in ("flow", "tool_fn", "function"):
                 self.activation_of.setdefault(id(activation.node), activation)
         self.first_global_binding: set[str] = set()
+        self.types = Types(program)
 
     def build(self) -> Occurrences:
         for file in self.program.files:
@@ -453,6 +454,30 @@ class _Indexer:
                 self.global_name(file, node.name, name_span)
         elif isinstance(node, ast.Call) and isinstance(node.function, ast.Name):
             self.keyword_arguments(file, node)
+        elif isinstance(node, ast.Interpolation) and node.names:
+            self.interpolated_member(file, node)
+        elif isinstance(node, ast.Hook) and node.event in ("before_tool", "after_tool"):
+            if node.name and node.name_span:  # a tool position (diagnostics.md E007)
+                self.global_name(file, node.name, node.name_span)
+        elif isinstance(node, ast.Hook | ast.Correction | ast.TryCatch) and node.kind:
+            self.error_kind(file, node)
+
+    def error_kind(self, file: SourceFile, node: ast.Hook | ast.Correction | ast.TryCatch) -> None:
+        """The error kind of `catch (Kind e)`, `on_error(e: Kind)`, `catch_correction(e: Kind)`: a
+        built-in kind (S§0.2) is a type; other kinds are free names a `raise Kind(…)` makes."""
+        if node.kind not in ERROR_KINDS and node.kind != "Error":
+            return
+        span = node.kind_span if isinstance(node, ast.TryCatch) else None
+        if span is None:
+            header_end = node.body.span.start if node.body.span.start > node.span.start else node.span.end
+            header = file.source[node.span.start : header_end]
+            found = re.search(
+                rb"(?<![A-Za-z0-9_])" + re.escape(node.kind.encode()) + rb"(?![A-Za-z0-9_])", header
+            )
+            if found is None:
+                return
+            span = Span(node.span.start + found.start(), node.span.start + found.end())
+        self.add(file, span, Target(Denotes.PRELUDE, node.kind), Role.READ, Category.BUILTIN_TYPE)
 
     def member(self, file: SourceFile, member: ast.Member) -> None:
         base: ast.Expr = member.object
@@ -477,10 +502,80 @@ class _Indexer:
         elif ref.resolution is Resolution.SPECIAL and base.id == "self":
             agent = enclosing_agent(ref.activation)
         if agent is None:
+            self.record_member(file, member, self.record_type(file, base, ref))
             return
         category = member_category(agent, member.name)
         if category is not None:
             self.add(file, member.name_span, Target(Denotes.MEMBER, member.name, agent), Role.READ, category)
+
+    def interpolated_member(self, file: SourceFile, interpolation: ast.Interpolation) -> None:
+        """`#{a.b}`: the member after the leading name (`self.x`, `Agent.role`, `v.field`), as if
+        written `a.b` in an expression."""
+        base = interpolation.names[0]
+        found = _MEMBER_AFTER.match(file.source, base.span.end, interpolation.span.end)
+        if found is None:
+            return
+        name_span = Span(found.start(1), found.end(1))
+        member = ast.Member(
+            span=Span(base.span.start, name_span.end),
+            object=base,
+            name=found.group(1).decode(),
+            name_span=name_span,
+        )
+        self.member(file, member)
+
+    def record_type(self, file: SourceFile, base: ast.Name, ref: Reference) -> ast.Decl | None:
+        """The struct or protocol a name statically holds: `self` in an `impl … for S`, a typed
+        parameter or `let`, or a local bound once to `S(…)` or to a call declared to return one."""
+        if ref.resolution is Resolution.SPECIAL and base.id == "self":
+            impl = next(
+                (
+                    d
+                    for d in file.module.declarations
+                    if isinstance(d, ast.ImplDecl) and d.span.contains(base.span)
+                ),
+                None,
+            )
+            return self.record_named(impl.type_name) if impl is not None else None
+        if ref.resolution not in (Resolution.LOCAL, Resolution.GLOBAL):
+            return None
+        static = self.types.type_of(base, id(file))
+        if not static.is_any:
+            return self.record_named(static.name)
+        if ref.resolution is not Resolution.LOCAL:
+            return None
+        owner = declaring_activation(ref.activation, base.id)
+        binding = single_binding(owner, base.id) if owner is not None else None
+        value = binding.value if binding is not None else None
+        if isinstance(binding, ast.Let) and not isinstance(binding.pattern, ast.BindingPattern):
+            return None
+        if isinstance(value, ast.Call) and isinstance(value.function, ast.Name):
+            called = self.types.callee_declaration(value, id(file))
+            return called if isinstance(called, ast.StructDecl) else None
+        return None
+
+    def record_named(self, name: str) -> ast.Decl | None:
+        symbol = self.symbol(name)
+        node = symbol.node if symbol is not None else None
+        return node if isinstance(node, ast.StructDecl | ast.ProtocolDecl) else None
+
+    def record_member(self, file: SourceFile, member: ast.Member, record: ast.Decl | None) -> None:
+        """`r.field` or `r.method` where `r` holds the struct or protocol `record`."""
+        if isinstance(record, ast.StructDecl | ast.ProtocolDecl):
+            if any(f.name == member.name for f in record.fields):
+                target = Target(Denotes.FIELD, member.name, record)
+                self.add(file, member.name_span, target, Role.READ, Category.FIELD)
+                return
+        if isinstance(record, ast.StructDecl):
+            for _, impl in self.program.of_kind(ast.ImplDecl):
+                if (
+                    isinstance(impl, ast.ImplDecl)
+                    and impl.type_name == record.name
+                    and any(m.name == member.name for m in impl.methods)
+                ):
+                    target = Target(Denotes.METHOD, member.name, impl)
+                    self.add(file, member.name_span, target, Role.READ, Category.METHOD)
+                    return
 
     def scoped(self, file: SourceFile, scope: str, scope_span: Span, name: str, name_span: Span) -> None:
         symbol = self.symbol(scope)
@@ -497,10 +592,22 @@ class _Indexer:
             self.add(file, scope_span, Target(Denotes.GLOBAL, scope), Role.READ, SYMBOL_CATEGORY[symbol.kind])
 
     def keyword_arguments(self, file: SourceFile, call: ast.Call) -> None:
-        """`f(x = 1)` where `f` is a flow or `@tool fn`: `x` is that parameter."""
+        """`f(x = 1)` where `f` is a flow or `@tool fn`: `x` is that parameter; `S(x: 1)` where `S`
+        is a struct: `x` is that field."""
         assert isinstance(call.function, ast.Name)
         ref = self.references.get((id(file), call.function.span))
         if ref is None or ref.resolution is not Resolution.GLOBAL or ref.symbol is None:
+            return
+        if isinstance(ref.symbol.node, ast.StructDecl):  # `S(field: value)` (L§3.9)
+            struct = ref.symbol.node
+            for argument in call.arguments:
+                if (
+                    argument.name
+                    and argument.name_span
+                    and any(f.name == argument.name for f in struct.fields)
+                ):
+                    target = Target(Denotes.FIELD, argument.name, struct)
+                    self.add(file, argument.name_span, target, Role.READ, Category.FIELD)
             return
         activation = self.activation_of.get(id(ref.symbol.node))
         if activation is None:
@@ -510,6 +617,9 @@ class _Indexer:
             if argument.name and argument.name_span and activation.locals.get(argument.name) in parameters:
                 target = Target(Denotes.LOCAL, argument.name, activation)
                 self.add(file, argument.name_span, target, Role.READ, Category.PARAMETER)
+
+
+_MEMBER_AFTER = re.compile(rb"\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _listed_names(value: ast.Expr) -> Iterator[ast.Name]:

@@ -170,3 +170,8 @@ def test_object_type_name_shows_its_kind():
 def test_declared_type_in_a_field_shows_the_declaration():
     text = markdown_at("struct P { x: int }\nstruct L { start: ‸P }\n")
     assert "struct P" in text
+
+
+def test_struct_field_through_a_value_shows_the_field_and_its_struct():
+    text = markdown_at("struct Vec2 { dx: Int }\nflow main { v = Vec2(dx: 1)\n print(v.d‸x) }\n")
+    assert "dx: Int" in text and "field of struct Vec2" in text

@@ -324,3 +324,52 @@ def test_occurrence_at_prefers_the_name_that_starts_at_the_cursor():
     a = analysis_of(src)
     occurrence = occurrence_at(a, at(src, "+b", plus=1))
     assert occurrence is not None and occurrence.target.name == "b"
+
+
+def test_tool_name_in_a_before_tool_hook_goes_to_the_tool():
+    text = (
+        '@tool("read")\nfn read_note(name: str) -> str { return name }\n'
+        'flow main {\n    before_tool(read_note) { print("读") }\n}\n'
+    )
+    a = analysis_of(text)
+    assert defined_at(a, at(text, "read_note", 1)) == [("read_note", at(text, "read_note"))]
+
+
+STRUCTS = """struct Vec2 { dx: Int, dy: Int }
+trait Named { fn label() : String }
+impl Named for Vec2 {
+    fn label() { return "向量 #{self.dx}" }
+}
+protocol Report { title: str }
+flow norm(v: Vec2, r: Report) -> int { return abs(v.dx) + len(r.title) }
+flow main {
+    v = Vec2(dx: 1, dy: 2)
+    print(v.dx, v.label(), norm(v, {"title": "t"}))
+    d = {"dx": 3}
+    print(d.dx)
+}
+"""
+
+
+def test_struct_field_is_found_through_constructor_locals_typed_parameters_self_and_keywords():
+    a = analysis_of(STRUCTS)
+    field = at(STRUCTS, "dx")
+    uses = [at(STRUCTS, "dx", n) for n in (1, 2, 3, 4)]  # self.dx, v.dx (param), dx: 1, v.dx (local)
+    for use in uses:
+        assert defined_at(a, use) == [("dx", field)]
+    assert [loc.span.start for loc in references(a, field)] == [field, *uses]
+
+
+def test_a_dict_member_with_a_field_name_is_not_the_struct_field():
+    a = analysis_of(STRUCTS)
+    assert definition(a, at(STRUCTS, "d.dx", plus=2)) == []
+
+
+def test_method_called_on_a_struct_value_goes_to_the_impl_method():
+    a = analysis_of(STRUCTS)
+    assert defined_at(a, at(STRUCTS, "label", 2)) == [("label", at(STRUCTS, "label", 1))]
+
+
+def test_protocol_field_through_a_typed_parameter_goes_to_the_protocol_field():
+    a = analysis_of(STRUCTS)
+    assert defined_at(a, at(STRUCTS, "r.title", plus=2)) == [("title", at(STRUCTS, "title"))]

@@ -237,3 +237,20 @@ def test_corpus_renames_keep_every_name_resolved(corpus_files: list[Path]):
 
 def _resolutions(a: Analysis) -> list[tuple[str, Resolution]]:
     return [(r.name, r.resolution) for r in a.references]
+
+
+def test_rename_a_tool_renames_the_before_and_after_tool_hooks():
+    text = (
+        '@tool("read")\nfn read_note(name: str) -> str { return name }\n'
+        'flow main {\n    before_tool(read_note) { print("读") }\n'
+        '    after_tool(read_note) { print("完") }\n}\n'
+    )
+    assert renamed(text, "read_note", "load_note") == text.replace("read_note", "load_note")
+
+
+def test_rename_an_agent_let_member_renames_its_uses_inside_interpolations():
+    text = (
+        'agent Writer {\n    prompt: "w"\n    let tone = "calm"\n}\n'
+        'flow main { print("语气 #{Writer.tone} / #{ Writer.tone }") }\n'
+    )
+    assert renamed(text, "tone", "mood") == text.replace("tone", "mood")

@@ -147,3 +147,13 @@ def test_delta_handles_inserted_and_removed_tokens():
     grown = [0, 0, 4, 1, 0, 0, 6, 1, 9, 0, 1, 2, 3, 2, 0]
     for previous, current in [(base, grown), (grown, base), ([], base), (base, [])]:
         assert apply_edits(previous, current) == current
+
+
+def test_built_in_error_kinds_in_catch_clauses_are_types_and_free_kinds_get_no_token():
+    text = (
+        'flow main {\n    on_error(e: AgentError) { print("x") }\n'
+        '    try { raise Mine("m") } catch (Mine e) { print(e) }\n'
+        '    try { raise "m" } catch (Error e) { print(e) }\n}\n'
+    )
+    kinds = [(name, kind) for name, kind, _ in described(text) if name in ("AgentError", "Error", "Mine")]
+    assert kinds == [("AgentError", "type"), ("Error", "type")]
