@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import lru_cache, partial
 from weakref import WeakKeyDictionary
@@ -64,6 +64,7 @@ from nexa_lang.properties import (
 )
 from nexa_lang.signatures import PRELUDE_SIGNATURES, std_signature
 from nexa_lang.token_estimates import context_window
+from nexa_lang.types import BUILTIN_SPELLINGS, OBJECT_TYPES, single_binding, type_of_annotation
 
 
 class CompletionKind(str, Enum):
@@ -134,6 +135,18 @@ _LOCAL, _MEMBER, _GLOBAL, _PRELUDE, _KEYWORD, _SNIPPET = "0", "1", "2", "3", "4"
 _MODEL_STRING = re.compile(r"""\b(?:model|fallback)\s*[:=]?\s*(?:\[[^\]\n]*)?["']([^"'\n]*)$""")
 _STD_PATH = re.compile(r"\bstd((?:\.[A-Za-z_]\w*)*)\.$")
 _MEMBER_ACCESS = re.compile(r"\b([A-Za-z_]\w*)\.$")
+_SCOPED_ACCESS = re.compile(r"\b([A-Za-z_]\w*)::$")
+# `#{` or `#{name.` of an interpolation being typed (not `\#{`, which is literal text, L§1.6.3).
+_INTERPOLATION = re.compile(r"(?<!\\)#\{\s*(?:([A-Za-z_]\w*)\.)?$")
+# Where a type is written: a parameter of a flow/fn/job declaration, a return type after the
+# parameter list, a typed `let`, a `type` alias, a struct field on the struct's line (L§3.8).
+_TYPE_SLOT = re.compile(
+    r"\b(?:flow|fn|job)(?:\s+[A-Za-z_]\w*)?\s*\((?:[^(){}]*,)?\s*[A-Za-z_]\w*\s*:\s*$"
+    r"|\b(?:flow|fn)(?:\s+[A-Za-z_]\w*)?\s*\([^(){}]*\)\s*(?:->|:)\s*$"
+    r"|\blet\s+[A-Za-z_]\w*\s*:\s*$"
+    r"|\btype\s+[A-Za-z_]\w*\s*=\s*$"
+    r"|\bstruct\s+[A-Za-z_]\w*\s*\{(?:[^{}]*,)?\s*[A-Za-z_]\w*\s*:\s*$"
+)
 _IMPLEMENTS = re.compile(r"\bimplements\s+(?:[A-Za-z_]\w*\s*,\s*)*$")
 _USES = re.compile(r"""\buses\b[^{}=;]*$|\btools\s*[:=]\s*\[[^\]]*$""")
 _VALUE_AFTER_KEY = re.compile(r"^\s*([A-Za-z_]\w*)\s*[:=]\s*$")
@@ -250,7 +263,15 @@ def _complete(ctx: CursorContext) -> Completions:
     if model is not None:
         return model
     if ctx.in_comment_or_string:
-        return Completions([], ctx.word)
+        interpolation = _INTERPOLATION.search(ctx.line_before) if ctx.in_interpolating_string else None
+        if interpolation is None:
+            return Completions([], ctx.word)
+        if interpolation.group(1):  # a path reads values: fields, lets and properties, no calls
+            values = (CompletionKind.FIELD, CompletionKind.PROPERTY, CompletionKind.VALUE)
+            members = [i for i in member_items(ctx, interpolation.group(1)) if i.kind in values]
+            return Completions(members, ctx.word)
+        named = [i for i in general_items(ctx) if i.sort_text[:1] in (_LOCAL, _MEMBER, _GLOBAL)]
+        return Completions([replace(i, insert_text=None, is_snippet=False) for i in named], ctx.word)
     line = ctx.line_before
     std = _STD_PATH.search(line)
     if std is not None:
@@ -258,6 +279,11 @@ def _complete(ctx: CursorContext) -> Completions:
     member = _MEMBER_ACCESS.search(line)
     if member is not None:
         return Completions(member_items(ctx, member.group(1)), ctx.word)
+    scoped = _SCOPED_ACCESS.search(line)
+    if scoped is not None:
+        return Completions(variant_items(ctx.analysis.program, scoped.group(1)), ctx.word)
+    if _TYPE_SLOT.search(line):
+        return Completions(type_items(ctx.analysis.program), ctx.word)
     if _IMPLEMENTS.search(line):
         return Completions(_symbols_of(analysis, "protocol", _MEMBER), ctx.word)
     if _in_uses(ctx):
@@ -390,7 +416,134 @@ def member_items(ctx: CursorContext, receiver: str) -> list[CompletionItem]:
         return _signature_members(JOB_MEMBERS)
     if isinstance(node, ast.EnumDecl):
         return [CompletionItem(v.name, CompletionKind.VALUE, f"{node.name}::{v.name}") for v in node.variants]
+    return record_items(ctx, receiver)
+
+
+def record_items(ctx: CursorContext, receiver: str) -> list[CompletionItem]:
+    """The fields and impl methods of the struct (or fields of the protocol) that `receiver`
+    statically holds: `self` in an impl, a typed parameter or `let`, a local bound once to `S(…)`."""
+    program = ctx.analysis.program
+    record = _record_of(ctx, receiver)
+    if record is None:
+        return []
+    items = [
+        CompletionItem(
+            f.name,
+            CompletionKind.FIELD,
+            f"{f.name}: {ctx.analysis.file.text_of(f.type.span)}" if _has_text(ctx, f.type) else f.name,
+            sort_text=_MEMBER + f.name,
+        )
+        for f in record.fields
+        if isinstance(f, ast.FieldDecl | ast.ProtocolField)
+    ]
+    if isinstance(record, ast.StructDecl):
+        for _, impl in program.of_kind(ast.ImplDecl):
+            if isinstance(impl, ast.ImplDecl) and impl.type_name == record.name:
+                for method in impl.methods:
+                    params = ", ".join(p.name for p in method.params)
+                    items.append(
+                        CompletionItem(
+                            method.name,
+                            CompletionKind.METHOD,
+                            f"{record.name}.{method.name}({params})",
+                            method.doc or "",
+                            f"{method.name}($1)" if method.params else f"{method.name}()",
+                            bool(method.params),
+                            _MEMBER + method.name,
+                        )
+                    )
+    return items
+
+
+def _has_text(ctx: CursorContext, node: ast.Node | None) -> bool:
+    return node is not None and node.span.end > node.span.start
+
+
+def _record_of(ctx: CursorContext, receiver: str) -> ast.StructDecl | ast.ProtocolDecl | None:
+    program = ctx.analysis.program
+
+    def named(name: str) -> ast.StructDecl | ast.ProtocolDecl | None:
+        symbol = program.lookup(name)
+        node = symbol.node if symbol is not None else None
+        return node if isinstance(node, ast.StructDecl | ast.ProtocolDecl) else None
+
+    if receiver == "self":
+        impl = ctx.innermost(ast.ImplDecl)
+        return named(impl.type_name) if isinstance(impl, ast.ImplDecl) else None
+    activation = ctx.activation
+    while activation is not None and activation.kind != "top" and receiver not in activation.locals:
+        activation = activation.parent
+    if activation is None or activation.kind == "top":
+        return None
+    for param in getattr(activation.node, "params", []) or []:
+        if isinstance(param, ast.Param) and param.name == receiver:
+            static = type_of_annotation(program, param.type) if param.type is not None else None
+            return named(static.name) if static is not None else None
+    binding = single_binding(activation, receiver)
+    if isinstance(binding, ast.Let) and binding.type is not None:
+        return named(type_of_annotation(program, binding.type).name)
+    value = binding.value if binding is not None else None
+    if isinstance(value, ast.Call) and isinstance(value.function, ast.Name):
+        symbol = program.lookup(value.function.id)
+        if symbol is not None and isinstance(symbol.node, ast.StructDecl):
+            return symbol.node
+    return None
+
+
+def variant_items(program: Program, scope: str) -> list[CompletionItem]:
+    """After `Enum::`: the enum's variants (a variant with fields inserts its parentheses);
+    `Option::` and `Result::` give their built-in variants."""
+    symbol = program.lookup(scope)
+    node = symbol.node if symbol is not None else None
+    if isinstance(node, ast.EnumDecl):
+        items = []
+        for variant in node.variants:
+            fields = ", ".join(f.name for f in variant.fields)
+            detail = f"{node.name}::{variant.name}" + (f"({fields})" if variant.fields else "")
+            insert = f"{variant.name}($1)" if variant.fields else None
+            items.append(
+                CompletionItem(
+                    variant.name,
+                    CompletionKind.VALUE,
+                    detail,
+                    "",
+                    insert,
+                    bool(insert),
+                    _MEMBER + variant.name,
+                )
+            )
+        return items
+    builtin = {"Option": (("Some", True), ("None", False)), "Result": (("Ok", True), ("Err", True))}
+    if node is None and scope in builtin:
+        return [
+            CompletionItem(
+                name, CompletionKind.VALUE, f"{scope}::{name}", "", f"{name}($1)" if takes else None, takes
+            )
+            for name, takes in builtin[scope]
+        ]
     return []
+
+
+def type_items(program: Program) -> list[CompletionItem]:
+    """Where a type is written: the program's types, then the built-in spellings (L§3.8) and the
+    object types (S§0.1)."""
+    items = [
+        symbol_item(symbols[0], _LOCAL)
+        for symbols in program.symbols.values()
+        if symbols[0].kind in ("struct", "enum", "protocol", "type", "trait")
+    ]
+    seen = {i.label for i in items}
+    canonical = {"str", "int", "float", "bool", "list", "dict", "any", "unit", "Option", "Result"}
+    for name in (*BUILTIN_SPELLINGS, *OBJECT_TYPES):
+        if name not in seen:
+            if name in canonical:
+                group, detail = _GLOBAL + "0", "built-in type"
+            elif name in BUILTIN_SPELLINGS:
+                group, detail = _GLOBAL + "1", f"built-in type ({BUILTIN_SPELLINGS[name]})"
+            else:
+                group, detail = _PRELUDE, "built-in object type"
+            items.append(CompletionItem(name, CompletionKind.TYPE, detail, sort_text=group + name))
+    return items
 
 
 def _signature_members(table: dict) -> list[CompletionItem]:

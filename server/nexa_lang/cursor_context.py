@@ -149,10 +149,22 @@ class CursorContext:
     def in_comment_or_string(self) -> bool:
         node = self._ts_node
         while node is not None:
-            if node.type in ("comment", "string", "raw_string", "template_string"):
+            if node.type in ("comment", "string", "raw_string", "template_string", "triple_string"):
                 return node.start_byte < self.offset < node.end_byte or (
                     node.type == "comment" and node.start_byte < self.offset
                 )
+            node = node.parent
+        return False
+
+    @cached_property
+    def in_interpolating_string(self) -> bool:
+        """The cursor is inside a `"…"` or `'…'` string, the forms where `#{…}` interpolates (§1.6.3)."""
+        node = self._ts_node
+        while node is not None:
+            if node.type in ("comment", "raw_string", "template_string", "triple_string"):
+                return False
+            if node.type == "string":
+                return node.start_byte < self.offset < node.end_byte
             node = node.parent
         return False
 

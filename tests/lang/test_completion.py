@@ -248,3 +248,89 @@ def test_completion_in_truncated_corpus_files(corpus_files: list[Path], cut: flo
         workspace = Workspace()
         analysis = analyze(workspace, workspace.set_text(str(path), truncated))
         assert isinstance(complete(analysis, len(source[:at])), Completions)
+
+
+RECORDS = """struct Vec2 { dx: Int, dy: Int }
+enum Shape { Circle(r: float), Square }
+protocol Report { title: str, body: str }
+trait Named { fn label() : String }
+impl Named for Vec2 {
+    fn label() { return "v" }
+}
+agent Writer { prompt: "写作"\n    let tone = "calm"\n    fn helper(a) { return a } }
+"""
+
+
+def labels_at(text: str) -> list[str]:
+    return completions(text).matching().labels()
+
+
+def test_after_enum_double_colon_offers_its_variants_with_parentheses_for_fields():
+    found = completions(RECORDS + "flow main { s = Shape::‸ }\n")
+    assert found.labels() == ["Circle", "Square"]
+    assert found.item("Circle").insert_text == "Circle($1)" and found.item("Square").insert_text is None
+
+
+def test_enum_variants_in_a_match_arm_pattern():
+    assert labels_at(RECORDS + "flow main(s) { match s { Shape::Sq‸ } }\n") == ["Square"]
+
+
+def test_after_option_double_colon_offers_some_and_none():
+    assert labels_at(RECORDS + "flow main { x = Option::‸ }\n") == ["Some", "None"]
+
+
+def test_struct_value_member_offers_fields_and_impl_methods():
+    found = completions(RECORDS + "flow main { v = Vec2(dx: 1, dy: 2)\n    print(v.‸) }\n")
+    assert found.labels() == ["dx", "dy", "label"]
+    assert found.item("dx").detail == "dx: Int"
+
+
+def test_typed_parameter_member_offers_the_protocol_fields():
+    assert labels_at(RECORDS + "flow f(r: Report) { return r.‸ }\n") == ["title", "body"]
+
+
+def test_self_in_an_impl_offers_the_struct_fields():
+    assert labels_at(RECORDS + "impl Named for Vec2 {\n    fn g() { return self.d‸ } }\n") == ["dx", "dy"]
+
+
+def test_interpolation_offers_the_variables_in_scope_and_no_keywords_or_functions():
+    found = completions(RECORDS + 'flow main(topic) {\n    count = 1\n    print("话题 #{‸}")\n}\n')
+    assert {"topic", "count", "Writer"} <= set(found.labels())
+    assert not {"if", "print", "len"} & set(found.labels())
+    assert found.item("topic").insert_text is None
+
+
+def test_interpolation_member_offers_the_agent_values_not_its_methods():
+    found = completions(RECORDS + 'flow main { print("语气 #{Writer.‸}") }\n')
+    assert "tone" in found.labels() and "role" in found.labels()
+    assert not {"run", "clone", "helper"} & set(found.labels())
+
+
+def test_escaped_interpolation_and_plain_strings_offer_nothing():
+    assert completions(RECORDS + 'flow main(topic) { print("\\#{‸") }\n').labels() == []
+    assert completions(RECORDS + 'flow main(topic) { print("话题 ‸") }\n').labels() == []
+
+
+def test_triple_quoted_prompt_offers_nothing():
+    assert completions(RECORDS + 'agent P { prompt: """写 ‸ """ }\n').labels() == []
+
+
+@pytest.mark.parametrize(
+    "slot",
+    [
+        "flow f(a: ‸) { return a }",
+        "flow f(a: int, b: ‸) { }",
+        "flow f(a: int) -> ‸ { }",
+        "flow f { let x: ‸ }",
+    ],
+)
+def test_type_positions_offer_the_declared_and_built_in_types_first(slot: str):
+    found = completions(RECORDS + slot + "\n")
+    ordered = [i.label for i in sorted(found.items, key=lambda i: i.sort_text)]
+    assert ordered[:5] == ["Named", "Report", "Shape", "Vec2", "Option"]
+    assert {"int", "str", "Int", "Agent"} <= set(ordered) and "Writer" not in ordered
+
+
+def test_keyword_argument_value_in_a_call_is_not_a_type_position():
+    found = completions(RECORDS + "flow main { x = Writer.helper(a: ‸) }\n")
+    assert "Writer" in found.labels() and "Int" not in found.labels()
