@@ -666,3 +666,35 @@ async def test_completion_sends_the_items_matching_the_typed_word_and_documents_
     resolved = await client.completion_item_resolve_async(writer)
     assert isinstance(resolved.documentation, types.MarkupContent)
     assert "agent Writer" in resolved.documentation.value and "写一首诗 🌸" in resolved.documentation.value
+
+
+async def test_completion_inside_an_interpolation_after_emoji_replaces_the_typed_name(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    await start(client, tmp_path)
+    text = CJK.replace("    print(Writr.run(poem));\n", '    print("诗 🌸 #{po}");\n')
+    uri = open_document(client, write(tmp_path, "interp.nx", text))
+    at = position(text, "#{po}", shift=len("#{po"))
+    answer = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc(uri), position=at)
+    )
+    assert isinstance(answer, types.CompletionList)
+    (poem,) = [item for item in answer.items if item.label == "poem"]
+    assert "print" not in [item.label for item in answer.items]
+    assert isinstance(poem.text_edit, types.TextEdit)
+    assert poem.text_edit.range == types.Range(start=position(text, "po}"), end=at)
+
+
+async def test_definition_of_a_struct_field_through_a_value_after_emoji(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    await start(client, tmp_path)
+    text = (
+        'struct Point { x: int, label: str }\nflow main {\n    p = Point(x: 1)\n    print("点 🌸", p.x)\n}\n'
+    )
+    uri = open_document(client, write(tmp_path, "field.nx", text))
+    answer = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=doc(uri), position=position(text, "p.x", shift=2))
+    )
+    assert isinstance(answer, list) and len(answer) == 1
+    assert answer[0].range == span_range(text, "x")
