@@ -416,6 +416,8 @@ def member_items(ctx: CursorContext, receiver: str) -> list[CompletionItem]:
         return _signature_members(JOB_MEMBERS)
     if isinstance(node, ast.EnumDecl):
         return [CompletionItem(v.name, CompletionKind.VALUE, f"{node.name}::{v.name}") for v in node.variants]
+    if isinstance(node, ast.Import) and (node.module == "std" or node.module.startswith("std.")):
+        return std_items(node.module[len("std.") :])  # `import std.text as t`: `t.` is `std.text.`
     return record_items(ctx, receiver)
 
 

@@ -246,6 +246,15 @@ def _hover_occurrence(analysis: Analysis, offset: int) -> Hover | None:
     if occurrence.category is Category.BUILTIN_TYPE:
         return Hover(builtin_type_markdown(name), occurrence.span)
     target = occurrence.target
+    if target.denotes is Denotes.STD and name == "std":
+        namespaces = ", ".join(f"`{n}`" for n in sorted(STD_NAMESPACES) if "." not in n)
+        return Hover(f"{_code('std')}\n\nthe standard library (S§2): {namespaces}", occurrence.span)
+    if target.denotes is Denotes.STD and name.startswith("std."):
+        path = name[len("std.") :]
+        if path in STD_NAMESPACES or "." not in path:
+            return Hover(std_markdown(path, None), occurrence.span)
+        namespace, function = path.rsplit(".", 1)
+        return Hover(std_markdown(namespace, function), occurrence.span)
     if target.denotes is Denotes.GLOBAL:
         symbol = analysis.program.lookup(name)
         if symbol is not None and symbol.decl is not None:
@@ -290,6 +299,8 @@ def _declares(file: SourceFile, owner: ast.Node) -> bool:
 
 def _hover_node(analysis: Analysis, node: ast.Node, offset: int) -> Hover | None:
     file = analysis.file
+    if isinstance(node, ast.Import) and _within(node.module_span, offset) and node.module.startswith("std"):
+        return _hover_occurrence(analysis, offset)  # the segment of the std path under the cursor
     if isinstance(node, ast.Decl) and _within(node.name_span, offset):
         return Hover(declaration_markdown(file, node), node.name_span)
     if isinstance(node, ast.AgentDecl):

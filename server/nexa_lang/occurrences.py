@@ -274,6 +274,8 @@ class _Indexer:
 
     def declarations(self, file: SourceFile) -> None:
         for decl in file.module.declarations:
+            if isinstance(decl, ast.Import) and _is_std_module(decl.module):
+                self.std_path(file, decl.module, decl.module_span)
             if isinstance(decl, ast.Include):
                 if decl.path is not None:
                     included = resolve_include(file, decl, self.program)
@@ -494,6 +496,11 @@ class _Indexer:
             dotted = "std." + ".".join(path)
             self.add(file, member.name_span, Target(Denotes.STD, dotted), Role.READ, _std_category(dotted))
             return
+        imported = ref.symbol.node if ref.resolution is Resolution.GLOBAL and ref.symbol is not None else None
+        if isinstance(imported, ast.Import) and _is_std_module(imported.module):
+            dotted = ".".join((imported.module, *path))  # `import std.text as t`: `t.f` is `std.text.f`
+            self.add(file, member.name_span, Target(Denotes.STD, dotted), Role.READ, _std_category(dotted))
+            return
         if member.object is not base:
             return
         agent: ast.AgentDecl | None = None
@@ -620,6 +627,10 @@ class _Indexer:
 
 
 _MEMBER_AFTER = re.compile(rb"\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _is_std_module(module: str) -> bool:
+    return module == "std" or module.startswith("std.")
 
 
 def _listed_names(value: ast.Expr) -> Iterator[ast.Name]:

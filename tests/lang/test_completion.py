@@ -334,3 +334,7 @@ def test_type_positions_offer_the_declared_and_built_in_types_first(slot: str):
 def test_keyword_argument_value_in_a_call_is_not_a_type_position():
     found = completions(RECORDS + "flow main { x = Writer.helper(a: ‸) }\n")
     assert "Writer" in found.labels() and "Int" not in found.labels()
+
+
+def test_member_of_a_std_import_alias_offers_the_namespace_functions():
+    assert "text_upper" in completions("import std.text as txt\nflow main { txt.‸ }\n").labels()

@@ -175,3 +175,12 @@ def test_declared_type_in_a_field_shows_the_declaration():
 def test_struct_field_through_a_value_shows_the_field_and_its_struct():
     text = markdown_at("struct Vec2 { dx: Int }\nflow main { v = Vec2(dx: 1)\n print(v.d‸x) }\n")
     assert "dx: Int" in text and "field of struct Vec2" in text
+
+
+def test_function_through_an_import_alias_shows_the_std_function():
+    text = markdown_at('import std.text as txt\nflow main { print(txt.text_up‸per("a")) }\n')
+    assert "std.text.text_upper(text: str) -> str" in text
+
+
+def test_std_in_an_import_shows_the_standard_library():
+    assert "the standard library" in markdown_at("import s‸td.fs\n")

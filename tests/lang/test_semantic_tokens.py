@@ -157,3 +157,9 @@ def test_built_in_error_kinds_in_catch_clauses_are_types_and_free_kinds_get_no_t
     )
     kinds = [(name, kind) for name, kind, _ in described(text) if name in ("AgentError", "Error", "Mine")]
     assert kinds == [("AgentError", "type"), ("Error", "type")]
+
+
+def test_std_import_paths_and_members_through_an_alias_are_default_library():
+    text = 'import std.text as txt\nflow main { print(txt.text_upper("a")) }\n'
+    found = {(name, kind) for name, kind, mods in described(text) if "defaultLibrary" in mods}
+    assert {("std", "namespace"), ("text", "namespace"), ("text_upper", "function")} <= found
