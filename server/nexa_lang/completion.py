@@ -64,7 +64,7 @@ from nexa_lang.properties import (
 )
 from nexa_lang.signatures import PRELUDE_SIGNATURES, std_signature
 from nexa_lang.token_estimates import context_window
-from nexa_lang.types import BUILTIN_SPELLINGS, OBJECT_TYPES, single_binding, type_of_annotation
+from nexa_lang.types import BUILTIN_SPELLINGS, OBJECT_TYPES
 
 
 class CompletionKind(str, Enum):
@@ -425,7 +425,7 @@ def record_items(ctx: CursorContext, receiver: str) -> list[CompletionItem]:
     """The fields and impl methods of the struct (or fields of the protocol) that `receiver`
     statically holds: `self` in an impl, a typed parameter or `let`, a local bound once to `S(…)`."""
     program = ctx.analysis.program
-    record = _record_of(ctx, receiver)
+    record = ctx.record_held_by(receiver)
     if record is None:
         return []
     items = [
@@ -459,37 +459,6 @@ def record_items(ctx: CursorContext, receiver: str) -> list[CompletionItem]:
 
 def _has_text(ctx: CursorContext, node: ast.Node | None) -> bool:
     return node is not None and node.span.end > node.span.start
-
-
-def _record_of(ctx: CursorContext, receiver: str) -> ast.StructDecl | ast.ProtocolDecl | None:
-    program = ctx.analysis.program
-
-    def named(name: str) -> ast.StructDecl | ast.ProtocolDecl | None:
-        symbol = program.lookup(name)
-        node = symbol.node if symbol is not None else None
-        return node if isinstance(node, ast.StructDecl | ast.ProtocolDecl) else None
-
-    if receiver == "self":
-        impl = ctx.innermost(ast.ImplDecl)
-        return named(impl.type_name) if isinstance(impl, ast.ImplDecl) else None
-    activation = ctx.activation
-    while activation is not None and activation.kind != "top" and receiver not in activation.locals:
-        activation = activation.parent
-    if activation is None or activation.kind == "top":
-        return None
-    for param in getattr(activation.node, "params", []) or []:
-        if isinstance(param, ast.Param) and param.name == receiver:
-            static = type_of_annotation(program, param.type) if param.type is not None else None
-            return named(static.name) if static is not None else None
-    binding = single_binding(activation, receiver)
-    if isinstance(binding, ast.Let) and binding.type is not None:
-        return named(type_of_annotation(program, binding.type).name)
-    value = binding.value if binding is not None else None
-    if isinstance(value, ast.Call) and isinstance(value.function, ast.Name):
-        symbol = program.lookup(value.function.id)
-        if symbol is not None and isinstance(symbol.node, ast.StructDecl):
-            return symbol.node
-    return None
 
 
 def variant_items(program: Program, scope: str) -> list[CompletionItem]:

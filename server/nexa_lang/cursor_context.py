@@ -22,6 +22,7 @@ from nexa_lang.model import SourceFile
 from nexa_lang.parsing import nexa_language
 from nexa_lang.positions import Span
 from nexa_lang.scopes import Activation
+from nexa_lang.types import single_binding, type_of_annotation
 
 KEYWORDS = RESERVED | CONTEXTUAL
 _ERROR_STATE = 65535
@@ -155,6 +156,38 @@ class CursorContext:
                 )
             node = node.parent
         return False
+
+    def record_held_by(self, receiver: str) -> ast.StructDecl | ast.ProtocolDecl | None:
+        """The struct or protocol the name `receiver` statically holds at the cursor: `self` in an
+        impl, a typed parameter or `let`, a local bound once to `S(…)`."""
+        program = self.analysis.program
+
+        def named(name: str) -> ast.StructDecl | ast.ProtocolDecl | None:
+            symbol = program.lookup(name)
+            node = symbol.node if symbol is not None else None
+            return node if isinstance(node, ast.StructDecl | ast.ProtocolDecl) else None
+
+        if receiver == "self":
+            impl = self.innermost(ast.ImplDecl)
+            return named(impl.type_name) if isinstance(impl, ast.ImplDecl) else None
+        activation = self.activation
+        while activation is not None and activation.kind != "top" and receiver not in activation.locals:
+            activation = activation.parent
+        if activation is None or activation.kind == "top":
+            return None
+        for param in getattr(activation.node, "params", []) or []:
+            if isinstance(param, ast.Param) and param.name == receiver:
+                static = type_of_annotation(program, param.type) if param.type is not None else None
+                return named(static.name) if static is not None else None
+        binding = single_binding(activation, receiver)
+        if isinstance(binding, ast.Let) and binding.type is not None:
+            return named(type_of_annotation(program, binding.type).name)
+        value = binding.value if binding is not None else None
+        if isinstance(value, ast.Call) and isinstance(value.function, ast.Name):
+            symbol = program.lookup(value.function.id)
+            if symbol is not None and isinstance(symbol.node, ast.StructDecl):
+                return symbol.node
+        return None
 
     @cached_property
     def in_interpolating_string(self) -> bool:

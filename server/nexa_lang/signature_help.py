@@ -17,7 +17,7 @@ from nexa_lang import ast
 from nexa_lang.analysis import Analysis
 from nexa_lang.builtin_docs import AGENT_MEMBERS, JOB_MEMBERS, PRELUDE_DOCS, STD_DOCS, TOOL_MEMBERS
 from nexa_lang.callees import Callee, Calls
-from nexa_lang.cursor_context import unclosed_brackets
+from nexa_lang.cursor_context import CursorContext
 from nexa_lang.model import SourceFile
 from nexa_lang.prelude import is_prelude_name
 from nexa_lang.scopes import Reference, Resolution
@@ -48,7 +48,9 @@ class SignatureHelp:
     active_parameter: int | None = None  # None: no parameter matches (too many arguments)
 
 
+_SCOPED_CALLEE = re.compile(r"\b([A-Za-z_]\w*)\s*::\s*([A-Za-z_]\w*)\s*$")
 _CALLEE = re.compile(r"((?:[A-Za-z_]\w*\s*\.\s*)*[A-Za-z_]\w*)\s*$")
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
 _NAMED = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:=(?!=)|:)")
 
 
@@ -59,12 +61,16 @@ def signature_help(analysis: Analysis, offset: int) -> SignatureHelp | None:
     open_at = _open_paren(text)
     if open_at is None:
         return None
-    found = _CALLEE.search(text[:open_at])
-    if found is None:
-        return None
-    callee = re.sub(r"\s+", "", found.group(1))
     paren_offset = start + len(text[:open_at].encode("utf-8"))
-    info = _signature(analysis, callee, paren_offset, offset)
+    scoped = _SCOPED_CALLEE.search(text[:open_at])
+    if scoped is not None:
+        info = _variant(analysis, scoped.group(1), scoped.group(2))
+    else:
+        found = _CALLEE.search(text[:open_at])
+        if found is None:
+            return None
+        callee = re.sub(r"\s+", "", found.group(1))
+        info = _signature(analysis, callee, paren_offset, offset)
     if info is None:
         return None
     arguments = _split_arguments(text[open_at + 1 :])
@@ -115,31 +121,56 @@ def _open_paren(text: str) -> int | None:
 
 
 def _split_arguments(text: str) -> list[str]:
-    """The arguments typed so far (the last one is the one being typed)."""
-    parts, current = [], ""
-    for char in text:
-        if char == "," and not unclosed_brackets(current) and _quotes_closed(current):
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    parts.append(current)
+    """The arguments typed so far (the last one is the one being typed): `text` split at the commas
+    outside brackets, strings and `//` comments, in one pass (a long argument list stays cheap)."""
+    parts: list[str] = []
+    closers: list[str] = []
+    start = index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if text.startswith("//", index):
+            end = text.find("\n", index)
+            index = length if end < 0 else end
+            continue
+        if text.startswith('"""', index):
+            end = text.find('"""', index + 3)
+            index = length if end < 0 else end + 3
+            continue
+        if char in "\"'":
+            end = index + 1
+            while end < length and text[end] not in (char, "\n"):
+                end += 2 if text[end] == "\\" else 1
+            if end >= length or text[end] == "\n":  # unterminated: the cursor is in the string
+                index = length
+                continue
+            index = end + 1
+            continue
+        if char in _CLOSERS:
+            closers.append(_CLOSERS[char])
+        elif closers and char == closers[-1]:
+            closers.pop()
+        elif char == "," and not closers:
+            parts.append(text[start:index])
+            start = index + 1
+        index += 1
+    parts.append(text[start:])
     return parts
 
 
-def _quotes_closed(text: str) -> bool:
-    return text.count('"') % 2 == 0 and text.count("'") % 2 == 0
-
-
 def _active(info: SignatureInfo, arguments: list[str]) -> int | None:
+    """The parameter the argument being typed fills: its name when it is named, else the next
+    parameter that neither an earlier positional nor a named argument has filled."""
     named = _NAMED.match(arguments[-1])
     if named is not None:
         return info.index_of(named.group(1))
+    given = {m.group(1) for m in map(_NAMED.match, arguments[:-1]) if m is not None}
     positional = sum(1 for a in arguments[:-1] if _NAMED.match(a) is None)
     variadic = next((i for i, p in enumerate(info.parameters) if p.label.startswith("*")), None)
     if variadic is not None and positional >= variadic:
         return variadic
-    return positional if positional < len(info.parameters) else None
+    free = [i for i, p in enumerate(info.parameters) if p.name not in given]
+    return free[positional] if positional < len(free) else None
 
 
 # ------------------------------------------------------------------------------ resolving the callee
@@ -174,6 +205,8 @@ def _by_name(analysis: Analysis, name: str, paren: int, offset: int) -> Signatur
     if isinstance(node, ast.AgentDecl):
         signature, doc = AGENT_MEMBERS["run"]
         return from_signature(signature, "", doc, name=node.name)
+    if isinstance(node, ast.StructDecl):  # `S(a, b)` or `S(a: 1, b: 2)` (L§3.9)
+        return from_fields(symbol.file, node.name, node.fields, node.doc or "")
     if isinstance(node, ast.FlowDecl | ast.ToolFnDecl | ast.FunctionDecl):
         return from_declaration(symbol.file, node)
     return _from_ast_call(analysis, paren, name)
@@ -195,6 +228,10 @@ def _member(analysis: Analysis, receiver: str, name: str, paren: int, offset: in
                 TOOL_MEMBERS[name][0], f"{receiver}.", TOOL_MEMBERS[name][1]
             )
     if agent is None:
+        record = CursorContext(analysis, offset).record_held_by(receiver)
+        method = _impl_method(analysis, record, name) if isinstance(record, ast.StructDecl) else None
+        if method is not None:
+            return from_declaration(method[0], method[1], f"{receiver}.")
         return _from_ast_call(analysis, paren, f"{receiver}.{name}")
     for function in [*agent.functions, *agent.flows]:
         if function.name == name:
@@ -203,6 +240,40 @@ def _member(analysis: Analysis, receiver: str, name: str, paren: int, offset: in
         signature, doc = AGENT_MEMBERS[name]
         return from_signature(signature, f"{agent.name}.", doc)
     return None
+
+
+def _impl_method(
+    analysis: Analysis, struct: ast.StructDecl, name: str
+) -> tuple[SourceFile, ast.FunctionDecl] | None:
+    for file in analysis.program.files:
+        for decl in file.module.declarations:
+            if isinstance(decl, ast.ImplDecl) and decl.type_name == struct.name:
+                method = next((m for m in decl.methods if m.name == name), None)
+                if method is not None:
+                    return file, method
+    return None
+
+
+def _variant(analysis: Analysis, scope: str, name: str) -> SignatureInfo | None:
+    """`Enum::Variant(…)` of a variant with fields."""
+    symbol = analysis.program.lookup(scope)
+    if symbol is None or not isinstance(symbol.node, ast.EnumDecl):
+        return None
+    variant = next((v for v in symbol.node.variants if v.name == name), None)
+    if variant is None or not variant.fields:
+        return None
+    return from_fields(symbol.file, f"{scope}::{name}", variant.fields, "")
+
+
+def from_fields(
+    file: SourceFile, name: str, fields: list[ast.FieldDecl], documentation: str
+) -> SignatureInfo:
+    params = []
+    for item in fields:
+        typed = item.type is not None and item.type.span.end > item.type.span.start
+        label = f"{item.name}: {file.text_of(item.type.span)}" if typed and item.type else item.name
+        params.append(ParameterInfo(label, item.name))
+    return SignatureInfo(_join(name, [p.label for p in params]), params, documentation)
 
 
 def _reference_before(analysis: Analysis, paren: int, name: str) -> Reference | None:

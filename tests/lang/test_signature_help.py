@@ -103,3 +103,33 @@ def test_no_help_outside_parentheses():
 
 def test_no_help_for_an_unknown_name():
     assert help_at("flow main() { nothing_known(‸) }") is None
+
+
+SHAPES = """struct Vec2 { dx: Int, dy: Int }
+enum Shape { Circle(r: float, label: str), Square }
+impl Scaled for Vec2 { fn scale(k: float, twice: bool) { return self } }
+flow go(topic: str, n: int = 1) -> str { return topic }
+"""
+
+
+def test_struct_constructor_shows_its_typed_fields():
+    assert label_and_active(SHAPES + "flow main { Vec2(1, ‸) }\n") == ("Vec2(dx: Int, dy: Int)", 1)
+
+
+def test_argument_after_a_named_one_is_the_next_unfilled_parameter():
+    assert label_and_active(SHAPES + "flow main { Vec2(dx: 1, ‸) }\n") == ("Vec2(dx: Int, dy: Int)", 1)
+    assert label_and_active(SHAPES + 'flow main { go(topic = "话题", ‸) }\n')[1] == 1
+
+
+def test_enum_variant_constructor_shows_its_fields():
+    found = label_and_active(SHAPES + "flow main { s = Shape::Circle(1.0, ‸) }\n")
+    assert found == ("Shape::Circle(r: float, label: str)", 1)
+
+
+def test_variant_without_fields_has_no_signature():
+    assert help_at(SHAPES + "flow main { s = Shape::Square(‸) }\n") is None
+
+
+def test_impl_method_called_on_a_struct_value():
+    text = SHAPES + "flow main { v = Vec2(dx: 1, dy: 2)\n    v.scale(2.0, ‸) }\n"
+    assert label_and_active(text) == ("v.scale(k: float, twice: bool)", 1)
