@@ -150,7 +150,12 @@ def _declaration(file: SourceFile, decl: ast.Decl) -> DocumentSymbol | None:
         return _symbol(name, SymbolKind.TOOL, span, selection, "tool", children)
     if isinstance(decl, ast.ToolFnDecl):
         return _symbol(
-            name, SymbolKind.TOOL, span, selection, _signature(file, decl.params), _parameters(decl)
+            name,
+            SymbolKind.TOOL,
+            span,
+            selection,
+            _signature(file, decl.params, decl.return_type),
+            _parameters(decl),
         )
     if isinstance(decl, ast.ProtocolDecl):
         children = [
@@ -198,9 +203,8 @@ def _declaration(file: SourceFile, decl: ast.Decl) -> DocumentSymbol | None:
 
 
 def _flow(file: SourceFile, flow: ast.FlowDecl, kind: SymbolKind) -> DocumentSymbol:
-    return _symbol(
-        flow.name, kind, flow.span, flow.name_span, _signature(file, flow.params), _parameters(flow)
-    )
+    detail = _signature(file, flow.params, flow.return_type)
+    return _symbol(flow.name, kind, flow.span, flow.name_span, detail, _parameters(flow))
 
 
 def _function(file: SourceFile, function: ast.FunctionDecl) -> DocumentSymbol:
@@ -209,7 +213,7 @@ def _function(file: SourceFile, function: ast.FunctionDecl) -> DocumentSymbol:
         SymbolKind.METHOD,
         function.span,
         function.name_span,
-        _signature(file, function.params),
+        _signature(file, function.params, function.return_type),
         _parameters(function),
     )
 
@@ -243,8 +247,12 @@ def _routes(server: ast.ServerDecl | ast.RouteGroup) -> list[DocumentSymbol]:
     return sorted(children, key=lambda s: s.span)
 
 
-def _signature(file: SourceFile, params: list[ast.Param]) -> str:
-    return "(" + ", ".join(_short(file, p.span) for p in params) + ")"
+def _signature(file: SourceFile, params: list[ast.Param], returns: ast.Node | None = None) -> str:
+    """`(a: int, b)`, with ` -> T` when a return type is written."""
+    written = "(" + ", ".join(_short(file, p.span) for p in params) + ")"
+    if returns is not None and returns.span.end > returns.span.start:
+        written += " -> " + _short(file, returns.span)
+    return written
 
 
 def _short(file: SourceFile, span: Span, limit: int = 60) -> str:

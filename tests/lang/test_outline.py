@@ -157,3 +157,15 @@ def test_workspace_symbols_over_the_corpus(corpus_files: list[Path]):
     found = workspace_symbols(Workspace(), [str(p) for p in corpus_files], "main")
     assert found and all(match_score("main", s.name) is not None for s in found)
     assert sum(1 for s in found if s.name == "main" and s.kind is SymbolKind.FLOW) > 20
+
+
+def test_details_of_flows_methods_and_tool_fns_show_the_written_return_type():
+    text = (
+        '@tool("t")\nfn look(q: str) -> str { return q }\n'
+        "trait Named { fn label() : String }\n"
+        "flow norm(v: int) -> int { return v }\nflow main { print(1) }\n"
+    )
+    details = {s.name: s.detail for top in outline(text) for s, _ in top.walk()}
+    assert details["look"] == "(q: str) -> str"
+    assert details["label"] == "() -> String"
+    assert details["norm"] == "(v: int) -> int" and details["main"] == "()"
