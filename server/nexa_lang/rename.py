@@ -3,7 +3,8 @@ new name, and compute the edits per file across the program's included files.
 
 Renamable: declarations and top-level variables, locals and parameters (one activation: a local
 that shadows a global renames only the local), agent member functions, flows and `let` members,
-enum variants. Refused: keywords, built-in (prelude) and std names, `self`/`result`/…, agent
+enum variants, struct and protocol fields when every `x.field` in the program has a receiver of
+known type. Refused: keywords, built-in (prelude) and std names, `self`/`result`/…, agent
 property keys (their meaning is fixed by the property table), unresolved names, strings outside
 their `#{…}` interpolations.
 """
@@ -19,7 +20,7 @@ from nexa_lang.analysis import Analysis
 from nexa_lang.keywords import CONTEXTUAL, RESERVED, TYPE_NAMES, is_identifier
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.navigation import occurrence_at, occurrences_of
-from nexa_lang.occurrences import Category, Denotes, Occurrence, Target, member_category
+from nexa_lang.occurrences import Category, Denotes, Occurrence, Target, member_category, program_occurrences
 from nexa_lang.positions import Span
 from nexa_lang.scopes import Activation
 
@@ -114,13 +115,45 @@ def _refuse_unrenamable(program: Program, occurrence: Occurrence) -> None:
         raise RenameRefused(f"'{name}' is not declared anywhere in the program")
     if denotes is Denotes.FILE:
         raise RenameRefused("an include path names a file; rename the file instead")
-    if denotes in (Denotes.FIELD, Denotes.METHOD):
-        raise RenameRefused(f"'{name}' is used through values whose type is not known statically")
+    if denotes is Denotes.METHOD:
+        raise RenameRefused(
+            f"'{name}' is a trait or impl method; renaming one is not supported (the trait and every "
+            "impl would have to change together)"
+        )
+    if denotes is Denotes.FIELD:
+        untyped = _untyped_member_uses(program, name)
+        if untyped:
+            file, span = untyped[0]
+            where = f"line {file.line_of(span.start) + 1}" + (f" of {file.path}" if file.path else "")
+            raise RenameRefused(
+                f"'{name}' is also used through {len(untyped)} value(s) whose type is not known "
+                f"statically (first at {where}); rename would miss them"
+            )
     if denotes is Denotes.MEMBER and isinstance(target.owner, ast.AgentDecl):
         if member_category(target.owner, name) is Category.PROPERTY and target.owner.property(name):
             raise RenameRefused(f"'{name}' is an agent property key")
     if denotes is Denotes.GLOBAL and name in TYPE_NAMES and program.lookup(name) is None:
         raise RenameRefused(f"'{name}' is a built-in type")
+
+
+def _untyped_member_uses(program: Program, name: str) -> list[tuple[SourceFile, Span]]:
+    """The `x.name` accesses (in code and in `#{…}` paths) whose receiver's type the index could
+    not resolve, so that a field or method rename cannot tell whether they mean it."""
+    occurrences = program_occurrences(program)
+    found: list[tuple[SourceFile, Span]] = []
+    for file in program.files:
+        known = {o.span for o in occurrences.in_file(file)}
+        for node in file.module.walk():
+            if isinstance(node, ast.Member) and node.name == name and node.name_span not in known:
+                found.append((file, node.name_span))
+            elif isinstance(node, ast.Interpolation) and f".{name}" in node.path:
+                segments = node.path.replace(" ", "").split(".")
+                if name in segments[1:] and not any(
+                    node.span.start <= s.start and s.end <= node.span.end and file.text_of(s) == name
+                    for s in known
+                ):
+                    found.append((file, node.span))
+    return found
 
 
 def _clash(program: Program, target: Target, new_name: str) -> str | None:
@@ -134,6 +167,11 @@ def _clash(program: Program, target: Target, new_name: str) -> str | None:
     if denotes is Denotes.MEMBER and isinstance(target.owner, ast.AgentDecl):
         if member_category(target.owner, new_name) is not None:
             return f"'{new_name}' is already a member of agent {target.owner.name}"
+    if denotes is Denotes.FIELD and isinstance(
+        target.owner, ast.StructDecl | ast.ProtocolDecl | ast.EnumVariant
+    ):
+        if any(f.name == new_name for f in target.owner.fields):
+            return f"'{new_name}' is already a field of {target.owner.name}"
     if denotes is Denotes.VARIANT and isinstance(target.owner, ast.EnumDecl):
         if any(v.name == new_name for v in target.owner.variants):
             return f"'{new_name}' is already a variant of enum {target.owner.name}"

@@ -254,3 +254,36 @@ def test_rename_an_agent_let_member_renames_its_uses_inside_interpolations():
         'flow main { print("语气 #{Writer.tone} / #{ Writer.tone }") }\n'
     )
     assert renamed(text, "tone", "mood") == text.replace("tone", "mood")
+
+
+FIELDS = """struct Vec2 { dx: Int, dy: Int }
+impl Named for Vec2 { fn label() { return "向量 #{self.dx}" } }
+flow norm(v: Vec2) -> int { return v.dx }
+flow main {
+    v = Vec2(dx: 1, dy: 2)
+    print(v.dx, norm(v))
+}
+"""
+
+
+def test_rename_a_struct_field_renames_typed_accesses_keywords_and_interpolations():
+    assert renamed(FIELDS, "dx", "width") == FIELDS.replace("dx", "width")
+
+
+def test_rename_a_struct_field_is_refused_when_some_access_has_an_unknown_receiver():
+    text = FIELDS + "flow other(thing) { return thing.dx }\n"
+    a = analysis_of(text)
+    with pytest.raises(RenameRefused, match=r"'dx' is also used through 1 value\(s\).*line 8"):
+        rename(a, at(text, "dx"), "width")
+
+
+def test_rename_a_struct_field_to_another_field_is_refused():
+    a = analysis_of(FIELDS)
+    with pytest.raises(RenameRefused, match="'dy' is already a field of Vec2"):
+        rename(a, at(FIELDS, "dx"), "dy")
+
+
+def test_rename_an_impl_method_is_refused_with_the_reason():
+    a = analysis_of(FIELDS)
+    with pytest.raises(RenameRefused, match="trait or impl method"):
+        prepare_rename(a, at(FIELDS, "label"))
