@@ -25,7 +25,7 @@ from nexa_lang.builtin_docs import (
 from nexa_lang.callees import _std_path
 from nexa_lang.model import SourceFile, Symbol
 from nexa_lang.model_ids import split_provider
-from nexa_lang.occurrences import Category, Denotes, program_occurrences
+from nexa_lang.occurrences import Category, Denotes, Occurrence, Role, program_occurrences
 from nexa_lang.positions import Span
 from nexa_lang.prelude import PREDEFINED_VALUES, STD_NAMESPACES, is_prelude_name
 from nexa_lang.prompt_preview import primary_model, string_property
@@ -246,6 +246,8 @@ def _hover_occurrence(analysis: Analysis, offset: int) -> Hover | None:
     if occurrence.category is Category.BUILTIN_TYPE:
         return Hover(builtin_type_markdown(name), occurrence.span)
     target = occurrence.target
+    if target.denotes is Denotes.LOCAL or occurrence.category is Category.GLOBAL_VARIABLE:
+        return _hover_binding(analysis, occurrence)
     if target.denotes is Denotes.STD and name == "std":
         namespaces = ", ".join(f"`{n}`" for n in sorted(STD_NAMESPACES) if "." not in n)
         return Hover(f"{_code('std')}\n\nthe standard library (S§2): {namespaces}", occurrence.span)
@@ -271,6 +273,24 @@ def _hover_occurrence(analysis: Analysis, offset: int) -> Hover | None:
             owner_name = getattr(owner, "name", "")
             return Hover(f"{_code(file.text_of(node.span))}\n\nfield of {kind} {owner_name}", occurrence.span)
     return None
+
+
+def _hover_binding(analysis: Analysis, occurrence: Occurrence) -> Hover:
+    """A local or global variable where it is bound (`x = …`, `let`, `for x in`, a pattern): its
+    type as inferred at its reads."""
+    name = occurrence.target.name
+    kind = {
+        Category.PARAMETER: "parameter",
+        Category.GLOBAL_VARIABLE: "global variable",
+    }.get(occurrence.category, "local variable")
+    reads = [
+        o
+        for o in program_occurrences(analysis.program).of(occurrence.target)
+        if o.role is Role.READ and o.file is analysis.file
+    ]
+    static = _type_of_name(analysis, reads[0].span) if reads else None
+    shown = f"{name}: {static}" if static else name
+    return Hover(f"{_code(shown)}\n\n{kind}", occurrence.span)
 
 
 def _member_declaration(analysis: Analysis, owner: object, name: str) -> tuple[SourceFile, ast.Node] | None:

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from nexa_lang.analysis import analyze
 from nexa_lang.hover import Hover, hover
 from nexa_lang.model import Workspace
@@ -184,3 +186,24 @@ def test_function_through_an_import_alias_shows_the_std_function():
 
 def test_std_in_an_import_shows_the_standard_library():
     assert "the standard library" in markdown_at("import s‸td.fs\n")
+
+
+def test_local_at_its_binding_shows_its_type_like_at_its_reads():
+    assert (
+        markdown_at("flow main {\n    ‸n = 1\n    print(n)\n}\n") == "```nexa\nn: int\n```\n\nlocal variable"
+    )
+
+
+def test_loop_variable_and_global_at_their_bindings_say_what_they_are():
+    assert "local variable" in markdown_at("flow main { for ‸item in [1] { print(item) } }\n")
+    assert "global variable" in markdown_at('‸greeting = "你好"\nflow main { print(greeting) }\n')
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="types.py (not ours to edit): Types.call_result answers any for a struct constructor "
+    "call S(…); it should answer StaticType('S')",
+)
+def test_local_bound_to_a_struct_constructor_shows_the_struct_type():
+    text = markdown_at("struct Vec2 { dx: Int }\nflow main {\n    v = Vec2(dx: 1)\n    print(‸v)\n}\n")
+    assert "v: Vec2" in text
