@@ -219,6 +219,7 @@ class _Indexer:
                 self.activation_of.setdefault(id(activation.node), activation)
         self.first_global_binding: set[str] = set()
         self.types = Types(program)
+        self.assigned_members: set[int] = set()  # `a.b = …` targets: their member is written
 
     def build(self) -> Occurrences:
         for file in self.program.files:
@@ -335,6 +336,10 @@ class _Indexer:
                         Role.DECLARATION,
                         Category.METHOD,
                     )
+                    if id(method) not in self.activation_of:  # a trait's signature: no body
+                        for param in method.params:
+                            target = Target(Denotes.LOCAL, param.name, method)
+                            self.add(file, param.name_span, target, Role.DECLARATION, Category.PARAMETER)
 
     def agent(self, file: SourceFile, agent: ast.AgentDecl) -> None:
         for prop in agent.properties:
@@ -441,6 +446,8 @@ class _Indexer:
     # ---- names in expressions, patterns and types that are not variable references
 
     def node(self, file: SourceFile, node: ast.Node) -> None:
+        if isinstance(node, ast.Assign) and isinstance(node.target, ast.Member):
+            self.assigned_members.add(id(node.target))  # walked before the target itself
         if isinstance(node, ast.Member):
             self.member(file, node)
         elif isinstance(node, ast.ScopedName):
@@ -571,7 +578,8 @@ class _Indexer:
         if isinstance(record, ast.StructDecl | ast.ProtocolDecl):
             if any(f.name == member.name for f in record.fields):
                 target = Target(Denotes.FIELD, member.name, record)
-                self.add(file, member.name_span, target, Role.READ, Category.FIELD)
+                role = Role.WRITE if id(member) in self.assigned_members else Role.READ
+                self.add(file, member.name_span, target, role, Category.FIELD)
                 return
         if isinstance(record, ast.StructDecl):
             for _, impl in self.program.of_kind(ast.ImplDecl):

@@ -373,3 +373,15 @@ def test_method_called_on_a_struct_value_goes_to_the_impl_method():
 def test_protocol_field_through_a_typed_parameter_goes_to_the_protocol_field():
     a = analysis_of(STRUCTS)
     assert defined_at(a, at(STRUCTS, "r.title", plus=2)) == [("title", at(STRUCTS, "title"))]
+
+
+def test_assigning_a_struct_field_through_a_value_is_a_write_highlight():
+    text = "struct P { x: int }\nflow main {\n    p = P(x: 1)\n    p.x = 2\n    print(p.x)\n}\n"
+    a = analysis_of(text)
+    kinds = [(h.span.start, h.kind) for h in document_highlights(a, at(text, "x"))]
+    assert kinds == [
+        (at(text, "x"), HighlightKind.WRITE),
+        (at(text, "x:", 1), HighlightKind.READ),
+        (at(text, "p.x", 0, 2), HighlightKind.WRITE),
+        (at(text, "p.x", 1, 2), HighlightKind.READ),
+    ]

@@ -163,3 +163,8 @@ def test_std_import_paths_and_members_through_an_alias_are_default_library():
     text = 'import std.text as txt\nflow main { print(txt.text_upper("a")) }\n'
     found = {(name, kind) for name, kind, mods in described(text) if "defaultLibrary" in mods}
     assert {("std", "namespace"), ("text", "namespace"), ("text_upper", "function")} <= found
+
+
+def test_parameters_of_a_trait_method_signature_are_parameter_declarations():
+    text = "trait Vol {\n    fn volume(level: int): int\n}\n"
+    assert ("level", "parameter", {"declaration"}) in described(text)
