@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Union
 
 from nexa_lang.positions import Span
@@ -60,6 +61,17 @@ def _child_lister(cls: type) -> Callable[[Node], list[Node]]:
         lister = _CHILD_LISTERS[cls] = namespace["child_list"]  # type: ignore[assignment]
         cls.child_list = lister  # type: ignore[attr-defined]  # later calls skip `Node.child_list`
     return lister
+
+
+@cache
+def may_have_children(cls: type[Node]) -> bool:
+    """Whether an instance of `cls` can have child nodes: it has a field that may hold a node, or
+    a hand-written `child_list`. A walker need not list the children of the others (a third of
+    the nodes: names, numbers…)."""
+    lister = cls.child_list
+    if lister is not Node.child_list and lister not in _CHILD_LISTERS.values():
+        return True
+    return any(field_.type not in _SCALAR_TYPES for field_ in fields(cls))
 
 
 @dataclass(kw_only=True, eq=False)

@@ -148,6 +148,9 @@ class Program:
     missing_includes: list[tuple[SourceFile, ast.Include]] = field(default_factory=list)
     symbols: dict[str, list[Symbol]] = field(default_factory=dict)
     settings: Any = None  # the lint/sandbox configuration the checker runs with (nexa_lang.config)
+    _declared_by_kind: dict[type[ast.Decl], list[tuple[SourceFile, ast.Decl]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @cached_property
     def scopes(self) -> Scopes:
@@ -186,15 +189,20 @@ class Program:
         found = self.symbols.get(name)
         return found[0] if found else None
 
+    @cached_property
+    def _declared(self) -> list[tuple[SourceFile, ast.Decl]]:
+        return [(file, decl) for file in self.files for decl in file.module.declarations]
+
     def declarations(self) -> Iterator[tuple[SourceFile, ast.Decl]]:
-        for file in self.files:
-            for decl in file.module.declarations:
-                yield file, decl
+        """Every declaration of the program's files, in merge order (listed once: the rules ask
+        for them, and for those of one kind, many times a program)."""
+        return iter(self._declared)
 
     def of_kind(self, kind: type[ast.Decl]) -> Iterator[tuple[SourceFile, ast.Decl]]:
-        for file, decl in self.declarations():
-            if isinstance(decl, kind):
-                yield file, decl
+        found = self._declared_by_kind.get(kind)
+        if found is None:
+            found = self._declared_by_kind[kind] = [(f, d) for f, d in self._declared if isinstance(d, kind)]
+        return iter(found)
 
     def agents(self) -> list[ast.AgentDecl]:
         return [d for _, d in self.of_kind(ast.AgentDecl) if isinstance(d, ast.AgentDecl)]

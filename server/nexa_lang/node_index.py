@@ -35,26 +35,32 @@ class FileNodes:
         self._position: dict[int, int] = {}  # id of a node: its place in the walk
         self._end: list[int] = []  # by place in the walk: the place just after the node's subtree
         by_type, position, end = self._by_type, self._position, self._end
+        leaves: set[type] = set()  # the classes seen whose nodes have no children to list
         # `root.walk()` unrolled: this walk visits every node of every file once. An int on the
         # stack is the place of a node whose children were pushed above it: popped, its subtree ends.
         stack: list[ast.Node | int] = [root]
+        pop, push, extend, end_at = stack.pop, stack.append, stack.extend, end.append
         order = 0
         while stack:
-            node = stack.pop()
-            if node.__class__ is int:
+            node = pop()
+            cls = type(node)
+            if cls is int:
                 end[node] = order  # type: ignore[index]
                 continue
-            entries = by_type.get(type(node))
+            entries = by_type.get(cls)
             if entries is None:
-                entries = by_type[type(node)] = []
+                entries = by_type[cls] = []
+                if not ast.may_have_children(cls):
+                    leaves.add(cls)
             entries.append((order, node))  # type: ignore[arg-type]
             position[id(node)] = order
-            end.append(order + 1)
-            below = node.child_list()  # type: ignore[union-attr]
-            if below:
-                stack.append(order)
-                below.reverse()
-                stack.extend(below)
+            end_at(order + 1)
+            if cls not in leaves:
+                below = node.child_list()  # type: ignore[union-attr]
+                if below:
+                    push(order)
+                    below.reverse()
+                    extend(below)
             order += 1
         self.size = order
 
