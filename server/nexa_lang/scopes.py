@@ -264,8 +264,7 @@ class _ScopeBuilder:
             if param.default is not None:
                 self._expr(scope, param.default)
         if body is not None:
-            for statement in body.statements:
-                self._bind_statement(scope, statement)
+            self._bind_statement(scope, body)  # the whole block at once: one query, not one a statement
             for statement in body.statements:
                 self._statement(scope, statement)
         return scope
