@@ -40,6 +40,7 @@ anything differs the formatter raises `FormatError` instead of returning a chang
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -144,6 +145,47 @@ def format_source(text: str) -> str:
         raise FormatError("formatting would change the program's syntax tree; not formatted", text)
     result = formatted.decode("utf-8")
     return _BOM + result if bom else result
+
+
+@dataclass(frozen=True)
+class LineEdit:
+    """Replace the whole lines `span` (bytes of the input, UTF-8) with `new_text`."""
+
+    span: tuple[int, int]
+    new_text: str
+
+
+def format_lines(text: str, first_line: int, last_line: int) -> list[LineEdit]:
+    """The edits that format only lines `first_line`..`last_line` (0-based, inclusive) of `text`,
+    as an editor's "format selection" wants: the whole file is formatted (so indentation is right
+    for the context) and only the changed lines inside the range are returned. Raises
+    `FormatError` like `format_source`."""
+    formatted = format_source(text)
+    if formatted == text:
+        return []
+    old = text.splitlines(keepends=True)
+    new = formatted.splitlines(keepends=True)
+    starts = [0]
+    for line in old:
+        starts.append(starts[-1] + len(line.encode("utf-8", "surrogatepass")))
+    # The formatter never joins or splits lines, so lines pair up by their text without white
+    # space; each paired line is its own edit, and only the blank lines it drops are unpaired.
+    edits: list[LineEdit] = []
+    matcher = difflib.SequenceMatcher(a=[_bare(x) for x in old], b=[_bare(x) for x in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                if old[i] != new[j] and first_line <= i <= last_line:
+                    edits.append(LineEdit((starts[i], starts[i + 1]), new[j]))
+            continue
+        inside = i1 <= last_line and i2 > first_line if i2 > i1 else first_line <= i1 <= last_line + 1
+        if inside:
+            edits.append(LineEdit((starts[i1], starts[i2]), "".join(new[j1:j2])))
+    return edits
+
+
+def _bare(line: str) -> str:
+    return "".join(line.split())
 
 
 # ------------------------------------------------------------------------------------ atoms

@@ -376,6 +376,28 @@ async def test_formatting_replaces_the_document_with_the_formatters_text(
     assert (edit.range.end.line, edit.range.end.character) == (1, 0)
 
 
+async def test_range_formatting_edits_only_the_selected_lines_at_utf16_positions(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    result = await initialize(client, tmp_path)
+    assert result.capabilities.document_range_formatting_provider
+    text = 'flow main {\nprint("你好🙂",1)\n  x =[1,2]\n}\n'
+    uri = open_document(client, tmp_path / "r.nx", text)
+    edits = await client.text_document_range_formatting_async(
+        types.DocumentRangeFormattingParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(
+                start=types.Position(line=1, character=3), end=types.Position(line=2, character=0)
+            ),
+            options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+        )
+    )
+    (edit,) = edits
+    assert edit.new_text == '    print("你好🙂", 1)\n'
+    assert (edit.range.start.line, edit.range.start.character) == (1, 0)
+    assert (edit.range.end.line, edit.range.end.character) == (2, 0)
+
+
 def test_format_cli_formats_files_in_place(tmp_path: Path) -> None:
     from nexa_lang.formatter import format_source
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nexa_lang.formatter import FormatError, format_source, syntax_signature
+from nexa_lang.formatter import FormatError, format_lines, format_source, syntax_signature
 
 
 def test_every_corpus_file_formats_idempotently(corpus_files: list[Path]) -> None:
@@ -296,3 +296,40 @@ def test_formatting_is_idempotent_on_the_targeted_cases() -> None:
     once = format_source(text)
     assert format_source(once) == once
     assert syntax_signature(once.encode()) == syntax_signature(text.encode())
+
+
+# ---------------------------------------------------------------------------------- range formatting
+
+MESSY = 'agent A { prompt: "p" }\nflow main {\nx = "中文"\n  >> A\n\n\n\n   y =[1,2]\n  print(x,y)\n}\n'
+
+
+def apply_line_edits(text: str, edits) -> str:
+    data = text.encode()
+    for edit in sorted(edits, key=lambda e: -e.span[0]):
+        data = data[: edit.span[0]] + edit.new_text.encode() + data[edit.span[1] :]
+    return data.decode()
+
+
+def test_format_lines_changes_only_the_lines_in_the_range():
+    result = apply_line_edits(MESSY, format_lines(MESSY, 2, 3))
+    assert result.splitlines()[2:4] == ['    x = "中文"', "        >> A"]
+    assert result.splitlines()[4:] == MESSY.splitlines()[4:]
+
+
+def test_format_lines_over_the_whole_file_is_format_source():
+    assert apply_line_edits(MESSY, format_lines(MESSY, 0, 100)) == format_source(MESSY)
+
+
+def test_format_lines_drops_blank_lines_only_inside_the_range():
+    result = apply_line_edits(MESSY, format_lines(MESSY, 4, 7))
+    assert result.splitlines()[:4] == MESSY.splitlines()[:4]
+    assert result.splitlines()[4:6] == ["", "    y = [1, 2]"]
+
+
+def test_format_lines_on_formatted_text_is_empty():
+    assert format_lines(format_source(MESSY), 0, 5) == []
+
+
+def test_format_lines_refuses_a_file_with_syntax_errors():
+    with pytest.raises(FormatError):
+        format_lines("flow main { x = }\n", 0, 0)
