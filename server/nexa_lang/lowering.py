@@ -7,13 +7,13 @@ being typed still yields a model for completion and checks.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from functools import partial
 
 from tree_sitter import Node as TSNode
 
 from nexa_lang import ast
+from nexa_lang.interpolation_paths import parse_path
 from nexa_lang.keywords import RESERVED
 from nexa_lang.positions import Span
 
@@ -29,7 +29,6 @@ _ESCAPES = {
     "{": "{",
     "}": "}",
 }
-_PATH_HEAD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 # `Span(a, b)` runs the Python-level `__new__` that `NamedTuple` generates; lowering makes a span
@@ -349,13 +348,18 @@ class Lowerer:
         raw = self.text(node)
         inner = raw[2:-1]
         path = inner.strip()
-        head = _PATH_HEAD.match(path)
-        if head and head.group(0) in RESERVED:
+        parsed = parse_path(path)
+        if parsed is not None and parsed.head in RESERVED:
             return None
         names = []
-        if head:
-            start = node.start_byte + 2 + len(inner.encode()) - len(inner.lstrip().encode())
-            names.append(ast.Name(id=head.group(0), span=Span(start, start + len(head.group(0)))))
+        if parsed is not None:
+            # The names the path looks up like variables: its head and each `[i]` index.
+            base = node.start_byte + 2
+            offset = len(inner) - len(inner.lstrip())
+            found = [(0, parsed.head), *((s.offset, s.value) for s in parsed.steps if s.kind == "var")]
+            for at, name in found:
+                start = base + len(inner[: offset + at].encode())
+                names.append(ast.Name(id=name, span=Span(start, start + len(name.encode()))))
         return ast.Interpolation(path=path, names=names, span=span(node))
 
     def _template(self, node: TSNode) -> ast.TemplateLit:

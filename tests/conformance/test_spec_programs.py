@@ -4,8 +4,7 @@ and, where the offline provider (S§4.5) makes the run deterministic, `nexa run`
 exits with the expected code and prints exactly the expected stdout (`NAME.stdout` beside the
 program).
 
-Programs under `programs/xfail/` are valid programs that the suite still gets wrong in a part this
-module may not change; each is a strict xfail naming the file and function at fault.
+Programs under `programs/errors/` are wrong on purpose: the checker must find their error.
 """
 
 from __future__ import annotations
@@ -141,17 +140,14 @@ def test_nexa_test_reports_every_test(name: str) -> None:
     )
 
 
-# ---- valid programs the suite still gets wrong (fixes belong to files this module may not change) ----
+# ---- programs with an error the checker must find ----
 
-XFAIL = PROGRAMS / "xfail"
+ERRORS = PROGRAMS / "errors"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server/nexa_lang/lowering.py Lowerer._interpolation records only the leading name of an "
-    "interpolation path, so the index variable of `#{a[j]}` (a variable lookup, L§1.6.3) is never "
-    "resolved: no E001 although nexa run fails with E108 unknown name 'j'",
-)
 def test_unbound_interpolation_index_variable_is_e001() -> None:
-    path = XFAIL / "interpolation_index_name.nx"
-    assert [(d.code, d.message) for d in _errors(path)] == [("E001", "undeclared name 'j'")]
+    path = ERRORS / "interpolation_index_name.nx"
+    assert [(d.code, d.message) for d in _errors(path)] == [
+        ("E001", "undeclared name 'j'; did you mean 'a'?")
+    ]
+    assert _run("run", path=path).returncode == 2  # refused, as the check said

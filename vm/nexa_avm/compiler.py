@@ -9,11 +9,11 @@ Blocks do not open scopes (L§4.1), so every name is a dictionary key of its act
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from nexa_lang import ast
+from nexa_lang.interpolation_paths import parse_path
 from nexa_lang.model import Program
 
 from .bytecode import (
@@ -33,12 +33,6 @@ from .bytecode import (
     ToolSpecDecl,
 )
 from .schemas import json_schema_of, named_type_spec, type_string_spec
-
-_PATH_TOKEN = re.compile(
-    r"\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*(-?[0-9]+)\s*\]|\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]"
-    r"|\[\s*\"([^\"]*)\"\s*\]|\[\s*'([^']*)'\s*\]"
-)
-_PATH_HEAD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class CompileError(Exception):
@@ -940,27 +934,11 @@ class FunctionCompiler:
         if not path:
             self.emit(Op.CONST, "", span)
             return True
-        head = _PATH_HEAD.match(path)
-        if head is None:
+        parsed = parse_path(path)
+        if parsed is None:
             return False
-        steps: list[tuple[str, Any]] = []
-        position = head.end()
-        while position < len(path):
-            match = _PATH_TOKEN.match(path, position)
-            if match is None:
-                return False
-            attr, number, name, dq, sq = match.groups()
-            if attr is not None:
-                steps.append(("attr", attr))
-            elif number is not None:
-                steps.append(("index", int(number)))
-            elif name is not None:
-                steps.append(("var", name))
-            else:
-                steps.append(("index", dq if dq is not None else sq))
-            position = match.end()
-        self.emit(Op.LOAD, head.group(0), span)
-        for kind, value in steps:
+        self.emit(Op.LOAD, parsed.head, span)
+        for kind, value, _ in parsed.steps:
             if kind == "attr":
                 self.emit(Op.GET_ATTR, value, span)
             elif kind == "index":
