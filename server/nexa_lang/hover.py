@@ -23,7 +23,7 @@ from nexa_lang.builtin_docs import (
     signature_text,
 )
 from nexa_lang.callees import _std_path
-from nexa_lang.model import SourceFile, Symbol
+from nexa_lang.model import SourceFile, Symbol, pattern_bindings
 from nexa_lang.model_ids import split_provider
 from nexa_lang.occurrences import Category, Denotes, Occurrence, Role, program_occurrences
 from nexa_lang.positions import Span
@@ -246,6 +246,12 @@ def _hover_occurrence(analysis: Analysis, offset: int) -> Hover | None:
     if occurrence.category is Category.BUILTIN_TYPE:
         return Hover(builtin_type_markdown(name), occurrence.span)
     target = occurrence.target
+    if target.denotes is Denotes.PRELUDE:
+        return _hover_prelude(name, occurrence.span)
+    if target.denotes is Denotes.VARIANT and isinstance(target.owner, ast.EnumDecl):
+        return _hover_variant(analysis, target.owner, name, occurrence.span)
+    if target.denotes is Denotes.MEMBER and isinstance(target.owner, ast.AgentDecl):
+        return _hover_agent_member(analysis, target.owner, name, occurrence.span)
     if target.denotes is Denotes.LOCAL or occurrence.category is Category.GLOBAL_VARIABLE:
         return _hover_binding(analysis, occurrence)
     if target.denotes is Denotes.STD and name == "std":
@@ -273,6 +279,58 @@ def _hover_occurrence(analysis: Analysis, offset: int) -> Hover | None:
             owner_name = getattr(owner, "name", "")
             return Hover(f"{_code(file.text_of(node.span))}\n\nfield of {kind} {owner_name}", occurrence.span)
     return None
+
+
+_BUILTIN_VARIANTS: dict[str, str] = {
+    "Option::Some": "`Option::Some(value)`: an option holding a value",
+    "Option::None": "`Option::None`: an option holding nothing",
+    "Result::Ok": "`Result::Ok(value)`: a successful result",
+    "Result::Err": "`Result::Err(error)`: a failed result",
+}
+
+
+def _hover_prelude(name: str, span: Span) -> Hover | None:
+    if name in _BUILTIN_VARIANTS:
+        return Hover(f"{_code(name)}\n\n{_BUILTIN_VARIANTS[name]} (built-in variant)", span)
+    if name in ("Option", "Result"):
+        return Hover(builtin_type_markdown(name), span)
+    text = builtin_markdown(name)
+    return Hover(text, span) if text else None
+
+
+def _hover_variant(analysis: Analysis, enum: ast.EnumDecl, name: str, span: Span) -> Hover | None:
+    variant = next((v for v in enum.variants if v.name == name), None)
+    file = _file_declaring(analysis, enum)
+    if variant is None or file is None:
+        return None
+    fields = ", ".join(file.text_of(f.span) for f in variant.fields)
+    label = f"{enum.name}::{variant.name}" + (f"({fields})" if variant.fields else "")
+    return Hover(f"{_code(label)}\n\nvariant of enum {enum.name}", span)
+
+
+def _hover_agent_member(analysis: Analysis, agent: ast.AgentDecl, name: str, span: Span) -> Hover | None:
+    """A member of an agent that the property table does not describe: a member fn or flow, a
+    `let` member, or a `key = expr` member."""
+    file = _file_declaring(analysis, agent)
+    if file is None:
+        return None
+    for function in [*agent.functions, *agent.flows]:
+        if function.name == name:
+            return Hover(declaration_markdown(file, function), span)
+    for let in agent.lets:
+        if any(bound == name for bound, _ in pattern_bindings(let.pattern)):
+            return Hover(
+                f"{_code(_short(file.text_of(let.span), 120))}\n\n`let` member of agent {agent.name}", span
+            )
+    prop = agent.property(name)
+    if prop is not None and prop.value is not None:
+        value = _short(file.text_of(prop.value.span), 80)
+        return Hover(f"**{name}** = `{value}`\n\nmember of agent {agent.name}", span)
+    return None
+
+
+def _file_declaring(analysis: Analysis, decl: ast.Node) -> SourceFile | None:
+    return next((f for f in analysis.program.files if _declares(f, decl)), None)
 
 
 def _hover_binding(analysis: Analysis, occurrence: Occurrence) -> Hover:

@@ -207,3 +207,29 @@ def test_loop_variable_and_global_at_their_bindings_say_what_they_are():
 def test_local_bound_to_a_struct_constructor_shows_the_struct_type():
     text = markdown_at("struct Vec2 { dx: Int }\nflow main {\n    v = Vec2(dx: 1)\n    print(‸v)\n}\n")
     assert "v: Vec2" in text
+
+
+MEMBERS = (
+    'enum Shape { Circle(r: float), Dot }\nagent G {\n    prompt: "p"\n    greeting = "Hi " + "x"\n'
+    '    let intro = "我是"\n}\n'
+)
+
+
+def test_enum_variant_at_its_declaration_and_in_an_expression_shows_its_fields_and_enum():
+    assert "Shape::Circle(r: float)" in markdown_at(MEMBERS.replace("Circle(r", "Cir‸cle(r"))
+    text = markdown_at(MEMBERS + "flow main { s = Shape::Ci‸rcle(1.0) }\n")
+    assert "Shape::Circle(r: float)" in text and "variant of enum Shape" in text
+
+
+def test_builtin_option_variant_shows_what_it_holds():
+    assert "an option holding nothing" in markdown_at("flow main { x = Option::No‸ne }\n")
+
+
+def test_agent_let_and_assigned_members_show_their_values():
+    assert 'let intro = "我是"' in markdown_at(MEMBERS + "flow main { print(G.int‸ro) }\n")
+    assert '**greeting** = `"Hi " + "x"`' in markdown_at(MEMBERS.replace("    greeting =", "    greet‸ing ="))
+
+
+def test_prelude_function_listed_as_an_agent_tool_shows_its_doc():
+    found = hover_at('agent A {\n    prompt: "p"\n    tools = [le‸n]\n}\n')
+    assert found is not None and "len(" in found.markdown
