@@ -23,7 +23,7 @@ from nexa_lang.model import DECLARATION_KINDS, Program, SourceFile, Symbol, patt
 from nexa_lang.positions import Span
 from nexa_lang.prelude import STD_NAMESPACES, is_prelude_name
 from nexa_lang.scopes import Activation, Reference, Resolution
-from nexa_lang.types import ERROR_KINDS, OBJECT_TYPES, Types, single_binding
+from nexa_lang.types import ERROR_KINDS, OBJECT_TYPES, Types, single_binding, type_of_annotation
 
 
 class Denotes(str, Enum):
@@ -551,6 +551,8 @@ class _Indexer:
                 None,
             )
             return self.record_named(impl.type_name) if impl is not None else None
+        if ref.resolution is Resolution.SPECIAL and base.id == "result":
+            return self.result_type(file, base.span)
         if ref.resolution not in (Resolution.LOCAL, Resolution.GLOBAL):
             return None
         static = self.types.type_of(base, id(file))
@@ -567,6 +569,23 @@ class _Indexer:
             called = self.types.callee_declaration(value, id(file))
             return called if isinstance(called, ast.StructDecl) else None
         return None
+
+    def result_type(self, file: SourceFile, span: Span) -> ast.Decl | None:
+        """`result` in an `ensures`: the declared result of the flow or agent (L§3.6)."""
+        owner = next((d for d in file.module.declarations if d.span.contains(span)), None)
+        if isinstance(owner, ast.AgentDecl):
+            flow = next((f for f in owner.flows if f.span.contains(span)), None)
+            if flow is not None:
+                owner = flow
+        written: ast.Node | None = None
+        if isinstance(owner, ast.FlowDecl):
+            written = owner.return_type
+        elif isinstance(owner, ast.AgentDecl):
+            declared = owner.property("output_type")
+            written = declared.value if declared is not None else owner.return_type
+        if written is None or isinstance(written, ast.LegacyGenericType):
+            return None
+        return self.record_named(type_of_annotation(self.program, written).name)
 
     def record_named(self, name: str) -> ast.Decl | None:
         symbol = self.symbol(name)

@@ -385,3 +385,14 @@ def test_assigning_a_struct_field_through_a_value_is_a_write_highlight():
         (at(text, "p.x", 0, 2), HighlightKind.WRITE),
         (at(text, "p.x", 1, 2), HighlightKind.READ),
     ]
+
+
+def test_result_field_in_an_ensures_goes_to_the_declared_result_protocol():
+    text = (
+        "protocol Review { score: int }\n"
+        'agent Critic -> Review\n    ensures result.score >= 0\n{\n    prompt: "评审"\n}\n'
+        'flow rate() -> Review\n    ensures result.score < 10\n{\n    return Critic.run("x")\n}\n'
+    )
+    a = analysis_of(text)
+    for nth in (1, 2):
+        assert defined_at(a, at(text, "score", nth)) == [("score", at(text, "score"))]
