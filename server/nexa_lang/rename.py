@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from nexa_lang import ast
 from nexa_lang.analysis import Analysis
+from nexa_lang.builtin_docs import AGENT_MEMBERS, JOB_MEMBERS, TOOL_MEMBERS
 from nexa_lang.keywords import CONTEXTUAL, RESERVED, TYPE_NAMES, is_identifier
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.navigation import occurrence_at, occurrences_of
@@ -69,6 +70,10 @@ def prepare_rename(analysis: Analysis, offset: int) -> PrepareRename:
         word = _word_at(analysis.file, offset)
         if word in RESERVED or word in CONTEXTUAL:
             raise RenameRefused(f"'{word}' is a keyword")
+        if word and _after_dot(analysis.file, offset):
+            if word in AGENT_MEMBERS or word in TOOL_MEMBERS or word in JOB_MEMBERS:
+                raise RenameRefused(f"'{word}' is a built-in member (S§1.4)")
+            raise RenameRefused(f"'{word}' is used through a value whose type is not known statically")
         raise RenameRefused("there is no name to rename here")
     _refuse_unrenamable(analysis.program, occurrence)
     return PrepareRename(occurrence.span, occurrence.target.name)
@@ -179,6 +184,15 @@ def _clash(program: Program, target: Target, new_name: str) -> str | None:
 
 
 _WORD_CHARS = re.compile(rb"[A-Za-z0-9_]")
+
+
+def _after_dot(file: SourceFile, offset: int) -> bool:
+    """The word under `offset` follows a `.` (a member name)."""
+    source = file.source
+    start = max(0, min(offset, len(source)))
+    while start > 0 and _WORD_CHARS.fullmatch(source[start - 1 : start]):
+        start -= 1
+    return source[:start].rstrip(b" \t").endswith(b".")
 
 
 def _word_at(file: SourceFile, offset: int) -> str:

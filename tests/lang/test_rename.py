@@ -287,3 +287,15 @@ def test_rename_an_impl_method_is_refused_with_the_reason():
     a = analysis_of(FIELDS)
     with pytest.raises(RenameRefused, match="trait or impl method"):
         prepare_rename(a, at(FIELDS, "label"))
+
+
+def test_rename_a_built_in_agent_member_is_refused_with_the_reason():
+    text = 'agent W { prompt: "p" }\nflow main { print(W.run("写")) }\n'
+    with pytest.raises(RenameRefused, match="'run' is a built-in member"):
+        prepare_rename(analysis_of(text), at(text, "run"))
+
+
+def test_rename_a_member_of_an_untyped_value_is_refused_with_the_reason():
+    text = "flow main(thing) { print(thing.colour) }\n"
+    with pytest.raises(RenameRefused, match="type is not known statically"):
+        prepare_rename(analysis_of(text), at(text, "colour"))
