@@ -17,6 +17,11 @@ from nexa_lang.positions import Span
 
 NO_SPAN = Span(0, 0)
 
+# Every node class is a keyword-only dataclass compared by identity. Its repr is the one generic
+# `Node.__repr__`: generating one per class cost a third of importing this module, which every
+# `nexa-lsp --check` and cold `nexa run` pays.
+node = dataclass(kw_only=True, eq=False, repr=False)
+
 
 # Field annotations that never hold a node: `children` skips these fields.
 _SCALAR_TYPES = frozenset(
@@ -74,7 +79,7 @@ def may_have_children(cls: type[Node]) -> bool:
     return any(field_.type not in _SCALAR_TYPES for field_ in fields(cls))
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Node:
     span: Span = NO_SPAN
 
@@ -87,6 +92,10 @@ class Node:
         inherited = cls.child_list
         if inherited is Node.child_list or inherited in _CHILD_LISTERS.values():
             cls.child_list = Node.child_list  # type: ignore[method-assign]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+        return f"{type(self).__name__}({shown})"
 
     def children(self) -> Iterator[Node]:
         """The direct child nodes, in source order of the fields."""
@@ -113,33 +122,33 @@ class Node:
 # ---------------------------------------------------------------------------------- types (§3.8)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class TypeExpr(Node):
     pass
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class NamedType(TypeExpr):
     name: str
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class GenericType(TypeExpr):
     name: str
     arguments: list[TypeExpr] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class OptionalType(TypeExpr):
     inner: TypeExpr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class UnionType(TypeExpr):
     options: list[TypeExpr] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class LegacyGenericType(TypeExpr):
     """`-> Name<Inner>` in an agent header (W003)."""
 
@@ -147,7 +156,7 @@ class LegacyGenericType(TypeExpr):
     argument: str
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class TypeString(TypeExpr):
     """A quoted type in a protocol field (`"string"`, `"a|b"`, §3.4)."""
 
@@ -157,17 +166,17 @@ class TypeString(TypeExpr):
 # ---------------------------------------------------------------------------------- expressions
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Expr(Node):
     pass
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Name(Expr):
     id: str
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ScopedName(Expr):
     """`Enum::Variant`."""
 
@@ -177,23 +186,23 @@ class ScopedName(Expr):
     name_span: Span = NO_SPAN
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Number(Expr):
     value: int | float
     text: str = ""
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Bool(Expr):
     value: bool
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class NoneLit(Expr):
     spelling: str = "none"
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Interpolation(Node):
     """`#{path}` inside a string: `path` is the text between the braces, stripped (§1.6.3)."""
 
@@ -201,7 +210,7 @@ class Interpolation(Node):
     names: list[Name] = field(default_factory=list)  # the leading name, resolvable like a variable
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class StringLit(Expr):
     """Any string form. `value` is the text with escapes applied and interpolations kept as `#{…}`;
     `parts` alternate text and `Interpolation`s for the forms that interpolate."""
@@ -218,51 +227,51 @@ class StringLit(Expr):
         return [p for p in self.parts if isinstance(p, Interpolation)]
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class TemplateLit(Expr):
     text: str
     content_span: Span = NO_SPAN
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Member(Expr):
     object: Expr
     name: str
     name_span: Span = NO_SPAN
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Argument(Node):
     value: Expr
     name: str | None = None
     name_span: Span | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Call(Expr):
     function: Expr
     arguments: list[Argument] = field(default_factory=list)
     arguments_span: Span = NO_SPAN
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Index(Expr):
     object: Expr
     index: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Unary(Expr):
     op: str  # '-' | 'not'
     operand: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Await(Expr):
     value: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Binary(Expr):
     """Arithmetic (`+ - * / %`), comparison (`== != < <= > >=`) and logic (`and or`)."""
 
@@ -272,7 +281,7 @@ class Binary(Expr):
     op_span: Span = NO_SPAN
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Dag(Expr):
     """One of the six DAG operators `>> |>> || &>> && |>` (§5.6)."""
 
@@ -282,19 +291,19 @@ class Dag(Expr):
     op_span: Span = NO_SPAN
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Coalesce(Expr):
     left: Expr
     right: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class CaseArm(Node):
     label: StringLit
     value: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Branch(Expr):
     """`x ?? A : B` (consequence/alternative) or `x ?? { "label" => e }` (cases), §5.7.2."""
 
@@ -304,33 +313,33 @@ class Branch(Expr):
     cases: list[CaseArm] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Otherwise(Expr):
     op: str  # 'otherwise' | 'fallback'
     left: Expr
     right: Expr | Block
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class TryExpr(Expr):
     """Postfix `?` (§5.9)."""
 
     operand: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class FallbackElement(Expr):
     """`fallback: expr` inside a list literal (model lists, §3.1.5)."""
 
     value: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ListLit(Expr):
     elements: list[Expr] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class DictEntry(Node):
     key: str
     value: Expr
@@ -338,13 +347,13 @@ class DictEntry(Node):
     key_is_word: bool = False
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class DictLit(Expr):
     entries: list[DictEntry] = field(default_factory=list)
     has_map: bool = False
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Param(Node):
     name: str
     name_span: Span = NO_SPAN
@@ -352,14 +361,14 @@ class Param(Node):
     default: Expr | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Lambda(Expr):
     params: list[Param] = field(default_factory=list)
     return_type: TypeExpr | None = None
     body: Block | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class MatchArm(Node):
     pattern: Pattern
     body: Expr | Block | None
@@ -368,13 +377,13 @@ class MatchArm(Node):
     second_guard: Expr | None = None  # `p if a => e if b`: an error (E015), kept for its range
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class IntentArm(Node):
     intent: StringLit
     body: Expr | Block | None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Match(Expr):
     subject: Expr
     arms: list[MatchArm | IntentArm] = field(default_factory=list)
@@ -384,19 +393,19 @@ class Match(Expr):
         return any(isinstance(arm, IntentArm) for arm in self.arms)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class SemanticIfExpr(Expr):
     subject: Expr
     question: StringLit
     cases: list[CaseArm] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class PrintCall(Expr):
     arguments: list[Argument] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Spawn(Expr):
     """`spawn(task)`, `spawn Actor(args)` or `spawn [A, B]` (§5.2.7)."""
 
@@ -406,31 +415,31 @@ class Spawn(Expr):
     agents: ListLit | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ForkBranch(Node):
     value: Expr
     name: str | None = None
     name_span: Span | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Fork(Expr):
     branches: list[ForkBranch] = field(default_factory=list)
     strategy: str = ""
     strategy_span: Span = NO_SPAN
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class SnapshotExpr(Expr):
     pass
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Receive(Expr):
     type: TypeExpr | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Missing(Expr):
     """An expression the user has not written (yet): the tree has an ERROR or MISSING there."""
 
@@ -438,57 +447,57 @@ class Missing(Expr):
 # ---------------------------------------------------------------------------------- patterns
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Pattern(Node):
     pass
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class WildcardPattern(Pattern):
     pass
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class LiteralPattern(Pattern):
     value: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class BindingPattern(Pattern):
     name: str
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class TuplePattern(Pattern):
     elements: list[Pattern] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class RestPattern(Pattern):
     name: str | None = None
     name_span: Span | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ListPattern(Pattern):
     elements: list[Pattern] = field(default_factory=list)
     rest: RestPattern | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class MapPatternEntry(Node):
     key: str
     key_span: Span = NO_SPAN
     pattern: Pattern | None = None  # None: binds the key's name
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class MapPattern(Pattern):
     entries: list[MapPatternEntry] = field(default_factory=list)
     rest: RestPattern | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class VariantPattern(Pattern):
     enum: str
     variant: str
@@ -499,47 +508,47 @@ class VariantPattern(Pattern):
 # ---------------------------------------------------------------------------------- statements
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Stmt(Node):
     pass
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Block(Node):
     statements: list[Stmt] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ExprStmt(Stmt):
     expr: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Let(Stmt):
     pattern: Pattern
     value: Expr
     type: TypeExpr | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Assign(Stmt):
     target: Expr  # Name, Member or Index
     value: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Print(Stmt):
     value: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class If(Stmt):
     condition: Expr
     consequence: Block
     alternative: Block | If | SemanticIf | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class SemanticIf(Stmt):
     condition: StringLit
     subject: Expr
@@ -548,13 +557,13 @@ class SemanticIf(Stmt):
     alternative: Block | If | SemanticIf | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class While(Stmt):
     condition: Expr
     body: Block
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ForEach(Stmt):
     variable: str
     variable_span: Span
@@ -564,35 +573,35 @@ class ForEach(Stmt):
     value_span: Span | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class For(Stmt):
     pattern: Pattern
     iterable: Expr
     body: Block
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Loop(Stmt):
     body: Block
     condition: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Break(Stmt):
     pass
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Continue(Stmt):
     pass
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Return(Stmt):
     value: Expr | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class TryCatch(Stmt):
     body: Block
     handler: Block
@@ -602,35 +611,35 @@ class TryCatch(Stmt):
     kind_span: Span | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Raise(Stmt):
     value: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Assert(Stmt):
     condition: Expr
     against: Expr | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Defer(Stmt):
     value: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class PythonBlock(Stmt):
     code: str
     code_span: Span = NO_SPAN
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ContractStmt(Stmt):
     kind: str  # requires | ensures
     condition: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class HarnessParam(Node):
     name: str
     value: int | float | str | bool
@@ -639,24 +648,24 @@ class HarnessParam(Node):
     is_symbol: bool = False  # a bare word such as sliding_window
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Autoloop(Stmt):
     params: list[HarnessParam] = field(default_factory=list)
     body: Block = field(default_factory=Block)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class WithContext(Stmt):
     params: list[HarnessParam] = field(default_factory=list)
     body: Block = field(default_factory=Block)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ContextPolicy(Stmt):
     params: list[HarnessParam] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Correction(Node):
     name: str
     body: Block
@@ -664,37 +673,37 @@ class Correction(Node):
     kind: str | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class TryAgent(Stmt):
     body: Block
     corrections: list[Correction] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Restore(Stmt):
     snapshot: Expr
     condition: Expr | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Verify(Stmt):
     subject: Expr
     type: TypeExpr | None = None
     against: Expr | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Reflect(Stmt):
     note: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Unharnessed(Stmt):
     body: Block
     reason: StringLit | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Hook(Stmt):
     event: str  # before_step after_step on_error before_tool after_tool
     body: Block
@@ -703,7 +712,7 @@ class Hook(Stmt):
     kind: str | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Pass(Stmt):
     message: Expr
     actor: Expr
@@ -712,7 +721,7 @@ class Pass(Stmt):
 # ---------------------------------------------------------------------------------- declarations
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Decl(Node):
     """A named declaration; `name_span` is where rules about the declaration point (§1.5)."""
 
@@ -721,12 +730,12 @@ class Decl(Node):
     doc: str | None = None  # the `//` comment lines right above, for hover
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Include(Decl):
     path: StringLit | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Import(Decl):
     module: str = ""
     module_span: Span = NO_SPAN
@@ -734,21 +743,21 @@ class Import(Decl):
     alias_span: Span | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class DecoratorArg(Node):
     name: str
     value: Expr
     name_span: Span = NO_SPAN
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Decorator(Node):
     name: str
     name_span: Span = NO_SPAN
     arguments: list[DecoratorArg] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class UseItem(Node):
     """One item of a uses list: a dotted name, a string, or `mcp:"…"` (§3.1.3)."""
 
@@ -756,7 +765,7 @@ class UseItem(Node):
     text: str
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Property(Node):
     """`key: value`, `key literal` (colon-less) or `key = expr` (`is_assignment`)."""
 
@@ -767,13 +776,13 @@ class Property(Node):
     is_assignment: bool = False
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Contract(Node):
     kind: str  # requires | ensures
     condition: Expr
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class FunctionDecl(Decl):
     """`fn name(params) … { … }`: agent member functions and impl methods (`body` None in traits)."""
 
@@ -782,7 +791,7 @@ class FunctionDecl(Decl):
     body: Block | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class FlowDecl(Decl):
     params: list[Param] = field(default_factory=list)
     has_parens: bool = False
@@ -791,7 +800,7 @@ class FlowDecl(Decl):
     body: Block = field(default_factory=Block)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class AgentDecl(Decl):
     decorators: list[Decorator] = field(default_factory=list)
     uses: list[UseItem] = field(default_factory=list)
@@ -808,7 +817,7 @@ class AgentDecl(Decl):
         return next((p for p in self.properties if p.key == key), None)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ToolDecl(Decl):
     properties: list[Property] = field(default_factory=list)
 
@@ -816,14 +825,14 @@ class ToolDecl(Decl):
         return next((p for p in self.properties if p.key == key), None)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ToolOption(Node):
     key: str
     value: Expr
     key_span: Span = NO_SPAN
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ToolFnDecl(Decl):
     description: StringLit | None = None
     options: list[ToolOption] = field(default_factory=list)
@@ -832,44 +841,44 @@ class ToolFnDecl(Decl):
     body: Block = field(default_factory=Block)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ProtocolField(Node):
     name: str
     type: TypeExpr
     name_span: Span = NO_SPAN
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ProtocolDecl(Decl):
     fields: list[ProtocolField] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class TestDecl(Decl):
     """`name` is the test's name (the string), `name_span` the string."""
 
     body: Block = field(default_factory=Block)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class TypeDecl(Decl):
     type: TypeExpr | None = None
     constraint: StringLit | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class FieldDecl(Node):
     name: str
     name_span: Span = NO_SPAN
     type: TypeExpr | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class StructDecl(Decl):
     fields: list[FieldDecl] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class EnumVariant(Node):
     name: str
     name_span: Span = NO_SPAN
@@ -877,17 +886,17 @@ class EnumVariant(Node):
     has_payload: bool = False
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class EnumDecl(Decl):
     variants: list[EnumVariant] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class TraitDecl(Decl):
     methods: list[FunctionDecl] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ImplDecl(Decl):
     """`impl Trait for Type`: `name` is the trait, `type_name` the implementing type."""
 
@@ -896,14 +905,14 @@ class ImplDecl(Decl):
     methods: list[FunctionDecl] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class JobOption(Node):
     key: str
     value: Expr
     key_span: Span = NO_SPAN
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class JobDecl(Decl):
     queue: str = ""
     queue_span: Span = NO_SPAN
@@ -920,7 +929,7 @@ class JobDecl(Decl):
     failure_spans: list[Span] = field(default_factory=list)  # every `on_failure`, for E004
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Route(Node):
     method: str  # GET … or SEMANTIC for a semantic route
     path: StringLit
@@ -928,7 +937,7 @@ class Route(Node):
     operators: list[str] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ServerItem(Node):
     """static / cors / middleware / require_auth directives."""
 
@@ -938,7 +947,7 @@ class ServerItem(Node):
     options: DictLit | None = None
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class RouteGroup(Node):
     prefix: StringLit
     routes: list[Route] = field(default_factory=list)
@@ -946,7 +955,7 @@ class RouteGroup(Node):
     groups: list[RouteGroup] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class ServerDecl(Decl):
     """`name` is set for a named server; `port` for a numbered one."""
 
@@ -956,7 +965,7 @@ class ServerDecl(Decl):
     groups: list[RouteGroup] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class HandleDecl(Decl):
     """`db h = connect(…)`, `kv h = open(…)`, `auth h = enable_auth(…)`."""
 
@@ -984,7 +993,7 @@ DeclarationNode = Union[  # noqa: UP007 - a readable list of the kinds
 ]
 
 
-@dataclass(kw_only=True, eq=False)
+@node
 class Module(Node):
     """One file: its declarations and top-level statements, in source order."""
 
