@@ -246,11 +246,16 @@ def unclosed_brackets(text: str) -> str:
 def repaired_analysis(analysis: Analysis, prefix: str) -> Analysis:
     """An analysis of `prefix` completed so that it parses: a placeholder name where the cursor
     is (so `x >> ` has an operand) and the brackets it leaves open closed. Of the two variants,
-    with and without the placeholder, the first that parses without errors is taken."""
+    with and without the placeholder, the first that parses without errors is taken. A prefix whose
+    repair is nested too deeply to lower (hundreds of brackets left open) is not repaired: the
+    document's own analysis is returned."""
     closers = unclosed_brackets(prefix)
     chosen: SourceFile | None = None
     for middle in (PLACEHOLDER, ""):
-        candidate = SourceFile.from_text(f"{prefix}{middle}\n{closers}", analysis.file.path)
+        try:
+            candidate = SourceFile.from_text(f"{prefix}{middle}\n{closers}", analysis.file.path)
+        except RecursionError:
+            return analysis
         if not candidate.has_syntax_errors:
             chosen = candidate
             break

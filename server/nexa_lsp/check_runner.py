@@ -58,7 +58,10 @@ def run_check(request: CheckRequest) -> CheckOutcome:
     settings, problems = settings_for(request.path, request.config_generation)
     workspace = Workspace()
     for path, text in request.overlays.items():
-        workspace.set_text(path, text)
+        try:
+            workspace.set_text(path, text)
+        except RecursionError:  # that buffer is nested too deeply to lower: it must not stop this check
+            log.warning("open document %s is nested too deeply to check; using the file on disk", path)
     dependencies: list[str] = []
     diagnostics = check_parsed(parse_file(request.text, request.path), settings, dependencies, workspace)
     return CheckOutcome(

@@ -243,6 +243,7 @@ class DiagnosticsService:
     async def _check(self, document: Document, delay: float) -> None:
         state = self._states[document.uri]
         task = state.pending
+        version, edit_mark = document.version, document.edit_count
         try:
             if delay:
                 await asyncio.sleep(delay)
@@ -257,12 +258,18 @@ class DiagnosticsService:
             outcome = await loop.run_in_executor(self._executor, run_check, request)
         except asyncio.CancelledError:
             return
+        except RecursionError:
+            # The front-end recurses; a text nested deeper than it can follow is not checked. The
+            # user is told where, and gets the syntax errors; waiting pulls are answered.
+            from nexa_lang.nesting import NESTED_TOO_DEEPLY, deepest_position
+
+            line, column = deepest_position(document.source, document.tree)
+            self.server.show_error_once(f"Nexa: {document.uri}:{line}:{column} is {NESTED_TOO_DEEPLY}")
+            outcome = self._syntax_only(document)
         except Exception:
             log.exception("checking %s failed", document.uri)
-            if state.pending is task:
-                state.pending = None
             self.server.show_error_once(f"Nexa: checking {document.uri} failed; see the server log")
-            return
+            outcome = self._syntax_only(document)
         if self.server.documents.get(document.uri) is not document or document.version != version:
             return  # closed or changed meanwhile; the newer check is scheduled
         if state.pending is task:
@@ -283,6 +290,16 @@ class DiagnosticsService:
         for waiter in waiters:
             if not waiter.done():
                 waiter.set_result(result)
+
+    def _syntax_only(self, document: Document) -> CheckOutcome:
+        """What a failed check leaves: the syntax errors of the document's tree (tree-sitter's, no
+        lowering), so that nothing waits for a check that cannot finish."""
+        try:
+            found = [d.with_(path=document.path) for d in syntax_errors(document.tree, document.source)]
+        except Exception:
+            log.exception("syntax errors of %s failed", document.uri)
+            found = []
+        return CheckOutcome(found, [], [], 0.0)
 
     # --- publishing -----------------------------------------------------------------------------
 

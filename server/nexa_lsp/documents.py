@@ -9,6 +9,7 @@ shared `Workspace`, so open documents override the disk for every program that i
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ from nexa_lsp.ranges import Ranges
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,8 +192,11 @@ class DocumentStore:
     def analysis(self, document: Document) -> Analysis:
         """`document`'s analysis, with every open document's latest text in the workspace first."""
         for other in self._documents.values():
-            if other.path is not None:
-                other.file  # noqa: B018 -- brings the overlay up to date
+            if other.path is not None and other is not document:
+                try:
+                    other.file  # noqa: B018 -- brings the overlay up to date
+                except RecursionError:  # nested too deeply to lower: must not stop this document
+                    log.warning("open document %s is nested too deeply to analyse", other.uri)
         if document._analysis is None or document._analysis_generation != self.generation:
             document._analysis = analyze(self.workspace, document.file)
             document._analysis_generation = self.generation

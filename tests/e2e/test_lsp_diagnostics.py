@@ -274,3 +274,30 @@ async def test_a_missing_include_created_on_disk_refreshes_the_includer(
         )
     )
     assert not await client.published_for(main_uri, 1, lambda d: not d)
+
+
+async def test_a_document_nested_too_deeply_to_check_still_answers_pulls_and_the_server_keeps_serving(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    # A sum of 600 terms nests 600 binary expressions: deeper than the front-end's recursion can
+    # follow. The pull used to wait for a check that had failed, for ever.
+    await initialize(client, tmp_path)
+    deep = tmp_path / "deep.nx"
+    text = "flow main {\n    x = 1" + " + 1" * 600 + "\n    print(x)\n    y = (\n}\n"
+    deep_uri = open_document(client, deep, text)
+    report = await asyncio.wait_for(pull(client, deep_uri), 30)
+    assert codes(report.items) == ["E008"]  # the syntax error is still reported
+    shown = [m.message for m in client.log_messages + client.messages]
+    assert any("deep.nx:2:9 is nested too deeply to check" in m for m in shown), shown
+    fine = tmp_path / "fine.nx"
+    fine_text = 'agent Writer { prompt: "w" }\nflow main {\n    print(Writer, undefined_name)\n}\n'
+    fine_uri = open_document(client, fine, fine_text)
+    report = await asyncio.wait_for(pull(client, fine_uri), 30)
+    assert "E001" in codes(report.items)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=fine_uri),
+            position=types.Position(line=2, character=12),
+        )
+    )
+    assert hover is not None and "agent Writer" in str(hover.contents)

@@ -77,6 +77,25 @@ def test_unreadable_file_is_exit_2(nexa, tmp_path):
     assert "cannot read" in err.getvalue()
 
 
+def test_a_program_nested_too_deeply_to_check_is_refused_with_its_place_not_a_traceback(nexa):
+    # Found by tests/fuzz/mutate.py: a sum of 2000 terms is 2000 nested binary expressions; the
+    # front-end's recursion cannot follow it and `nexa run` printed a RecursionError traceback.
+    outcome = nexa('flow main {\n    print("题")\n    x = 1' + " + 1" * 2000 + "\n    print(x)\n}\n")
+    assert (outcome.code, outcome.out) == (2, "")
+    assert outcome.err == "nexa: main.nx:3:9: nested too deeply to check\n"
+
+
+def test_disasm_of_a_program_nested_too_deeply_is_refused_the_same_way(nexa):
+    outcome = nexa("flow main {\n    x = " + "(" * 3000 + "1" + ")" * 3000 + "\n}\n", command="disasm")
+    assert outcome.code == 2
+    assert outcome.err == "nexa: main.nx:2:3008: nested too deeply to check\n"
+
+
+def test_a_sum_of_a_hundred_terms_still_runs(nexa):
+    outcome = nexa("flow main {\n    x = 1" + " + 1" * 99 + "\n    print(x)\n}\n")
+    assert (outcome.code, outcome.out) == (0, "100\n")
+
+
 def test_warnings_go_to_stderr_and_the_program_runs(nexa):
     outcome = nexa('agent Unused { prompt: "x" }\nflow main { print("ran") }\n')
     assert (outcome.code, outcome.out) == (0, "ran\n")

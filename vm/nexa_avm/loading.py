@@ -73,7 +73,22 @@ def load_program(path: str, stderr: TextIO, config: str | None = None, use_cache
             program, settings, warnings = cached
             stderr.write(warnings)
             return Loaded(program, settings)
-    loaded, warnings, files = _check_and_compile(path, stderr, config)
+    try:
+        loaded, warnings, files = _check_and_compile(path, stderr, config)
+    except RecursionError:
+        from nexa_lang.nesting import NESTED_TOO_DEEPLY, deepest_position
+
+        line, column = deepest_position(data)
+        stderr.write(f"nexa: {path}:{line}:{column}: {NESTED_TOO_DEEPLY}\n")
+        return Loaded(None, RunSettings(), 2)
+    except Exception as error:  # a front-end bug: one line for the user, the traceback on request
+        if os.environ.get("NEXA_DEBUG"):
+            import traceback
+
+            traceback.print_exc(file=stderr)
+        problem = f"{type(error).__name__}: {error}"
+        stderr.write(f"nexa: internal error while checking '{path}' ({problem}); please report it\n")
+        return Loaded(None, RunSettings(), 70)
     if key is not None and loaded.program is not None:
         _write_cache(key, loaded, warnings, files)
     return loaded

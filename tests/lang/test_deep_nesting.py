@@ -1,0 +1,55 @@
+"""Texts nested deeper than the front-end's recursion (found by tests/fuzz/mutate.py).
+
+A long sum, a long `>>` pipeline or hundreds of brackets are one nested expression each. Lowering
+(nexa_lang.lowering) follows them recursively, so `check_file` and `SourceFile.from_text` raise
+RecursionError from a few hundred levels on. The tools catch it at their edge (`nexa run`,
+`nexa-lsp --check`, the server) and say where; the front-end itself should check such a text. Those
+tests are expected to fail until lowering stops recursing (lowering.py is being reworked elsewhere).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nexa_lang.analysis import analyze
+from nexa_lang.check import check_file
+from nexa_lang.completion import complete
+from nexa_lang.model import SourceFile, Workspace
+from nexa_lang.nesting import deepest_offset, deepest_position
+from nexa_lang.parsing import parse
+
+LONG_SUM = "flow main {\n    x = 1" + " + 1" * 1500 + "\n    print(x)\n}\n"
+LONG_PIPELINE = 'agent A { prompt: "a" }\nflow main {\n    r = "x"' + " >> A" * 1500 + "\n    print(r)\n}\n"
+DEEP_BRACKETS = "flow main {\n    x = " + "[" * 1500 + "1" + "]" * 1500 + "\n    print(x)\n}\n"
+
+
+def test_deepest_position_points_at_the_innermost_bracket_counting_code_points():
+    text = 'flow main {\n    s = "题目" + f(((1)))\n}\n'
+    assert deepest_position(text.encode()) == (2, 19)  # the third `(`
+
+
+def test_deepest_offset_of_an_empty_text_is_the_start():
+    assert deepest_offset(parse(b"")) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "text", [LONG_SUM, LONG_PIPELINE, DEEP_BRACKETS], ids=["sum", "pipeline", "brackets"]
+)
+@pytest.mark.xfail(strict=True, raises=RecursionError, reason="lowering.py recurses once per nesting level")
+def test_a_deeply_nested_valid_program_checks_without_errors(text):
+    assert [d.code for d in check_file(text, "/virtual/deep.nx").diagnostics] == []
+
+
+@pytest.mark.xfail(strict=True, raises=RecursionError, reason="SourceFile.from_text lowers recursively")
+def test_a_half_typed_file_with_a_long_sum_lowers_for_the_editor_features():
+    file = SourceFile.from_text("flow main {\n    x = 1" + " + 1" * 1500 + "\n    print(x)\n")
+    assert file.has_syntax_errors
+
+
+def test_completion_after_hundreds_of_open_brackets_answers_without_repairing_the_text():
+    # Found by tests/fuzz/mutate.py: completion closes the open brackets of the text before the
+    # cursor and lowers that; 1500 closed brackets raised RecursionError out of `complete`.
+    source = "flow main {\n    x = " + "[" * 1500 + "1\n    print(x)\n}\n"
+    analysis = analyze(Workspace(), SourceFile.from_text(source))
+    offset = source.encode().index(b"print") + 2
+    assert {"len", "str"} <= {item.label for item in complete(analysis, offset).items}
