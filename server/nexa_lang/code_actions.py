@@ -19,8 +19,8 @@ from nexa_lang.analysis import Analysis
 from nexa_lang.checker import check_program
 from nexa_lang.diagnostics import Diagnostic, Edit, Fix, Safety
 from nexa_lang.positions import Span
-from nexa_lang.rules.unresolved import agent_start, insertion_before_first_flow, tool_items
-from nexa_lang.scopes import Position
+from nexa_lang.rules.unresolved import ToolItem, agent_start, insertion_before_first_flow, tool_items
+from nexa_lang.scopes import Position, Reference
 
 QUICK_FIX = "quickfix"
 
@@ -66,9 +66,10 @@ def code_actions(
         if (d.path is None or d.path == path) and d.span.start <= span.end and span.start <= d.span.end
     ]
     actions = fix_actions(relevant)
+    declarables = _Declarables(analysis) if any(d.code == "W005" for d in relevant) else None
     for diagnostic in relevant:
         if diagnostic.code == "W005":
-            declared = declare_missing(analysis, diagnostic)
+            declared = declare_missing(analysis, diagnostic, declarables)
             if declared is not None:
                 actions.append(_action(declared, diagnostic))
     return _unique(actions)
@@ -85,22 +86,44 @@ def _unique(actions: list[CodeAction]) -> list[CodeAction]:
     return kept
 
 
-def declare_missing(analysis: Analysis, diagnostic: Diagnostic) -> Fix | None:
+class _Declarables:
+    """What `declare_missing` looks a W005 span up in, indexed once per request: the `implements`
+    items, the tool items and the references of the file, by span (a file with thousands of
+    findings must not scan them all for each one)."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        file = analysis.file
+        self.implements: dict[Span, ast.AgentDecl] = {}
+        for decl in file.module.declarations:
+            if isinstance(decl, ast.AgentDecl):
+                for item in decl.implements:
+                    self.implements.setdefault(item.span, decl)
+        self.tools: dict[Span, ToolItem] = {}
+        for tool in tool_items(analysis.program):
+            if tool.file is file:
+                self.tools.setdefault(tool.span, tool)
+        self.references: dict[Span, Reference] = {}
+        for reference in analysis.references:
+            self.references.setdefault(reference.span, reference)
+
+
+def declare_missing(
+    analysis: Analysis, diagnostic: Diagnostic, declarables: _Declarables | None = None
+) -> Fix | None:
     """The declaration of the name a W005 finding is about (None for a plain variable)."""
     file = analysis.file
+    found = declarables or _Declarables(analysis)
     name = file.text_of(diagnostic.span)
-    for decl in file.module.declarations:
-        if isinstance(decl, ast.AgentDecl) and any(p.span == diagnostic.span for p in decl.implements):
-            text = f'protocol {name} {{\n    summary: "string"\n}}\n\n'
-            return Fix.insert(agent_start(decl), text, f"Declare protocol '{name}'", Safety.UNSAFE)
-    for item in tool_items(analysis.program):
-        if item.file is file and item.span == diagnostic.span:
-            offset = (
-                agent_start(item.agent) if item.agent is not None else insertion_before_first_flow(file)[0]
-            )
-            text = f'tool {name} {{\n    description: "",\n    parameters: {{}}\n}}\n\n'
-            return Fix.insert(offset, text, f"Declare tool '{name}'", Safety.UNSAFE)
-    reference = next((r for r in analysis.references if r.span == diagnostic.span), None)
+    agent = found.implements.get(diagnostic.span)
+    if agent is not None:
+        text = f'protocol {name} {{\n    summary: "string"\n}}\n\n'
+        return Fix.insert(agent_start(agent), text, f"Declare protocol '{name}'", Safety.UNSAFE)
+    item = found.tools.get(diagnostic.span)
+    if item is not None:
+        offset = agent_start(item.agent) if item.agent is not None else insertion_before_first_flow(file)[0]
+        text = f'tool {name} {{\n    description: "",\n    parameters: {{}}\n}}\n\n'
+        return Fix.insert(offset, text, f"Declare tool '{name}'", Safety.UNSAFE)
+    reference = found.references.get(diagnostic.span)
     if reference is None or reference.position is Position.VARIABLE:
         return None
     offset, prefix = insertion_before_first_flow(file)

@@ -99,3 +99,26 @@ def test_applying_the_preferred_actions_matches_fix_all():
     preferred = [a for a in code_actions(analysis, Span(0, len(text))) if a.is_preferred]
     diagnostics: list[Diagnostic] = [d for a in preferred for d in a.diagnostics]
     assert apply_fixes(text, diagnostics).text == apply(apply(text, preferred[1]), preferred[0])
+
+
+def test_thousands_of_w005_findings_get_their_declarations_in_one_pass():
+    # Found by tests/fuzz/mutate.py: each W005 finding scanned every reference and tool item of the
+    # file, so a file with thousands of them (a pasted generated block) took tens of seconds.
+    import time
+
+    from nexa_lang.codes import Severity
+
+    count = 4000
+    text = "flow helper(t) {\n" + "".join(f"    r{i} = t >> Missing{i}\n" for i in range(count)) + "}\n"
+    analysis = analysis_of(text, "/virtual/lib.nx")
+    source = analysis.file.source
+    findings = []
+    for i in range(count):
+        start = source.index(f"Missing{i}\n".encode())
+        span = Span(start, start + len(f"Missing{i}"))
+        findings.append(Diagnostic(span, f"'Missing{i}' may be undefined", Severity.WARNING, "W005"))
+    started = time.perf_counter()
+    found = code_actions(analysis, Span(0, len(source)), findings)
+    assert time.perf_counter() - started < 3.0
+    declared = [a.title for a in found if a.title.startswith("Declare agent")]
+    assert declared[0] == "Declare agent 'Missing0'" and len(declared) == count

@@ -133,3 +133,19 @@ def test_variant_without_fields_has_no_signature():
 def test_impl_method_called_on_a_struct_value():
     text = SHAPES + "flow main { v = Vec2(dx: 1, dy: 2)\n    v.scale(2.0, ‸) }\n"
     assert label_and_active(text) == ("v.scale(k: float, twice: bool)", 1)
+
+
+def test_commas_in_strings_brackets_and_comments_do_not_start_an_argument():
+    text = FLOW + 'flow main() {\n    greet("a, b" + f([1, 2], {"k": 3}) // x, y\n    , ‸) }'
+    assert label_and_active(text)[1] == 1
+
+
+def test_a_call_with_thousands_of_nested_open_lists_answers_at_once():
+    # Found by tests/fuzz/mutate.py: splitting the arguments rescanned the text typed so far at
+    # every comma, so 5000 pasted `[1, ` took minutes; now one pass.
+    import time
+
+    started = time.perf_counter()
+    found = label_and_active(FLOW + "flow main() { greet(" + "[1, " * 5000 + "]" * 5000 + ", ‸")
+    assert found == ('greet(name: str, greeting: str = "hi") -> str', 1)
+    assert time.perf_counter() - started < 3.0
