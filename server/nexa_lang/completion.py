@@ -64,7 +64,7 @@ from nexa_lang.properties import (
 )
 from nexa_lang.signatures import PRELUDE_SIGNATURES, std_signature
 from nexa_lang.token_estimates import context_window
-from nexa_lang.types import BUILTIN_SPELLINGS, OBJECT_TYPES
+from nexa_lang.types import BUILTIN_SPELLINGS, OBJECT_TYPES, Types, single_binding, type_of_annotation
 
 
 class CompletionKind(str, Enum):
@@ -296,7 +296,7 @@ def _complete(ctx: CursorContext) -> Completions:
     value = _property_value(ctx)
     if value is not None:
         return Completions(value, ctx.word)
-    return Completions(general_items(ctx), ctx.word)
+    return Completions(arm_pattern_items(ctx) + general_items(ctx), ctx.word)
 
 
 # ------------------------------------------------------------------------------ model strings
@@ -459,6 +459,78 @@ def record_items(ctx: CursorContext, receiver: str) -> list[CompletionItem]:
 
 def _has_text(ctx: CursorContext, node: ast.Node | None) -> bool:
     return node is not None and node.span.end > node.span.start
+
+
+def arm_pattern_items(ctx: CursorContext) -> list[CompletionItem]:
+    """Where a match arm starts and the subject is of a declared enum: a pattern for each variant
+    (`Shape::Circle(r)`), sorted before everything else, then `_`."""
+    if not _ARM_START.search(ctx.line_before):
+        return []
+    match = ctx.innermost(ast.Match)
+    if not isinstance(match, ast.Match) or not match.span.contains(Span(ctx.offset, ctx.offset)):
+        return []
+    if any(arm.span.start <= ctx.word.start < arm.span.end for arm in match.arms):
+        return []  # inside an arm (its body or guard), not at the start of a new one
+    enum = _enum_of(ctx, match.subject)
+    if enum is None:
+        return []
+    items = []
+    for number, variant in enumerate(enum.variants):
+        label = f"{enum.name}::{variant.name}"
+        insert = None
+        if variant.fields:
+            holes = ", ".join(f"${{{i}:{f.name}}}" for i, f in enumerate(variant.fields, 1))
+            label += "(" + ", ".join(f.name for f in variant.fields) + ")"
+            insert = f"{enum.name}::{variant.name}({holes})"
+        items.append(
+            CompletionItem(
+                label, CompletionKind.VALUE, f"variant of {enum.name}", "", insert, insert is not None,
+                f"{_LOCAL}0{number:03}",
+            )
+        )  # fmt: skip
+    items.append(CompletionItem("_", CompletionKind.KEYWORD, "any other value", sort_text=f"{_LOCAL}0999"))
+    return items
+
+
+# A match arm starts here: the line so far is only indentation, or ends with the `{` or `,` that
+# closes the previous arm.
+_ARM_START = re.compile(r"(?:^|[{,])\s*$")
+
+
+def _enum_of(ctx: CursorContext, subject: ast.Expr) -> ast.EnumDecl | None:
+    """The declared enum a match subject holds: a typed parameter or `let`, a local bound once to
+    `Enum::Variant…`, or whatever the type inference knows."""
+    program = ctx.analysis.program
+    name: str | None = None
+    if isinstance(subject, ast.Name):
+        activation = ctx.activation
+        while activation is not None and activation.kind != "top" and subject.id not in activation.locals:
+            activation = activation.parent
+        if activation is not None and activation.kind != "top":
+            param = next(
+                (
+                    p
+                    for p in getattr(activation.node, "params", []) or []
+                    if getattr(p, "name", "") == subject.id
+                ),
+                None,
+            )
+            if isinstance(param, ast.Param) and param.type is not None:
+                name = type_of_annotation(program, param.type).name
+            binding = single_binding(activation, subject.id) if name is None else None
+            if isinstance(binding, ast.Let) and binding.type is not None:
+                name = type_of_annotation(program, binding.type).name
+            elif binding is not None and isinstance(binding.value, ast.ScopedName):
+                name = binding.value.scope
+            elif binding is not None and isinstance(binding.value, ast.Call):
+                function = binding.value.function
+                name = function.scope if isinstance(function, ast.ScopedName) else None
+    elif isinstance(subject, ast.ScopedName):
+        name = subject.scope
+    if name is None:
+        name = Types(program).type_of(subject, id(ctx.analysis.file)).name
+    symbol = program.lookup(name)
+    return symbol.node if symbol is not None and isinstance(symbol.node, ast.EnumDecl) else None
 
 
 def variant_items(program: Program, scope: str) -> list[CompletionItem]:

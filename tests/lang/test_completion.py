@@ -338,3 +338,22 @@ def test_keyword_argument_value_in_a_call_is_not_a_type_position():
 
 def test_member_of_a_std_import_alias_offers_the_namespace_functions():
     assert "text_upper" in completions("import std.text as txt\nflow main { txt.‸ }\n").labels()
+
+
+def test_match_arm_start_offers_a_pattern_per_variant_of_the_subjects_enum_first():
+    found = completions(RECORDS + "flow main(s: Shape) {\n    match s {\n        ‸\n    }\n}\n")
+    ordered = [i.label for i in sorted(found.items, key=lambda i: i.sort_text)]
+    assert ordered[:3] == ["Shape::Circle(r)", "Shape::Square", "_"]
+    assert found.item("Shape::Circle(r)").insert_text == "Shape::Circle(${1:r})"
+
+
+def test_match_arm_patterns_after_a_previous_arm_for_a_local_bound_to_a_variant():
+    text = RECORDS + "flow main {\n    s = Shape::Square\n    x = match s { Shape::Square => 1, ‸ }\n}\n"
+    assert "Shape::Circle(r)" in completions(text).labels()
+
+
+def test_no_arm_patterns_inside_an_arm_body_or_for_an_untyped_subject():
+    body = RECORDS + "flow main(s: Shape) {\n    match s {\n        Shape::Square => pri‸\n    }\n}\n"
+    assert "Shape::Square" not in completions(body).labels()
+    untyped = RECORDS + "flow main(s) {\n    match s {\n        ‸\n    }\n}\n"
+    assert "Shape::Square" not in completions(untyped).labels()
