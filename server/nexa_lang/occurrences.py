@@ -463,6 +463,11 @@ class _Indexer:
                 self.global_name(file, node.name, name_span)
         elif isinstance(node, ast.Call) and isinstance(node.function, ast.Name):
             self.keyword_arguments(file, node)
+            function = node.function
+            if function.id in ERROR_KINDS and (id(file), function.span) not in self.references:
+                # `raise ToolError("…")`: a built-in error kind made with a message (S§0.2)
+                target = Target(Denotes.PRELUDE, function.id)
+                self.add(file, function.span, target, Role.READ, Category.BUILTIN_TYPE)
         elif isinstance(node, ast.Interpolation) and node.names:
             self.interpolated_member(file, node)
         elif isinstance(node, ast.Hook) and node.event in ("before_tool", "after_tool"):

@@ -168,3 +168,8 @@ def test_std_import_paths_and_members_through_an_alias_are_default_library():
 def test_parameters_of_a_trait_method_signature_are_parameter_declarations():
     text = "trait Vol {\n    fn volume(level: int): int\n}\n"
     assert ("level", "parameter", {"declaration"}) in described(text)
+
+
+def test_built_in_error_kind_raised_with_a_message_is_a_type():
+    text = 'flow main {\n    try { raise ToolError("坏了") } catch (e) { print(e) }\n}\n'
+    assert ("ToolError", "type", {"defaultLibrary"}) in described(text)
