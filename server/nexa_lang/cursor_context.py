@@ -283,32 +283,31 @@ def _leaf_before(node: TSNode, offset: int) -> TSNode | None:
     """The last leaf under `node` that is not a comment, has text and ends at or before `offset`.
 
     Only the subtrees starting before `offset` are entered, last first, so the walk follows one
-    path down the tree instead of visiting every leaf.
+    path down the tree instead of visiting every leaf. A stack, not recursion: a tree may be
+    nested thousands of levels deep.
     """
-    if node.child_count == 0:
-        if node.type != "comment" and node.start_byte < node.end_byte <= offset:
-            return node
-        return None
-    for child in reversed(node.children):
-        if child.start_byte >= offset:
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if node.child_count == 0:
+            if node.type != "comment" and node.start_byte < node.end_byte <= offset:
+                return node
             continue
-        found = _leaf_before(child, offset)
-        if found is not None:
-            return found
+        stack.extend(child for child in node.children if child.start_byte < offset)  # last on top
     return None
 
 
 def _leaf_from(node: TSNode, offset: int) -> TSNode | None:
     """The first leaf under `node` that is not a comment and starts at or after `offset` (a
     zero-width leaf, such as a missing token, included); subtrees ending before it are skipped."""
-    if node.child_count == 0:
-        return node if node.type != "comment" and node.start_byte >= offset else None
-    for child in node.children:
-        if child.end_byte < offset:
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if node.child_count == 0:
+            if node.type != "comment" and node.start_byte >= offset:
+                return node
             continue
-        found = _leaf_from(child, offset)
-        if found is not None:
-            return found
+        stack.extend(child for child in reversed(node.children) if child.end_byte >= offset)  # first on top
     return None
 
 

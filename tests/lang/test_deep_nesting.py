@@ -14,6 +14,7 @@ import pytest
 from nexa_lang.analysis import analyze
 from nexa_lang.check import check_file
 from nexa_lang.completion import complete
+from nexa_lang.cursor_context import parse_state_at
 from nexa_lang.model import SourceFile, Workspace
 from nexa_lang.nesting import deepest_offset, deepest_position
 from nexa_lang.parsing import parse
@@ -53,3 +54,13 @@ def test_completion_after_hundreds_of_open_brackets_answers_without_repairing_th
     analysis = analyze(Workspace(), SourceFile.from_text(source))
     offset = source.encode().index(b"print") + 2
     assert {"len", "str"} <= {item.label for item in complete(analysis, offset).items}
+
+
+def test_the_parse_state_inside_a_thousand_brackets_is_found_without_recursion():
+    # Found by tests/fuzz/mutate.py: completion's keyword lookup walked down to the leaf before the
+    # cursor recursively and raised RecursionError out of `complete` in deeply nested text.
+    deep = ("flow main {\n    x = " + "(" * 1500 + "1" + ")" * 1500 + "\n}\n").encode()
+    shallow = b"flow main {\n    x = ((1))\n}\n"  # after a `(` that follows a `(`, as in the deep text
+    state = parse_state_at(parse(deep).root_node, deep.index(b"1"))
+    assert state is not None
+    assert state == parse_state_at(parse(shallow).root_node, shallow.index(b"1"))
