@@ -19,10 +19,11 @@ from nexa_lang import ast
 from nexa_lang.analysis import Analysis
 from nexa_lang.keywords import CONTEXTUAL, RESERVED
 from nexa_lang.model import SourceFile
+from nexa_lang.occurrences import reply_record
 from nexa_lang.parsing import nexa_language
 from nexa_lang.positions import Span
 from nexa_lang.scopes import Activation
-from nexa_lang.types import single_binding, type_of_annotation
+from nexa_lang.types import Types, single_binding, type_of_annotation
 
 KEYWORDS = RESERVED | CONTEXTUAL
 _ERROR_STATE = 65535
@@ -187,7 +188,8 @@ class CursorContext:
             symbol = program.lookup(value.function.id)
             if symbol is not None and isinstance(symbol.node, ast.StructDecl):
                 return symbol.node
-        return None
+        record = reply_record(program, Types(program), value, id(self.analysis.file))
+        return record if isinstance(record, ast.StructDecl | ast.ProtocolDecl) else None
 
     @cached_property
     def in_interpolating_string(self) -> bool:

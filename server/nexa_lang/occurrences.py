@@ -572,8 +572,9 @@ class _Indexer:
             return None
         if isinstance(value, ast.Call) and isinstance(value.function, ast.Name):
             called = self.types.callee_declaration(value, id(file))
-            return called if isinstance(called, ast.StructDecl) else None
-        return None
+            if isinstance(called, ast.StructDecl):
+                return called
+        return reply_record(self.program, self.types, value, id(file))
 
     def result_type(self, file: SourceFile, span: Span) -> ast.Decl | None:
         """`result` in an `ensures`: the declared result of the flow or agent (L§3.6)."""
@@ -656,6 +657,31 @@ class _Indexer:
             if argument.name and argument.name_span and activation.locals.get(argument.name) in parameters:
                 target = Target(Denotes.LOCAL, argument.name, activation)
                 self.add(file, argument.name_span, target, Role.READ, Category.PARAMETER)
+
+
+def reply_record(program: Program, types: Types, value: ast.Expr | None, file_id: int) -> ast.Decl | None:
+    """The protocol (or struct) whose record an agent's reply is, when `value` runs an agent:
+    `A.run(…)`, `A(…)` or a pipeline `x >> A` ending in it. The agent's `output_type`, its `-> T`,
+    else its `implements P` (L§7.3.3)."""
+    agent: ast.Node | None = None
+    if isinstance(value, ast.Dag) and value.op == ">>" and isinstance(value.right, ast.Name):
+        agent = types.global_declaration(value.right, file_id)
+    elif isinstance(value, ast.Call):
+        function = value.function
+        if isinstance(function, ast.Name) or (isinstance(function, ast.Member) and function.name == "run"):
+            agent = types.callee_declaration(value, file_id)
+    if not isinstance(agent, ast.AgentDecl):
+        return None
+    declared = agent.property("output_type")
+    written = declared.value if declared is not None else agent.return_type
+    name: str | None = None
+    if written is not None and not isinstance(written, ast.LegacyGenericType):
+        name = type_of_annotation(program, written).name
+    elif agent.implements:
+        name = agent.implements[0].id
+    symbol = program.lookup(name) if name else None
+    node = symbol.node if symbol is not None else None
+    return node if isinstance(node, ast.StructDecl | ast.ProtocolDecl) else None
 
 
 _MEMBER_AFTER = re.compile(rb"\.([A-Za-z_][A-Za-z0-9_]*)")

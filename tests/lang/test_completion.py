@@ -357,3 +357,8 @@ def test_no_arm_patterns_inside_an_arm_body_or_for_an_untyped_subject():
     assert "Shape::Square" not in completions(body).labels()
     untyped = RECORDS + "flow main(s) {\n    match s {\n        ‸\n    }\n}\n"
     assert "Shape::Square" not in completions(untyped).labels()
+
+
+def test_member_of_an_agents_reply_offers_the_protocol_fields():
+    text = 'protocol Digest { headline: str, mood: str }\nagent S implements Digest { prompt: "p" }\n'
+    assert labels_at(text + 'flow main { d = "x" >> S\n    print(d.‸) }\n') == ["headline", "mood"]

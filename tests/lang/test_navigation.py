@@ -396,3 +396,20 @@ def test_result_field_in_an_ensures_goes_to_the_declared_result_protocol():
     a = analysis_of(text)
     for nth in (1, 2):
         assert defined_at(a, at(text, "score", nth)) == [("score", at(text, "score"))]
+
+
+REPLIES = """protocol Digest { headline: str }
+agent Summarizer implements Digest { prompt: "总结" }
+flow main {
+    d = Summarizer.run("新闻")
+    e = "新闻" >> Summarizer
+    f = Summarizer("新闻")
+    print(d.headline, e.headline, f.headline)
+}
+"""
+
+
+def test_field_of_an_agents_reply_goes_to_the_protocol_it_implements():
+    a = analysis_of(REPLIES)
+    for nth in (1, 2, 3):
+        assert defined_at(a, at(REPLIES, "headline", nth)) == [("headline", at(REPLIES, "headline"))]
