@@ -216,7 +216,7 @@ def _find(tree: Tree, source: bytes) -> Iterator[Diagnostic]:
             if node.is_missing:
                 yield _missing(node, source, language)
             elif node.is_error:
-                yield _error(node, source, language, semantic_match_reported)
+                yield _error(node, source, language, semantic_match_reported, root)
                 # MISSING nodes inside an ERROR node are reported too (one per MISSING node).
                 yield from (_missing(m, source, language) for m in _missing_inside(node))
     yield from _chained_comparisons(root)
@@ -266,12 +266,14 @@ def _closing_message(token: str, parent: Node, source: bytes) -> str:
 # --- ERROR -------------------------------------------------------------------------------------
 
 
-def _error(node: Node, source: bytes, language: Language, semantic_match_reported: set[int]) -> Diagnostic:
+def _error(
+    node: Node, source: bytes, language: Language, semantic_match_reported: set[int], root: Node
+) -> Diagnostic:
     first = _first_token(node)
     span = _token_span(first, node, source)
     related = [Related(Span(node.start_byte, node.end_byte), "the parser skipped this text")]
     before = _previous_leaf(node)
-    inside = _inside(node, source)
+    inside = _inside(node, source, root)
 
     special = _special_error(node, first, before, span, source, semantic_match_reported)
     if special is not None:
@@ -538,19 +540,26 @@ def _last_leaf(node: Node) -> Node | None:
     return _last_token(node)
 
 
-def _inside(node: Node, source: bytes) -> str:
-    """` in flow 'main'`: the innermost enclosing named construct, if any."""
-    current = node.parent
-    while current is not None:
-        word = _CONSTRUCTS.get(current.type)
-        if word is not None:
-            name = current.child_by_field_name("name")
-            if name is not None and not name.is_missing:
-                text = source[name.start_byte : name.end_byte].decode("utf-8", "replace")
-                return f" in {word} '{text.strip(chr(34))}'"
-            return f" in {word}"
-        current = current.parent
-    return ""
+def _inside(node: Node, source: bytes, root: Node) -> str:
+    """` in flow 'main'`: the innermost enclosing named construct, if any.
+
+    Found going down from `root` (`child_with_descendant`), not up through `parent`: tree-sitter
+    finds a parent by descending from the root, so climbing from a node nested thousands deep was
+    quadratic (seconds for one long `a + a + …` line)."""
+    innermost: Node | None = None
+    current: Node | None = root
+    while current is not None and current != node:
+        if current.type in _CONSTRUCTS:
+            innermost = current
+        current = current.child_with_descendant(node)
+    if innermost is None:
+        return ""
+    word = _CONSTRUCTS[innermost.type]
+    name = innermost.child_by_field_name("name")
+    if name is not None and not name.is_missing:
+        text = source[name.start_byte : name.end_byte].decode("utf-8", "replace")
+        return f" in {word} '{text.strip(chr(34))}'"
+    return f" in {word}"
 
 
 # --- chained comparisons (the grammar accepts them for better recovery) -----------------------

@@ -171,3 +171,18 @@ def test_the_corpus_has_no_syntax_error(corpus_files: list[Path]):
 def test_lines_are_right_with_every_line_ending(newline: str):
     text = newline.join(["flow main {", "    x = = 1", "}", ""])
     assert errors(text) == [(2, 9, "unexpected '='; expected an expression in flow 'main'")]
+
+
+def test_an_error_at_the_end_of_a_very_long_expression_names_its_flow_at_once():
+    # Found by tests/fuzz/mutate.py: the enclosing construct was found by climbing `parent`, which
+    # tree-sitter answers by descending from the root, so 20,000 nested `a +` took 8 s.
+    import time
+
+    from nexa_lang.parsing import parse
+
+    source = ("flow main {\n    x = " + "a + " * 20000 + "\n}\n").encode()
+    tree = parse(source)
+    started = time.perf_counter()
+    found = [(d.span.start, d.message) for d in syntax_errors(tree, source)]
+    assert time.perf_counter() - started < 2.0
+    assert found == [(len(source) - 2, "unexpected '}'; expected an expression after '+' in flow 'main'")]
