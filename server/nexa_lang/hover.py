@@ -88,7 +88,12 @@ def signature_of(file: SourceFile, decl: ast.Decl) -> str:
 
 
 def declaration_markdown(file: SourceFile, decl: ast.Decl) -> str:
-    parts = [_code(signature_of(file, decl))]
+    signature = signature_of(file, decl)
+    contracts = getattr(decl, "contracts", None) or []
+    if isinstance(decl, ast.FlowDecl | ast.AgentDecl) and contracts:  # the header's clauses (L§3.6)
+        clauses = [f"    {c.kind} {_short(file.text_of(c.condition.span), 100)}" for c in contracts]
+        signature = "\n".join([signature, *clauses])
+    parts = [_code(signature)]
     if decl.doc:
         parts.append(decl.doc)
     if isinstance(decl, ast.AgentDecl):

@@ -253,3 +253,16 @@ def test_local_bound_to_the_reply_of_an_agent_implementing_a_protocol_shows_the_
 def test_triple_slash_doc_comment_shows_without_its_slashes():
     text = markdown_at('/// Reviews a text.\nagent Cri‸tic { prompt: "p" }\n')
     assert "\n\nReviews a text." in text and "/ Reviews" not in text
+
+
+def test_flow_and_agent_hovers_show_their_contract_clauses():
+    text = (
+        "flow clamp(n: int) -> int\n    requires n > -100\n    ensures result >= 0\n{\n    return n\n}\n"
+        'agent Critic\n    requires "the input is a review request"\n{\n    prompt: "评审"\n}\n'
+        'flow main { print(cla‸mp(1), Critic.run("x")) }\n'
+    )
+    assert "flow clamp(n: int) -> int\n    requires n > -100\n    ensures result >= 0\n```" in markdown_at(
+        text
+    )
+    critic = markdown_at(text.replace("‸", "").replace("Critic.run", "Cri‸tic.run"))
+    assert 'agent Critic\n    requires "the input is a review request"\n```' in critic
