@@ -412,7 +412,7 @@ def _hover_node(analysis: Analysis, node: ast.Node, offset: int) -> Hover | None
         if spec is not None:
             return Hover(setting_markdown(spec, "@tool option"), node.key_span)
     if isinstance(node, ast.UseItem):
-        return _hover_use(analysis, node)
+        return _hover_use(analysis, node, offset)
     if isinstance(node, ast.ProtocolField) and _within(node.name_span, offset):
         return Hover(
             _code(f"{node.name}: {file.text_of(node.type.span)}") + "\n\nprotocol field", node.name_span
@@ -431,9 +431,12 @@ def _owner_of(analysis: Analysis, prop: ast.Property) -> ast.Node | None:
     return None
 
 
-def _hover_use(analysis: Analysis, item: ast.UseItem) -> Hover | None:
+def _hover_use(analysis: Analysis, item: ast.UseItem, offset: int) -> Hover | None:
     text = item.text
     if text.startswith("std."):
+        segment = _hover_occurrence(analysis, offset)  # `std.db.sqlite`: the segment under the cursor
+        if segment is not None:
+            return segment
         path = text[4:]
         if path in STD_NAMESPACES:
             return Hover(std_markdown(path, None), item.span)
@@ -448,6 +451,9 @@ def _hover_use(analysis: Analysis, item: ast.UseItem) -> Hover | None:
 def _hover_member(analysis: Analysis, member: ast.Member) -> Hover | None:
     std = _std_path(member)
     if std is not None:
+        namespace = ".".join(std)
+        if namespace in STD_NAMESPACES:  # `std.db.sqlite` in `std.db.sqlite.query(…)`
+            return Hover(std_markdown(namespace, None), member.name_span)
         return Hover(std_markdown(*std), member.name_span)
     if isinstance(member.object, ast.Name) and member.object.id == "std":
         return Hover(std_markdown(member.name, None), member.name_span)

@@ -266,3 +266,10 @@ def test_flow_and_agent_hovers_show_their_contract_clauses():
     )
     critic = markdown_at(text.replace("‸", "").replace("Critic.run", "Cri‸tic.run"))
     assert 'agent Critic\n    requires "the input is a review request"\n```' in critic
+
+
+def test_each_segment_of_a_nested_std_path_shows_its_own_namespace():
+    uses = 'agent A uses std.db.sqlite { prompt: "p" }\n'
+    assert markdown_at(uses.replace("std.db", "std.d‸b")).startswith("```nexa\nstd.db\n```")
+    call = 'flow main { x = std.db.sqli‸te.query("a") }\n'
+    assert "SQLite databases" in markdown_at(call)
