@@ -91,7 +91,7 @@ class Lowerer:
             text = self.text(previous)
             if not text.startswith("//"):
                 break
-            lines.append(text[2:].strip())
+            lines.append(text.lstrip("/").strip())  # `///` and `////` lines too (ordinary comments, §1.3)
             expected_row = previous.start_point.row - 1
             previous = previous.prev_sibling
         return "\n".join(reversed(lines)) or None

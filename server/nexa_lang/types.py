@@ -271,8 +271,11 @@ class Types:
         return ANY
 
     def call_result(self, call: ast.Call, file_id: int) -> StaticType:
-        """The declared result type of a flow, member function, `@tool fn` or agent; else any."""
+        """The declared result type of a flow, member function, `@tool fn` or agent, or the struct
+        a constructor `S(…)` makes; else any."""
         target = self.callee_declaration(call, file_id)
+        if isinstance(target, ast.StructDecl):
+            return type_of_annotation(self.program, ast.NamedType(name=target.name))
         if isinstance(target, ast.FlowDecl | ast.FunctionDecl | ast.ToolFnDecl):
             return type_of_annotation(self.program, target.return_type) if target.return_type else ANY
         if isinstance(target, ast.AgentDecl):

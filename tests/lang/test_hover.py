@@ -199,11 +199,6 @@ def test_loop_variable_and_global_at_their_bindings_say_what_they_are():
     assert "global variable" in markdown_at('‸greeting = "你好"\nflow main { print(greeting) }\n')
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="types.py (not ours to edit): Types.call_result answers any for a struct constructor "
-    "call S(…); it should answer StaticType('S')",
-)
 def test_local_bound_to_a_struct_constructor_shows_the_struct_type():
     text = markdown_at("struct Vec2 { dx: Int }\nflow main {\n    v = Vec2(dx: 1)\n    print(‸v)\n}\n")
     assert "v: Vec2" in text
@@ -245,11 +240,6 @@ def test_local_bound_to_the_reply_of_an_agent_implementing_a_protocol_shows_the_
     assert "d: Digest" in markdown_at(text + 'flow main {\n    d = S.run("x")\n    print(‸d)\n}\n')
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lowering.py (not ours to edit): Lowerer._doc_comment strips only the first two slashes, "
-    "so a `///` doc line (an ordinary comment, L§1.3) shows as '/ text'",
-)
 def test_triple_slash_doc_comment_shows_without_its_slashes():
     text = markdown_at('/// Reviews a text.\nagent Cri‸tic { prompt: "p" }\n')
     assert "\n\nReviews a text." in text and "/ Reviews" not in text
