@@ -10,6 +10,7 @@ shared `Workspace`, so open documents override the disk for every program that i
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,16 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 log = logging.getLogger(__name__)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encode_text(text: str) -> bytes:
+    """A document's text as UTF-8. A lone surrogate (JSON allows `"\\ud800"`; a Python string holds
+    no other surrogates) cannot be UTF-8: it becomes U+FFFD, which has the same length in UTF-16
+    code units, UTF-8 bytes and code points, so the client's positions keep their meaning."""
+    if _LONE_SURROGATE.search(text) is not None:
+        text = _LONE_SURROGATE.sub("\ufffd", text)
+    return text.encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +146,7 @@ class Document:
         ranges = self.ranges
         start = ranges.offset(change.range.start)
         old_end = max(start, ranges.offset(change.range.end))
-        inserted = change.text.encode("utf-8", "surrogatepass")
+        inserted = encode_text(change.text)
         new_end = start + len(inserted)
         old = self.source
         new = old[:start] + inserted + old[old_end:]
@@ -154,7 +165,7 @@ class Document:
 
     def _replace_all(self, text: str) -> None:
         old_length = len(self.source)
-        self.source = text.encode("utf-8", "surrogatepass")
+        self.source = encode_text(text)
         self._tree = None
         self._tree_is_current = False
         self.edit_log.append(ByteEdit(0, old_length, len(self.source)))
@@ -174,9 +185,7 @@ class DocumentStore:
 
     def open(self, uri: str, version: int, text: str) -> Document:
         path = path_of(uri)
-        document = Document(
-            uri, path, version, text.encode("utf-8", "surrogatepass"), self.unit, self.workspace
-        )
+        document = Document(uri, path, version, encode_text(text), self.unit, self.workspace)
         self._documents[uri] = document
         self.generation += 1
         if path is not None:

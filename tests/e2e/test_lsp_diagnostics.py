@@ -301,3 +301,20 @@ async def test_a_document_nested_too_deeply_to_check_still_answers_pulls_and_the
         )
     )
     assert hover is not None and "agent Writer" in str(hover.contents)
+
+
+async def test_a_lone_surrogate_in_the_text_is_one_utf16_unit_and_the_document_is_checked(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    # Found by tests/fuzz/mutate.py: JSON may carry a lone surrogate ("\ud800"); opening such a
+    # document raised UnicodeDecodeError, and the document got no diagnostics and no features.
+    await initialize(client, tmp_path)
+    path = tmp_path / "lone.nx"
+    text = 'flow main {\n    print("\ud800", undefined_name)\n}\n'
+    uri = open_document(client, path, text)
+    report = await asyncio.wait_for(pull(client, uri), 30)
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in report.items] == [("E001", 1, 15)]
+    name = types.Range(start=types.Position(line=1, character=15), end=types.Position(line=1, character=29))
+    change(client, uri, 2, types.TextDocumentContentChangePartial(range=name, text="len"))
+    report = await asyncio.wait_for(pull(client, uri), 30)
+    assert codes(report.items) == []

@@ -31,6 +31,7 @@ import argparse
 import contextlib
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -44,6 +45,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = Path("/work/shared/corpus/upstream")
 HANG_SECONDS = 10
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 TOKENS = [
     ">>",
@@ -121,6 +123,7 @@ TOKENS = [
     "struct",
 ]
 ODD_TEXT = [
+    "\ud800",  # a lone surrogate: JSON can carry one to the server; files cannot (UTF-8)
     "\x00",
     "\r",
     "\r\n",
@@ -184,8 +187,6 @@ def _byte_offset(text: str, index: int) -> int:
 
 
 def _token_spans(text: str) -> list[tuple[int, int]]:
-    import re
-
     return [m.span() for m in re.finditer(r"[A-Za-z_][A-Za-z0-9_]*|\d+|>>|\|>>|\?\?|=>|->|#\{|\S", text)]
 
 
@@ -446,6 +447,7 @@ def incremental_sync(seed_text: str, mutant: Mutant) -> None:
     )
     store.changed(document, 2, [change])
     analysis = store.analysis(document)
+    new = _LONE_SURROGATE.sub("\ufffd", new)
     if document.text != new:
         raise AssertionError("the document's text after the change is not the edited text")
     fresh = parse(new.encode("utf-8", "surrogatepass"))
@@ -456,7 +458,9 @@ def incremental_sync(seed_text: str, mutant: Mutant) -> None:
 def exercise(mutant: Mutant, seed_text: str | None, rng: random.Random) -> list[Finding]:
     """Run every in-process tool on `mutant`; a finding per failing tool."""
     findings = []
-    for tool, call in tool_calls(mutant.text, mutant.at, rng):
+    # What a file holds: text read from UTF-8 has no lone surrogates (the server replaces them).
+    text = _LONE_SURROGATE.sub("\ufffd", mutant.text)
+    for tool, call in tool_calls(text, mutant.at, rng):
         failure = _run_guarded(call)
         if failure is not None:
             findings.append(Finding(tool, mutant, failure))
