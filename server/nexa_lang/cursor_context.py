@@ -216,27 +216,36 @@ class CursorContext:
         return keywords_at(structure.tree.root_node, structure.source, self.word.start)
 
 
+def skip_comment_or_string(text: str, index: int) -> int | None:
+    """When a `//` comment or a string starts at `index`, the index just after it; else None. A
+    one-line string left open ends at its line's end (the index after the newline, or past the
+    end of `text`); the scanners of typed text (brackets, arguments) share this."""
+    if text.startswith("//", index):
+        end = text.find("\n", index)
+        return len(text) if end < 0 else end
+    if text.startswith('"""', index):
+        end = text.find('"""', index + 3)
+        return len(text) if end < 0 else end + 3
+    quote = text[index]
+    if quote not in "\"'":
+        return None
+    end, length = index + 1, len(text)
+    while end < length and text[end] not in (quote, "\n"):
+        end += 2 if text[end] == "\\" else 1
+    return end + 1
+
+
 def unclosed_brackets(text: str) -> str:
     """The closing brackets that `text` leaves open, innermost first (strings and `//` comments
     skipped)."""
     stack: list[str] = []
     index, length = 0, len(text)
     while index < length:
+        skipped = skip_comment_or_string(text, index)
+        if skipped is not None:
+            index = skipped
+            continue
         char = text[index]
-        if text.startswith("//", index):
-            end = text.find("\n", index)
-            index = length if end < 0 else end
-            continue
-        if text.startswith('"""', index):
-            end = text.find('"""', index + 3)
-            index = length if end < 0 else end + 3
-            continue
-        if char in "\"'":
-            end = index + 1
-            while end < length and text[end] not in (char, "\n"):
-                end += 2 if text[end] == "\\" else 1
-            index = end + 1
-            continue
         if char in _CLOSERS:
             stack.append(_CLOSERS[char])
         elif stack and char == stack[-1]:

@@ -17,7 +17,7 @@ from nexa_lang import ast
 from nexa_lang.analysis import Analysis
 from nexa_lang.builtin_docs import AGENT_MEMBERS, JOB_MEMBERS, PRELUDE_DOCS, STD_DOCS, TOOL_MEMBERS
 from nexa_lang.callees import Callee, Calls
-from nexa_lang.cursor_context import CursorContext
+from nexa_lang.cursor_context import CursorContext, skip_comment_or_string
 from nexa_lang.model import SourceFile
 from nexa_lang.prelude import is_prelude_name
 from nexa_lang.scopes import Reference, Resolution
@@ -95,21 +95,11 @@ def _open_paren(text: str) -> int | None:
     stack: list[int] = []
     index, length = 0, len(text)
     while index < length:
+        skipped = skip_comment_or_string(text, index)
+        if skipped is not None:
+            index = skipped
+            continue
         char = text[index]
-        if text.startswith("//", index):
-            end = text.find("\n", index)
-            index = length if end < 0 else end
-            continue
-        if text.startswith('"""', index):
-            end = text.find('"""', index + 3)
-            index = length if end < 0 else end + 3
-            continue
-        if char in "\"'":
-            end = index + 1
-            while end < length and text[end] not in (char, "\n"):
-                end += 2 if text[end] == "\\" else 1
-            index = end + 1
-            continue
         if char in "([{":
             stack.append(index)
         elif char in ")]}" and stack:
@@ -128,24 +118,14 @@ def _split_arguments(text: str) -> list[str]:
     start = index = 0
     length = len(text)
     while index < length:
+        skipped = skip_comment_or_string(text, index)
+        if skipped is not None:
+            one_line = text[index] in "\"'" and not text.startswith('"""', index)
+            if one_line and (skipped > length or text[skipped - 1] == "\n"):
+                skipped = length  # unterminated: the cursor is in the string
+            index = skipped
+            continue
         char = text[index]
-        if text.startswith("//", index):
-            end = text.find("\n", index)
-            index = length if end < 0 else end
-            continue
-        if text.startswith('"""', index):
-            end = text.find('"""', index + 3)
-            index = length if end < 0 else end + 3
-            continue
-        if char in "\"'":
-            end = index + 1
-            while end < length and text[end] not in (char, "\n"):
-                end += 2 if text[end] == "\\" else 1
-            if end >= length or text[end] == "\n":  # unterminated: the cursor is in the string
-                index = length
-                continue
-            index = end + 1
-            continue
         if char in _CLOSERS:
             closers.append(_CLOSERS[char])
         elif closers and char == closers[-1]:
