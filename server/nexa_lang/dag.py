@@ -303,6 +303,7 @@ class _Builder:
         for param in decl.params:
             self.variables[param.name] = [entry]
         self.block(decl.body, [entry])
+        self.link_sources(entry)
         outputs = self.returned or self.variables.get("result", [])
         if outputs:
             self.add("output", "result", decl.name_span, outputs, node=decl)
@@ -342,17 +343,30 @@ class _Builder:
             return outputs
         if isinstance(stmt, ast.If):
             self.expr(stmt.condition)
-            self.block(stmt.consequence, context)
-            self.else_branch(stmt.alternative, context)
+            self.alternatives(
+                [
+                    lambda: self.block(stmt.consequence, context),
+                    lambda: self.else_branch(stmt.alternative, context),
+                ],
+                may_skip=stmt.alternative is None,
+            )
             return []
         if isinstance(stmt, ast.SemanticIf):
             subject = self.expr(stmt.subject)
             node = self.add("semantic_if", stmt.condition.value, stmt.condition.span, subject, stmt)
-            self.branch_block(stmt.consequence, node, "yes")
-            if isinstance(stmt.alternative, ast.Block):
-                self.branch_block(stmt.alternative, node, "no")
-            elif stmt.alternative is not None:
-                self.statement(stmt.alternative, [node])
+
+            def otherwise() -> None:
+                if isinstance(stmt.alternative, ast.Block):
+                    self.branch_block(stmt.alternative, node, "no")
+                elif stmt.alternative is not None:
+                    before = len(self.graph.nodes)
+                    self.statement(stmt.alternative, [node])
+                    self.link_roots(node, before, "no")
+
+            self.alternatives(
+                [lambda: self.branch_block(stmt.consequence, node, "yes"), otherwise],
+                may_skip=stmt.alternative is None,
+            )
             return [node]
         if isinstance(stmt, ast.Loop | ast.While | ast.ForEach | ast.For | ast.Autoloop):
             label = {
@@ -364,11 +378,15 @@ class _Builder:
             }[type(stmt)]
             inputs = self.expr(getattr(stmt, "iterable", None) or getattr(stmt, "condition", None))
             node = self.add("loop", label, _keyword_span(stmt), inputs or context, stmt)
-            self.branch_block(stmt.body, node, None)
+            # `loop … until` runs its body at least once; the others may not run it at all
+            self.alternatives(
+                [lambda: self.branch_block(stmt.body, node, None)], may_skip=not isinstance(stmt, ast.Loop)
+            )
             return [node]
         if isinstance(stmt, ast.TryCatch):
             self.block(stmt.body, context)
-            self.block(stmt.handler, context)
+            # the handler runs after part of the body: what the body assigned may or may not stay
+            self.alternatives([lambda: self.block(stmt.handler, context)], may_skip=True)
             return []
         if isinstance(stmt, ast.WithContext | ast.Unharnessed | ast.TryAgent | ast.Hook):
             self.block(stmt.body, context)
@@ -405,6 +423,30 @@ class _Builder:
         before = len(self.graph.nodes)
         self.block(block, [node])
         self.link_roots(node, before, label)
+
+    def link_sources(self, entry: str) -> None:
+        """The flow's entry feeds every node that nothing else feeds (a run on a literal, a call
+        with constant arguments, a `fork`, a `spawn(fn …)`): the flow starts them."""
+        fed = {e.target for e in self.graph.edges}
+        for node in self.graph.nodes:
+            if node.id != entry and node.id not in fed:
+                self.connect(entry, node.id)
+
+    def alternatives(self, runs: list[Callable[[], object]], may_skip: bool) -> None:
+        """Run the builders of alternative paths (if/else arms, try/catch, a loop body) each from the
+        variables as they were before, then let each variable carry what any path left in it
+        (`may_skip`: a path that runs none of them exists, so the earlier values stay possible)."""
+        before = dict(self.variables)
+        states = [before] if may_skip else []
+        for run in runs:
+            self.variables = dict(before)
+            run()
+            states.append(self.variables)
+        merged: dict[str, Outputs] = {}
+        for state in states:
+            for name, outputs in state.items():
+                merged[name] = list(dict.fromkeys(merged.get(name, []) + outputs))
+        self.variables = merged
 
     def link_roots(self, node: str, before: int, label: str | None) -> None:
         """Connect `node` to the nodes created since `before` that have no other input."""
@@ -495,9 +537,20 @@ class _Builder:
                 self.connect(source, target, edge_label)
         return produced
 
+    def source(self, expr: ast.Expr) -> Outputs:
+        """A data source (D38): an agent there stands for its reply, so it is an agent node."""
+        if isinstance(expr, ast.Name) and expr.id not in self.variables and self.kind_of(expr.id) == "agent":
+            return [self.add("agent", expr.id, expr.span, [], expr)]
+        return self.expr(expr)
+
     def dag(self, expr: ast.Dag) -> Outputs:
-        left = self.expr(expr.left) if not _is_runnable_list(expr.left, self) else self.stage(expr.left, [])
         op = expr.op
+        if op == "|>":  # no data-source rule for a pipe (7.5.8)
+            left = self.expr(expr.left)
+        elif op in ("&>>", "&&") and isinstance(expr.left, ast.ListLit):
+            left = [o for element in expr.left.elements for o in self.source(element)]
+        else:
+            left = self.source(expr.left)
         if op == ">>":
             self.stage_pair(expr.left, expr.right, False)
             return self.stage(expr.right, left)
@@ -514,6 +567,10 @@ class _Builder:
             self.value_site(expr, node)
             outputs = self.stage(expr.right, [node])
             return outputs if op == "|>>" else []
+        if op == "&&" and isinstance(expr.right, ast.ListLit):
+            # `a && [R1, …]` (vote): each Ri runs with `a`, the majority reply is the value
+            voters = self.stage(expr.right, left)
+            return [self.add("consensus", "vote", expr.op_span, voters, expr)]
         # &>> merge and && consensus: the left list's items join, then the right runnable runs
         self.stage_pair(expr.left, expr.right, True)
         kind = "merge" if op == "&>>" else "consensus"
@@ -569,12 +626,13 @@ class _Builder:
         return outputs
 
     def join(self, call: ast.Call, inputs: Outputs) -> str:
-        node = self.add("join", "join", call.function.span, inputs, call)
-        for argument in call.arguments:
-            if isinstance(argument.value, ast.Name):
-                agent = self.add("agent", argument.value.id, argument.value.span, [], argument.value)
-                self.connect(agent, node)
-        return node
+        """`join(A, B)` applied to `inputs`: each agent runs with them, the join node combines the replies."""
+        agents = [
+            self.add("agent", argument.value.id, argument.value.span, inputs, argument.value)
+            for argument in call.arguments
+            if isinstance(argument.value, ast.Name)
+        ]
+        return self.add("join", "join", call.function.span, agents or inputs, call)
 
     def branch(self, expr: ast.Branch) -> Outputs:
         for arm in (expr.consequence, expr.alternative):
@@ -620,10 +678,25 @@ class _Builder:
         label = expr.actor.id if expr.actor is not None else "task"
         node = self.add("spawn", label, expr.span, inputs + self.expr(expr.task), expr)
         self.value_site(expr, node)
-        if expr.actor is not None and self.kind_of(expr.actor.id) == "agent":
-            agent = self.add("agent", expr.actor.id, expr.actor.span, [node], expr.actor)
-            return [agent]
+        actor_kind = self.kind_of(expr.actor.id) if expr.actor is not None else None
+        if expr.actor is not None and actor_kind in ("agent", "flow"):
+            kind = "agent" if actor_kind == "agent" else "flow_call"
+            return [self.add(kind, expr.actor.id, expr.actor.span, [node], expr.actor)]
+        if isinstance(expr.task, ast.Lambda) and expr.task.body is not None and self.sites is None:
+            # the preview shows what the task runs; the G-checks read the lambda's own activation
+            return self.task_body(expr.task.body, node)
         return [node]
+
+    def task_body(self, body: ast.Block, node: str) -> Outputs:
+        """The body of a spawned lambda, hanging off its spawn node; its value is what it returns."""
+        returned, self.returned = self.returned, []
+        variables = dict(self.variables)
+        before = len(self.graph.nodes)
+        last = self.block(body, [node])
+        self.link_roots(node, before, None)
+        produced = self.returned or last
+        self.returned, self.variables = returned, variables
+        return produced or [node]
 
 
 def _is_runnable_list(expr: ast.Expr, builder: _Builder) -> bool:

@@ -165,3 +165,103 @@ def test_stage_pairs_cover_chains_merges_and_both_branch_arms():
 def test_match_arm_blocks_are_part_of_the_graph():
     _, g = graph("r = match q { 1 => { A.run(q) }\n _ => none }")
     assert ("agent", "A") in shape(g)[0]
+
+
+def reachable_from_input(g) -> set[str]:
+    seen = {n.id for n in g.nodes if n.kind == "input"}
+    stack = list(seen)
+    while stack:
+        for target in g.successors(stack.pop()):
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
+
+
+def test_nodes_fed_by_constants_hang_off_the_input():
+    _, g = graph('a = A.run("hello")\nf = fork [x = B.run("1"), y = C.run("2")] merge all\nprint(await 5)')
+    assert reachable_from_input(g) == {n.id for n in g.nodes}
+    _, edges = shape(g)
+    assert ("q", "A", None) in edges and ("q", "fork", None) in edges
+
+
+def test_an_agent_as_data_source_is_a_node():
+    _, g = graph("r = A >> B\ns = [A, q] &>> C\nt = A |>> [B, C]")
+    _, edges = shape(g)
+    assert {("A", "B", None), ("A", "&>>", None), ("q", "&>>", None), ("A", "|>>", None)} <= edges
+    assert ("pipe_call", "q") not in shape(g)[0]  # a variable in the merged list is a value, not a stage
+
+
+def test_vote_runs_each_agent_with_the_input_then_takes_the_majority():
+    _, g = graph("r = q && [A, B, C]\nreturn r")
+    nodes, edges = shape(g)
+    assert ("consensus", "vote") in nodes
+    assert {("q", n, None) for n in "ABC"} <= edges
+    assert {(n, "vote", None) for n in "ABC"} <= edges
+    assert ("vote", "result", None) in edges
+
+
+def test_join_runs_its_agents_with_the_input_and_feeds_the_next_agent():
+    _, g = graph("r = join(A, B).C(q)")
+    _, edges = shape(g)
+    assert {("q", "A", None), ("q", "B", None), ("A", "join", None), ("B", "join", None)} <= edges
+    assert ("join", "C", None) in edges and ("q", "join", None) not in edges
+
+
+def test_a_variable_set_in_both_arms_of_an_if_carries_both_values():
+    _, g = graph('if q == "" { v = q >> A } else { v = q >> B }\nw = v >> C')
+    _, edges = shape(g)
+    assert {("A", "C", None), ("B", "C", None)} <= edges
+
+
+def test_a_variable_set_in_one_semantic_if_arm_keeps_its_earlier_value_too():
+    _, g = graph('v = q >> A\nsemantic_if "urgent" against q { v = q >> B }\nw = v >> C')
+    _, edges = shape(g)
+    assert {("A", "C", None), ("B", "C", None)} <= edges
+
+
+def test_an_else_semantic_if_hangs_off_the_first_with_no():
+    _, g = graph('semantic_if "a" against q { A.run(q) } else semantic_if "b" against q { B.run(q) }')
+    _, edges = shape(g)
+    assert ("a", "b", "no") in edges and ("a", "A", "yes") in edges and ("b", "B", "yes") in edges
+
+
+def test_spawned_flow_is_a_flow_call_and_a_spawned_lambda_shows_its_body():
+    extra = "flow worker(x) { return x }\n"
+    _, g = graph("h = spawn worker(q)\nt = spawn(fn() { return q >> B })\nr = await t", extra=extra)
+    nodes, edges = shape(g)
+    assert ("flow_call", "worker") in nodes
+    assert ("spawn", "worker") in nodes and ("worker", "worker", None) in edges  # spawn → flow_call
+    assert {("task", "B", None), ("B", "await", None)} <= edges
+
+
+def test_every_operator_gives_a_well_formed_graph_with_stable_ids():
+    body = """
+    r1 = q >> A >> B
+    r2 = q |>> [A, B] &>> C
+    r3 = q |>> [A, B] && Judge
+    q || [A, B]
+    r4 = q ?? A : B
+    r5 = q ?? { "x" => A, "y" => B >> C }
+    r6 = r1 ?? r2 ?? "none"
+    r7 = q |> std.text.text_upper
+    r8 = q && [A, B, C]
+    r9 = match q { intent("hi") => A.run(q), _ => q >> B >> C }
+    r10 = semantic_if (q, "tone") { "good" => A, "bad" => B }
+    for each item in r2 { item >> C }
+    loop { d = q >> A } until ("the draft is final")
+    best = fork [x = q >> A, y = q >> B] merge best_of
+    t = spawn(fn() { return q >> B })
+    done = await t
+    return [r1, r3, r4, r5, r6, r7, r8, r9, r10, best, done] &>> Judge
+    """
+    source, g = graph(body)
+    ids = {n.id for n in g.nodes}
+    assert all(e.source in ids and e.target in ids for e in g.edges)
+    assert reachable_from_input(g) == ids
+    assert all(0 <= n.span.start <= n.span.end <= len(source.encode()) for n in g.nodes)
+    again = build_flow_graph(program_of_text(source))
+    assert [(n.id, n.kind, n.label) for n in again.nodes] == [(n.id, n.kind, n.label) for n in g.nodes]
+    assert [(e.source, e.target, e.label) for e in again.edges] == [
+        (e.source, e.target, e.label) for e in g.edges
+    ]
