@@ -129,7 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be at least 1")
     _use_utf8_output()
-    return CheckCommand(args).run()
+    from nexa_lang.terminal_log import one_line_log
+
+    with one_line_log(sys.stderr, "nexa-lsp"):
+        return CheckCommand(args).run()
 
 
 def dag_command(path: str, flow: str | None, output_format: str) -> int:
@@ -148,11 +151,17 @@ def dag_command(path: str, flow: str | None, output_format: str) -> int:
         print(f"nexa-lsp: {path}: cannot read ({error})", file=sys.stderr)
         return EXIT_ERROR
     workspace = Workspace()
-    program = workspace.program(workspace.set_text(os.path.abspath(path), text))
     try:
+        program = workspace.program(workspace.set_text(os.path.abspath(path), text))
         graph = build_flow_graph(program, flow)
     except UnknownFlowError as error:
         print(f"nexa-lsp: {path}: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except RecursionError:
+        from nexa_lang.nesting import NESTED_TOO_DEEPLY, deepest_position
+
+        line, column = deepest_position(text.encode("utf-8"))
+        print(f"nexa-lsp: {path}:{line}:{column}: {NESTED_TOO_DEEPLY}", file=sys.stderr)
         return EXIT_ERROR
 
     def convert_range(file: SourceFile, span: object) -> dict[str, object]:

@@ -190,6 +190,47 @@ def _token_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"[A-Za-z_][A-Za-z0-9_]*|\d+|>>|\|>>|\?\?|=>|->|#\{|\S", text)]
 
 
+VALUES = [
+    "0",
+    "-1",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "1e308",
+    "1e309",
+    "0.0",
+    "-0.0",
+    "[]",
+    "{}",
+    "none",
+    "true",
+    '""',
+    '"题目😀"',
+    '"\\u0000"',
+    '"#{missing}"',
+    '"%s%d{}"',
+    "[1, [2, [3]]]",
+    '{"k": none}',
+    "1 / 0",
+    "[1][5]",
+    '"a" * 1000000',
+    "-(2 ** 64)",
+    "10 % 0",
+]
+
+
+def mutate_value(seed: str, text: str, rng: random.Random) -> Mutant:
+    """A number or string literal replaced by an extreme value: the program often still checks,
+    so the VM runs it (`--values`)."""
+    literals = [m.span() for m in re.finditer(r'(?<![\w.])\d+(?:\.\d+)?(?![\w.])|"[^"\n#\\]*"', text)]
+    if not literals:
+        return mutate(seed, text, rng)
+    start, end = rng.choice(literals)
+    value = rng.choice(VALUES)
+    new = text[:start] + value + text[end:]
+    return Mutant(seed, f"value {text[start:end][:20]!r}->{value!r}@{start}", new, _byte_offset(new, start))
+
+
 def mutate(seed: str, text: str, rng: random.Random) -> Mutant:
     """One random mutant of `text`."""
     lines = text.splitlines(keepends=True) or [""]
@@ -523,7 +564,8 @@ def run_subprocess(text: str, workdir: Path, timeout: int = HANG_SECONDS) -> str
 
 def _terminates_quickly(text: str) -> bool:
     """A program may legitimately loop forever or read input; only count hangs outside those."""
-    return not any(word in text for word in ("loop", "while", "input(", "sleep", "serve", "until"))
+    words = ("loop", "while", "input(", "sleep", "serve", "server ", "until", "schedule")
+    return not any(word in text for word in words)
 
 
 # ------------------------------------------------------------------------------------ minimising
@@ -571,11 +613,22 @@ def fails_same(finding: Finding, rng_seed: int = 0) -> Callable[[str], bool]:
 
 
 def generate(
-    seeds: list[tuple[str, str]], count: int, rng: random.Random, step: int
+    seeds: list[tuple[str, str]], count: int, rng: random.Random, step: int, values: bool = False
 ) -> Iterator[tuple[Mutant, str]]:
     """`count` mutants: truncations of each seed at every `step`th character first (while they
-    last, a quarter of the budget), then random mutations of random seeds."""
+    last, a quarter of the budget), then random mutations of random seeds. `values`: only literal
+    replacements (one to three), which mostly keep the program checkable."""
     made = 0
+    if values:
+        while made < count:
+            name, text = rng.choice(seeds)
+            mutant = Mutant(name, "", text, 0)
+            for _ in range(rng.randint(1, 3)):
+                changed = mutate_value(name, mutant.text, rng)
+                mutant = Mutant(name, f"{mutant.how} {changed.how}".strip(), changed.text, changed.at)
+            yield mutant, text
+            made += 1
+        return
     for name, text in seeds:
         if made >= count // 4:
             break
@@ -606,6 +659,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="random seed")
     parser.add_argument("--step", type=int, default=97, help="truncate at every Nth character")
     parser.add_argument("--run", type=int, default=0, help="mutants also run through `nexa run`")
+    parser.add_argument("--values", action="store_true", help="--run mutants replace literals only")
     parser.add_argument("--out", type=Path, help="folder for findings and minimised reproducers")
     parser.add_argument("--minimise", action="store_true", help="minimise the first finding of each kind")
     parser.add_argument(
@@ -635,9 +689,8 @@ def main(argv: list[str] | None = None) -> int:
     run_failures = 0
     if args.run:
         with tempfile.TemporaryDirectory(prefix="nexa-fuzz-") as tmp:
-            for i, (mutant, _) in enumerate(
-                generate(seeds, args.run, random.Random(args.seed + 1), args.step)
-            ):
+            runs = generate(seeds, args.run, random.Random(args.seed + 1), args.step, values=args.values)
+            for i, (mutant, _) in enumerate(runs):
                 failure = run_subprocess(mutant.text, Path(tmp))
                 if failure is not None:
                     run_failures += 1

@@ -73,8 +73,11 @@ def load_program(path: str, stderr: TextIO, config: str | None = None, use_cache
             program, settings, warnings = cached
             stderr.write(warnings)
             return Loaded(program, settings)
+    from nexa_lang.terminal_log import one_line_log
+
     try:
-        loaded, warnings, files = _check_and_compile(path, stderr, config)
+        with one_line_log(stderr, "nexa"):
+            loaded, warnings, files = _check_and_compile(path, stderr, config)
     except RecursionError:
         from nexa_lang.nesting import NESTED_TOO_DEEPLY, deepest_position
 
