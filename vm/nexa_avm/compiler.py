@@ -436,13 +436,21 @@ class FunctionCompiler:
             self.statement(statements[-1])
         self.emit(Op.CONST, None, body_end(block))
 
-    def arm_value(self, body: ast.Expr | ast.Block | None, span: Any) -> None:
+    def arm_value(self, body: ast.Expr | ast.Block | None, span: Any, match: ast.Match | None = None) -> None:
         if body is None:
             self.emit(Op.CONST, None, span)
         elif isinstance(body, ast.Block):
             self.block_value(body)
         else:
+            # an arm on a line of its own is where a debugger stops for that arm (a breakpoint on
+            # its line binds there); an arm on the `match` line stays part of the match's statement
+            if match is not None and self.on_a_later_line(match.span.start, span[0]):
+                self.pending_statement = True
             self.expression(body)
+
+    def on_a_later_line(self, first: int, second: int) -> bool:
+        data = self.program.result.files.get(self.file or "<input>", b"")
+        return b"\n" in data[first:second]
 
     def prologue_contracts(self, contracts: list[ast.Contract], name: str) -> None:
         ensures = [c for c in contracts if c.kind == "ensures"]
@@ -1146,12 +1154,12 @@ class FunctionCompiler:
             for arm in intents:
                 targets.append(self.here())
                 self.emit(Op.POP, None, tuple(arm.span))
-                self.arm_value(arm.body, tuple(arm.span))
+                self.arm_value(arm.body, tuple(arm.span), node)
                 ends.append(self.emit(Op.JUMP, None, span))
             targets.append(self.here())
             self.emit(Op.POP, None, span)
             if default is not None:
-                self.arm_value(default.body, tuple(default.span))
+                self.arm_value(default.body, tuple(default.span), node)
             else:
                 self.emit(Op.CONST, None, span)
             self.instrs[switch].arg = tuple(targets)
@@ -1169,7 +1177,7 @@ class FunctionCompiler:
                 self.expression(arm.guard)
                 misses.append(self.emit(Op.JUMP_IF_FALSE, None, tuple(arm.guard.span)))
             self.emit(Op.POP, None, arm_span)
-            self.arm_value(arm.body, arm_span)
+            self.arm_value(arm.body, arm_span, node)
             ends.append(self.emit(Op.JUMP, None, span))
             for index in misses:
                 self.patch(index)

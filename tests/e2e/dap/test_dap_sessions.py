@@ -706,3 +706,41 @@ def test_port_mode_serves_dap_on_a_socket(tmp_path, nexa_dap):
     finally:
         server.kill()
         server.wait(5)
+
+
+MATCH = """\
+flow main {
+    b = 7
+    c = match b {
+        6 => b * 2,
+        7 => b * 10,
+        _ => 0
+    }
+    d = match b { 7 => 1, _ => 2 }
+    print(c, d)
+}
+"""
+
+
+def test_breakpoint_on_a_match_arm_line_stops_in_that_arm(dap, program):
+    path = program(MATCH)
+    client = dap()
+    client.launch(path, breakpoints={4: {}, 5: {}})
+    stopped = client.stopped("breakpoint")
+    assert client.where(stopped) == ("flow main", 5)  # the arm that runs; line 4's arm never does
+    assert client.locals(stopped["threadId"]) == {"b": "7"}
+    client.request("continue", {"threadId": stopped["threadId"]})
+    assert client.finish() == 0
+    assert client.output("stdout") == "70 1\n"
+
+
+def test_breakpoint_on_a_one_line_match_stops_once(dap, program):
+    path = program(MATCH)
+    client = dap()
+    client.launch(path, breakpoints={8: {}})
+    stopped = client.stopped("breakpoint")
+    assert client.where(stopped) == ("flow main", 8)
+    client.request("next", {"threadId": stopped["threadId"]})
+    assert client.where(client.stopped("step")) == ("flow main", 9)
+    client.request("continue", {"threadId": stopped["threadId"]})
+    assert client.finish() == 0
