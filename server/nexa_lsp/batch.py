@@ -26,6 +26,7 @@ from nexa_lang.config import Settings
 from nexa_lang.context import plan_context
 from nexa_lang.diagnostics import Diagnostic
 from nexa_lang.model import SharedFiles, Workspace
+from nexa_lang.nesting import NESTED_TOO_DEEPLY, deepest_position
 from nexa_lsp.check_cache import CachedCheck, CheckCache
 from nexa_lsp.sources import SourcePath, SourceProblem, decode_source, read_source, write_atomically
 
@@ -123,7 +124,8 @@ def run_job(
         else:
             result.diagnostics = _check(job, read.text, read.data).diagnostics
     except RecursionError:
-        result.problem = "nested too deeply to check"
+        line, column = deepest_position(read.data)
+        result.problem = f"{NESTED_TOO_DEEPLY} (deepest at {line}:{column})"
         result.diagnostics = []
     except Exception as error:  # an internal failure: one line for the user, the traceback to the log
         log.debug("checking %s failed", source.shown, exc_info=True)
