@@ -243,6 +243,30 @@ def _record_reads(program: Program, graphs: dict[int, ActivationGraph]) -> None:
 Outputs = list[str]  # ids of the nodes whose value an expression yields
 
 
+class Paths:
+    """Alternative paths through a statement (if/else arms, a catch handler, a loop body): each path
+    starts from the variables as they were before; afterwards a variable carries what any path left
+    in it (`may_skip`: a path that runs none of them exists, so the earlier values stay possible).
+    Not a callback runner, so that nested statements cost no extra Python frames."""
+
+    def __init__(self, variables: dict[str, Outputs], may_skip: bool) -> None:
+        self.before = variables
+        self.states: list[dict[str, Outputs]] = [variables] if may_skip else []
+
+    def start(self) -> dict[str, Outputs]:
+        return dict(self.before)
+
+    def end(self, variables: dict[str, Outputs]) -> None:
+        self.states.append(variables)
+
+    def merged(self) -> dict[str, Outputs]:
+        merged: dict[str, Outputs] = {}
+        for state in self.states:
+            for name, outputs in state.items():
+                merged[name] = list(dict.fromkeys(merged.get(name, []) + outputs))
+        return merged
+
+
 class _Builder:
     def __init__(self, program: Program, file: SourceFile, flow: str, names: list[str]) -> None:
         self.program = program
@@ -343,30 +367,33 @@ class _Builder:
             return outputs
         if isinstance(stmt, ast.If):
             self.expr(stmt.condition)
-            self.alternatives(
-                [
-                    lambda: self.block(stmt.consequence, context),
-                    lambda: self.else_branch(stmt.alternative, context),
-                ],
-                may_skip=stmt.alternative is None,
-            )
+            paths = Paths(self.variables, may_skip=stmt.alternative is None)
+            self.variables = paths.start()
+            self.block(stmt.consequence, context)
+            paths.end(self.variables)
+            if stmt.alternative is not None:
+                self.variables = paths.start()
+                self.else_branch(stmt.alternative, context)
+                paths.end(self.variables)
+            self.variables = paths.merged()
             return []
         if isinstance(stmt, ast.SemanticIf):
             subject = self.expr(stmt.subject)
             node = self.add("semantic_if", stmt.condition.value, stmt.condition.span, subject, stmt)
-
-            def otherwise() -> None:
+            paths = Paths(self.variables, may_skip=stmt.alternative is None)
+            self.variables = paths.start()
+            self.branch_block(stmt.consequence, node, "yes")
+            paths.end(self.variables)
+            if stmt.alternative is not None:
+                self.variables = paths.start()
                 if isinstance(stmt.alternative, ast.Block):
                     self.branch_block(stmt.alternative, node, "no")
-                elif stmt.alternative is not None:
+                else:
                     before = len(self.graph.nodes)
                     self.statement(stmt.alternative, [node])
                     self.link_roots(node, before, "no")
-
-            self.alternatives(
-                [lambda: self.branch_block(stmt.consequence, node, "yes"), otherwise],
-                may_skip=stmt.alternative is None,
-            )
+                paths.end(self.variables)
+            self.variables = paths.merged()
             return [node]
         if isinstance(stmt, ast.Loop | ast.While | ast.ForEach | ast.For | ast.Autoloop):
             label = {
@@ -379,14 +406,20 @@ class _Builder:
             inputs = self.expr(getattr(stmt, "iterable", None) or getattr(stmt, "condition", None))
             node = self.add("loop", label, _keyword_span(stmt), inputs or context, stmt)
             # `loop … until` runs its body at least once; the others may not run it at all
-            self.alternatives(
-                [lambda: self.branch_block(stmt.body, node, None)], may_skip=not isinstance(stmt, ast.Loop)
-            )
+            paths = Paths(self.variables, may_skip=not isinstance(stmt, ast.Loop))
+            self.variables = paths.start()
+            self.branch_block(stmt.body, node, None)
+            paths.end(self.variables)
+            self.variables = paths.merged()
             return [node]
         if isinstance(stmt, ast.TryCatch):
             self.block(stmt.body, context)
             # the handler runs after part of the body: what the body assigned may or may not stay
-            self.alternatives([lambda: self.block(stmt.handler, context)], may_skip=True)
+            paths = Paths(self.variables, may_skip=True)
+            self.variables = paths.start()
+            self.block(stmt.handler, context)
+            paths.end(self.variables)
+            self.variables = paths.merged()
             return []
         if isinstance(stmt, ast.WithContext | ast.Unharnessed | ast.TryAgent | ast.Hook):
             self.block(stmt.body, context)
@@ -431,22 +464,6 @@ class _Builder:
         for node in self.graph.nodes:
             if node.id != entry and node.id not in fed:
                 self.connect(entry, node.id)
-
-    def alternatives(self, runs: list[Callable[[], object]], may_skip: bool) -> None:
-        """Run the builders of alternative paths (if/else arms, try/catch, a loop body) each from the
-        variables as they were before, then let each variable carry what any path left in it
-        (`may_skip`: a path that runs none of them exists, so the earlier values stay possible)."""
-        before = dict(self.variables)
-        states = [before] if may_skip else []
-        for run in runs:
-            self.variables = dict(before)
-            run()
-            states.append(self.variables)
-        merged: dict[str, Outputs] = {}
-        for state in states:
-            for name, outputs in state.items():
-                merged[name] = list(dict.fromkeys(merged.get(name, []) + outputs))
-        self.variables = merged
 
     def link_roots(self, node: str, before: int, label: str | None) -> None:
         """Connect `node` to the nodes created since `before` that have no other input."""
