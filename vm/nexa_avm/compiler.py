@@ -1213,6 +1213,8 @@ class FunctionCompiler:
         for index, branch in enumerate(node.branches):
             code = self.child(f"fork branch {index + 1}", "branch", tuple(branch.span))
             sub = FunctionCompiler(self.program, code)
+            # a branch on a line of its own is a place to stop (a breakpoint on its line binds there)
+            sub.pending_statement = self.on_a_later_line(node.span.start, branch.span.start)
             sub.expression(branch.value)
             sub.emit(Op.RETURN, None, tuple(branch.span))
             codes.append(code)

@@ -744,3 +744,42 @@ def test_breakpoint_on_a_one_line_match_stops_once(dap, program):
     assert client.where(client.stopped("step")) == ("flow main", 9)
     client.request("continue", {"threadId": stopped["threadId"]})
     assert client.finish() == 0
+
+
+FORK_MERGE = """\
+flow twice(n) {
+    return n * 2
+}
+flow main {
+    best = fork [
+        p = twice(1),
+        q = 2 + 2
+    ] merge all
+    both = fork [r = 1, s = 2] merge all
+    print(best, both)
+}
+"""
+
+
+def test_breakpoint_on_a_fork_merge_branch_line_stops_in_that_branch(dap, program):
+    path = program(FORK_MERGE)
+    client = dap()
+    client.launch(path, breakpoints={7: {}})
+    stopped = client.stopped("breakpoint")
+    assert stopped["threadId"] != 1
+    frames = client.request("stackTrace", {"threadId": stopped["threadId"]})["stackFrames"]
+    assert [(f["name"], f["line"]) for f in frames] == [("fork branch 2", 7), ("flow main", 5)]
+    client.request("continue", {"threadId": stopped["threadId"]})
+    assert client.finish() == 0
+    assert client.output("stdout") == "[2, 4] [1, 2]\n"
+
+
+def test_breakpoint_on_a_one_line_fork_merge_stops_once_in_the_flow(dap, program):
+    path = program(FORK_MERGE)
+    client = dap()
+    client.launch(path, breakpoints={9: {}})
+    stopped = client.stopped("breakpoint")
+    assert client.where(stopped) == ("flow main", 9) and stopped["threadId"] == 1
+    client.request("continue", {"threadId": 1})
+    assert client.finish() == 0
+    assert [e["body"]["reason"] for e in client.events if e.get("event") == "stopped"] == ["breakpoint"]
