@@ -1065,6 +1065,8 @@ class FunctionCompiler:
         targets, ends = [], []
         for case in cases:
             targets.append(self.here())
+            # a case on a line of its own is a place to stop, as a match arm is
+            self.pending_statement = self.on_a_later_line(span[0], case.span.start)
             self.runnable(case.value)
             self.emit(Op.RUN_WITH, None, tuple(case.span))
             ends.append(self.emit(Op.JUMP, None, span))

@@ -783,3 +783,33 @@ def test_breakpoint_on_a_one_line_fork_merge_stops_once_in_the_flow(dap, program
     client.request("continue", {"threadId": 1})
     assert client.finish() == 0
     assert [e["body"]["reason"] for e in client.events if e.get("event") == "stopped"] == ["breakpoint"]
+
+
+CASE_TABLES = """\
+flow main {
+    q = "refund please"
+    r = q ?? {
+        "refund" => "R",
+        "other" => "O"
+    }
+    t = semantic_if (q, "topic") {
+        "refund" => "T1",
+        "other" => "T2"
+    }
+    print(r, t)
+}
+"""
+
+
+def test_breakpoints_on_case_lines_of_a_branch_and_a_semantic_if_stop_in_the_chosen_case(dap, program):
+    path = program(CASE_TABLES)
+    client = dap()
+    client.launch(path, breakpoints={4: {}, 5: {}, 8: {}, 9: {}})
+    lines = []
+    for _ in range(2):
+        stopped = client.stopped("breakpoint")
+        lines.append(client.where(stopped)[1])
+        client.request("continue", {"threadId": stopped["threadId"]})
+    assert lines == [4, 8]  # the offline judge picks "refund" for this text, both times
+    assert client.finish() == 0
+    assert client.output("stdout") == "R T1\n"
