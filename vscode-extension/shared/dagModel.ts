@@ -160,3 +160,84 @@ export function parseDagResult(value: unknown): Parsed<DagResult> {
   }
   return { ok: true, value: { flow, flows, nodes, edges } };
 }
+
+/**
+ * The flows whose graphs `expandFlowCalls` needs for `graph`: the labels of its `flow_call` nodes
+ * that name another flow of the same document, each once, in the order they first appear.
+ */
+export function calledFlows(graph: DagResult): string[] {
+  const names: string[] = [];
+  for (const node of graph.nodes) {
+    if (node.kind === 'flow_call' && node.label !== graph.flow && graph.flows.includes(node.label) && !names.includes(node.label)) {
+      names.push(node.label);
+    }
+  }
+  return names;
+}
+
+/** The id of node `id` of a callee drawn inside the call node `callId`. */
+export function expandedNodeId(callId: string, id: string): string {
+  return `${callId}/${id}`;
+}
+
+/**
+ * Draws each call to another flow of the same document one level deep: for every `flow_call` node
+ * `c` of `graph` whose label names a flow `G` of `graph.flows` (not `graph.flow` itself) with a graph
+ * in `graphsByFlow`, G's nodes and edges are added right after `c`, their ids prefixed with `c`'s
+ * (`expandedNodeId`), and `c` becomes the header of the expansion:
+ *
+ * - `c` gets an edge to each node of G that has no incoming edge (G's `input`, and the first node
+ *   of any statement of G not connected to it), so all of G hangs under `c`;
+ * - `c`'s outgoing edges leave from G's `output` node(s) instead (from `c` itself when G has none).
+ *
+ * The `flow_call` nodes of G are copied as they are, not expanded again (recursion stops there).
+ * Nodes keep their own `range` and `uri`, so a click on one reveals it in G. A call whose expanded
+ * ids would clash with an existing id is left as it is. Pure; `graph` is not changed.
+ */
+export function expandFlowCalls(graph: DagResult, graphsByFlow: ReadonlyMap<string, DagResult>): DagResult {
+  const expandable = new Set(calledFlows(graph));
+  const ids = new Set(graph.nodes.map((n) => n.id));
+  const nodes: DagNode[] = [];
+  const addedEdges: DagEdge[] = [];
+  /** Call node id → the node ids its outgoing edges now leave from. */
+  const exits = new Map<string, string[]>();
+  for (const node of graph.nodes) {
+    nodes.push(node);
+    const callee = node.kind === 'flow_call' && expandable.has(node.label) ? graphsByFlow.get(node.label) : undefined;
+    if (callee === undefined || callee.nodes.length === 0) {
+      continue;
+    }
+    const local = (id: string): string => expandedNodeId(node.id, id);
+    if (callee.nodes.some((n) => ids.has(local(n.id)))) {
+      continue;
+    }
+    for (const inner of callee.nodes) {
+      ids.add(local(inner.id));
+      nodes.push({ ...inner, id: local(inner.id) });
+    }
+    const targets = new Set(callee.edges.map((e) => e.target));
+    for (const root of callee.nodes.filter((n) => !targets.has(n.id))) {
+      addedEdges.push({ source: node.id, target: local(root.id), label: null });
+    }
+    for (const edge of callee.edges) {
+      addedEdges.push({ source: local(edge.source), target: local(edge.target), label: edge.label });
+    }
+    const outputs = callee.nodes.filter((n) => n.kind === 'output').map((n) => local(n.id));
+    if (outputs.length > 0) {
+      exits.set(node.id, outputs);
+    }
+  }
+  if (addedEdges.length === 0) {
+    return graph;
+  }
+  const edges: DagEdge[] = [];
+  for (const edge of graph.edges) {
+    const from = exits.get(edge.source);
+    if (from === undefined) {
+      edges.push(edge);
+    } else {
+      edges.push(...from.map((source) => ({ ...edge, source })));
+    }
+  }
+  return { ...graph, nodes, edges: [...edges, ...addedEdges] };
+}

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { parseDagResult, type DagResult, type Position } from '../../shared/dagModel';
+import { calledFlows, expandFlowCalls, parseDagResult, type DagResult, type Parsed, type Position } from '../../shared/dagModel';
 import { parseFromWebview, type FromWebview, type ToWebview } from '../../shared/messages';
 import type { DebugMark } from '../debug/debugLocation';
 import type { DebugTracking } from '../debug/debugTracking';
@@ -237,11 +237,11 @@ class DagPanel implements vscode.Disposable {
     }
     const requested = this.requestedFlow;
     try {
-      const outcome = await this.latest.run(() => this.requestDag(requested));
+      const outcome = await this.latest.run(() => this.requestExpandedDag(requested));
       if (outcome.status === 'stale') {
         return;
       }
-      const parsed = parseDagResult(outcome.value.reply);
+      const parsed = outcome.value.parsed;
       if (!parsed.ok) {
         this.post({ type: 'notice', severity: 'error', message: `The server's DAG could not be read: ${parsed.error}.` });
         return;
@@ -259,6 +259,32 @@ class DagPanel implements vscode.Disposable {
     } catch (error) {
       this.post({ type: 'notice', severity: 'error', message: requestErrorText(error) });
     }
+  }
+
+  /**
+   * Asks for the DAG of `flow`, then for the DAG of each other flow of the document it calls, and
+   * draws those calls one level deep (`expandFlowCalls`). A callee whose request fails or whose reply
+   * cannot be read is left as its single `flow_call` node.
+   */
+  private async requestExpandedDag(flow: string | undefined): Promise<{ parsed: Parsed<DagResult>; flowGone: boolean }> {
+    const { reply, flowGone } = await this.requestDag(flow);
+    const parsed = parseDagResult(reply);
+    if (!parsed.ok) {
+      return { parsed, flowGone };
+    }
+    const textDocument = { uri: this.document.uri.toString() };
+    const callees = await Promise.all(
+      calledFlows(parsed.value).map(async (callee): Promise<[string, DagResult] | undefined> => {
+        try {
+          const calleeGraph = parseDagResult(await this.source.sendRequest<unknown>(DAG_REQUEST, { textDocument, flow: callee }));
+          return calleeGraph.ok && calleeGraph.value.flow === callee ? [callee, calleeGraph.value] : undefined;
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    const graphs = new Map(callees.filter((entry): entry is [string, DagResult] => entry !== undefined));
+    return { parsed: { ok: true, value: expandFlowCalls(parsed.value, graphs) }, flowGone };
   }
 
   /**

@@ -340,3 +340,74 @@ describe('other documents and the debugger', () => {
     expect(postedOf('debug').at(-1)).toMatchObject({ state: 'running', uri: PROGRAM_URI });
   });
 });
+
+describe('calls to other flows', () => {
+  const callRange = rangeOf('Editor', 'flow main(');
+  /** main with its Editor replaced by a call of the flow quick (and a call of itself). */
+  const mainCallingQuick: DagResult = {
+    ...reviewPipelineDag,
+    nodes: reviewPipelineDag.nodes.map((n) =>
+      n.id === 'n6' ? { ...n, kind: 'flow_call', label: 'quick', range: callRange } : n.id === 'n19' ? { ...n, kind: 'flow_call', label: 'main' } : n,
+    ),
+  };
+
+  it('asks for the called flow’s graph too and sends the page the call expanded one level', async () => {
+    server.answer = (params) => Promise.resolve(params.flow === 'quick' ? quickFlowDag : mainCallingQuick);
+    const before = server.requests.length;
+    await fromPage({ type: 'selectFlow', flow: 'main' });
+    await settle();
+    // main, then quick for the call; never main again for the call of main to itself.
+    expect(server.requests.slice(before).map((r) => r.params)).toEqual([
+      { textDocument: { uri: PROGRAM_URI }, flow: 'main' },
+      { textDocument: { uri: PROGRAM_URI }, flow: 'quick' },
+    ]);
+    const result = postedOf('dag').at(-1)?.result;
+    expect(result?.flow).toBe('main');
+    expect(result?.nodes.filter((n) => n.id.startsWith('n6/')).map((n) => [n.id, n.label])).toEqual([
+      ['n6/q1', 'topic'],
+      ['n6/q2', 'TechScout'],
+      ['n6/q3', 'Editor'],
+      ['n6/q4', 'return'],
+    ]);
+    // The expanded nodes keep quick's ranges, so a click on one reveals it in quick.
+    const techScout = result?.nodes.find((n) => n.id === 'n6/q2');
+    expect(techScout?.range).toEqual(rangeOf('TechScout', 'flow quick('));
+    expect(result?.edges).toContainEqual({ source: 'n6', target: 'n6/q1', label: null });
+    expect(result?.edges).toContainEqual({ source: 'n6/q4', target: 'n7', label: null });
+    expect(result?.nodes.find((n) => n.id === 'n19')).toMatchObject({ kind: 'flow_call', label: 'main' });
+    expect(result?.nodes.some((n) => n.id.startsWith('n19/'))).toBe(false);
+
+    await fromPage({ type: 'reveal', range: techScout?.range, uri: techScout?.uri ?? null });
+    const range = rangeOf('TechScout', 'flow quick(');
+    expect(host.shown.at(-1)).toEqual({
+      uri: PROGRAM_URI,
+      selection: new Range(range.start.line, range.start.character, range.end.line, range.end.character),
+      viewColumn: 1,
+    });
+  });
+
+  it('draws the call unexpanded when the called flow’s graph cannot be had', async () => {
+    server.answer = (params) =>
+      params.flow === 'quick' ? Promise.reject(Object.assign(new Error('internal error'), { code: -32603 })) : Promise.resolve(mainCallingQuick);
+    await fromPage({ type: 'selectFlow', flow: 'main' });
+    await settle();
+    expect(postedOf('dag').at(-1)?.result).toEqual(mainCallingQuick);
+    expect(postedOf('notice').at(-1)).toMatchObject({ message: null });
+  });
+
+  it('drops the expansion of a graph that a newer request has replaced', async () => {
+    let releaseCallee: (value: unknown) => void = () => undefined;
+    server.answer = (params) =>
+      params.flow === 'quick'
+        ? new Promise((resolve) => {
+            releaseCallee = resolve;
+          })
+        : Promise.resolve(mainCallingQuick);
+    await fromPage({ type: 'selectFlow', flow: 'main' });
+    server.answer = () => Promise.resolve(quickFlowDag);
+    await fromPage({ type: 'selectFlow', flow: 'quick' });
+    releaseCallee(quickFlowDag);
+    await settle();
+    expect(postedOf('dag').at(-1)?.result).toEqual(quickFlowDag);
+  });
+});
