@@ -14,14 +14,12 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-_TOKEN = re.compile(
-    r"""(?P<space>[ \t\r\n]+|//[^\n]*|/\*.*?\*/)
+# Compiled at the first parse (re caches it): most runs have no secrets file to read.
+_TOKEN = r"""(?P<space>[ \t\r\n]+|//[^\n]*|/\*.*?\*/)
       |(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
       |(?P<number>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
       |(?P<word>[A-Za-z_][A-Za-z0-9_.\-]*)
-      |(?P<punct>[{}\[\]=:,;])""",
-    re.VERBOSE | re.DOTALL,
-)
+      |(?P<punct>[{}\[\]=:,;])"""
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "'": "'", "\\": "\\"}
 _WORDS = {"true": True, "false": False, "none": None, "null": None}
 
@@ -102,8 +100,9 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens: list[tuple[str, str, int]] = []
         line, at = 1, 0
+        token = re.compile(_TOKEN, re.VERBOSE | re.DOTALL)
         while at < len(text):
-            match = _TOKEN.match(text, at)
+            match = token.match(text, at)
             if match is None:
                 quote = text[at] in "\"'"
                 raise SecretsError("unterminated string" if quote else f"unexpected {text[at]!r}", line)
