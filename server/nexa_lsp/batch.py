@@ -56,12 +56,12 @@ class FileResult:
     text: str | None = None  # the checked text (after fixes), for showing source lines
     diagnostics: list[Diagnostic] = field(default_factory=list)
     problem: str | None = None  # why the file could not be checked
+    problem_at: tuple[int, int] | None = None  # the line and column the problem is about
     fixed: list[Diagnostic] = field(default_factory=list)
     fixed_text: str | None = None  # standard input's text after fixes (printed instead of written)
 
-    @property
-    def problem_line(self) -> str:
-        return SourceProblem(self.shown, self.problem or "").line()
+    def source_problem(self) -> SourceProblem:
+        return SourceProblem(self.shown, self.problem or "", self.problem_at)
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,7 @@ def run_job(
         else:
             result.diagnostics = _check(job, read.text, read.data).diagnostics
     except RecursionError:
-        line, column = deepest_position(read.data)
-        result.problem = f"{NESTED_TOO_DEEPLY} (deepest at {line}:{column})"
+        result.problem, result.problem_at = NESTED_TOO_DEEPLY, deepest_position(read.data)
         result.diagnostics = []
     except Exception as error:  # an internal failure: one line for the user, the traceback to the log
         log.debug("checking %s failed", source.shown, exc_info=True)
@@ -203,7 +202,8 @@ def run_jobs(
         earlier = results[unit.root]
         if earlier is not None:  # fixed in the first pass: keep what was fixed, report the new check
             earlier.diagnostics = outcome.root.diagnostics
-            earlier.problem = earlier.problem or outcome.root.problem
+            if earlier.problem is None:
+                earlier.problem, earlier.problem_at = outcome.root.problem, outcome.root.problem_at
         else:
             results[unit.root] = outcome.root
             if on_result is not None:

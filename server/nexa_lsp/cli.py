@@ -46,7 +46,7 @@ from nexa_lsp.reports import (
     report_junit,
 )
 from nexa_lsp.sarif import report_sarif
-from nexa_lsp.sources import STDIN, SourcePath, SourceProblem, discover, write_atomically
+from nexa_lsp.sources import STDIN, SourcePath, discover, write_atomically
 from nexa_lsp.watch import watch
 
 FORMATS = {
@@ -276,7 +276,7 @@ class CheckCommand:
         results = run_jobs(jobs, self.args.jobs or default_workers(), lambda _: progress.advance())
         progress.finish()
 
-        failed = [*problems, *(SourceProblem(r.shown, r.problem) for r in results if r.problem)]
+        failed = [*problems, *(r.source_problem() for r in results if r.problem)]
         for problem in failed:
             print(problem.line(), file=self.stderr)
         checked = [r for r in results if r.problem is None]

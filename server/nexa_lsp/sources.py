@@ -40,9 +40,11 @@ class SourcePath:
 class SourceProblem:
     shown: str
     reason: str
+    at: tuple[int, int] | None = None  # line and column the reason is about, when it has one
 
     def line(self) -> str:
-        return f"nexa-lsp: {self.shown}: {self.reason}"
+        where = f"{self.shown}:{self.at[0]}:{self.at[1]}" if self.at else self.shown
+        return f"nexa-lsp: {where}: {self.reason}"
 
 
 def discover(arguments: list[str]) -> tuple[list[SourcePath], list[SourceProblem]]:

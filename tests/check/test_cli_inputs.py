@@ -67,7 +67,7 @@ def test_ten_thousand_nested_brackets(nexa_lsp, good: Path):
     assert check_with(nexa_lsp, "deep.nx") == (
         2,
         ["good.nx"],
-        ["nexa-lsp: deep.nx: nested too deeply to check (deepest at 1:10004)"],
+        ["nexa-lsp: deep.nx:1:10004: nested too deeply to check"],
     )
 
 
