@@ -1,6 +1,5 @@
 """E002 type-mismatch (diagnostics.md §4, §2.5)."""
 
-
 QUOTE = (
     "protocol Quote { price: float, currency: str }\n"
     'agent Pricer implements Quote { prompt: "Quote a price." }\n'

@@ -1,6 +1,5 @@
 """W010 argument-type-mismatch (diagnostics.md §5, §2.5)."""
 
-
 REPEAT = "flow repeat(text: str, times: int) { return text }\n"
 
 
