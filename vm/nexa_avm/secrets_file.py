@@ -35,8 +35,6 @@ def load_secrets(root_file: str | None) -> dict[str, Any]:
     """The secrets of a program (L§7.13): the first `secrets.nxs` of the program's folder, the working
     directory and its parent; its flat entries with the `default` block over them, and every block
     under `"__blocks__"`. No file: `{}`. An unreadable or malformed file is E203."""
-    from .errors import NexaError
-
     folders = [os.path.dirname(os.path.abspath(root_file))] if root_file else []
     folders += [os.getcwd(), os.path.dirname(os.getcwd())]
     for folder in folders:
@@ -50,17 +48,17 @@ def load_secrets(root_file: str | None) -> dict[str, Any]:
             reason = (
                 problem.strerror if isinstance(problem, OSError) and problem.strerror else "invalid UTF-8"
             )
-            raise NexaError(
-                "RuntimeError", f"secrets file '{path}' cannot be used: {reason} (line 1)", "E203"
-            ) from None
+            raise _unusable(path, reason, 1) from None
         except SecretsError as problem:
-            raise NexaError(
-                "RuntimeError",
-                f"secrets file '{path}' cannot be used: {problem.reason} (line {problem.line})",
-                "E203",
-            ) from None
+            raise _unusable(path, problem.reason, problem.line) from None
         return {**flat, **blocks.get("default", {}), "__blocks__": blocks}
     return {}
+
+
+def _unusable(path: str, reason: str, line: int) -> Exception:
+    from .errors import NexaError
+
+    return NexaError("RuntimeError", f"secrets file '{path}' cannot be used: {reason} (line {line})", "E203")
 
 
 class UnusableSecrets(Mapping[str, str]):
