@@ -6,14 +6,15 @@ producing nodes from an assignment to their later uses, so `draft = A.run(q); B.
 to B. Node ids are `n0`, `n1`, … in source-traversal order, so the same text gives the same ids.
 
 * `build_flow_graph(program, flow)`: the graph of one top-level flow (`nexa/dag`, `--dag`).
-* `activation_graphs(program)`: one graph per activation where values flow (top-level statements,
+* `activation_graphs(program)`: for each activation where values flow (top-level statements,
   flows, tests, `@tool fn`s, agent member functions and flows, lambdas, each job handler), built
-  once per program, with what the G-checks follow besides the nodes: the `ValueSite`s (fan-outs
-  `|>>`, fire-and-forgets `||`, spawns) with what becomes of their value, the `StagePair`s of the
+  once per program by the same walk, what the G-checks follow: the `ValueSite`s (fan-outs `|>>`,
+  fire-and-forgets `||`, spawns) with what becomes of their value, the `StagePair`s of the
   pipelines (a producer and the stage receiving its value), and the reads of each local (`print`,
   arguments, returns, operands, interpolations, reads from lambdas created in the activation).
-  G001, G004, G007 and G010 read these. Names are resolved once, by `nexa_lang.scopes`: the reads
-  are its references to the activation's locals.
+  G001, G004, G007 and G010 read these, never nodes or edges, so that walk makes none.
+  Names are resolved once, by `nexa_lang.scopes`: the reads are its references to the
+  activation's locals.
 
 G002 (unreachable from entry) and G006 (recursive flows) are about the call graph of declarations,
 not about values inside a body; they read `nexa_lang.rules.flow_calls` instead.
@@ -120,7 +121,6 @@ class ValueSite:
     operand, argument, returned value, …)."""
 
     expr: ast.Dag | ast.Spawn
-    node: str | None  # its node in the graph (None for a spawn of a runnable list)
     fate: str
     name: str | None = None
     after: int = 0  # a read of `name` counts when it starts at or after this offset
@@ -138,8 +138,9 @@ class StagePair:
 
 @dataclass(eq=False)
 class ActivationGraph:
+    """What the G-checks follow in one activation: the walk of its flow graph, without the graph."""
+
     activation: Activation
-    graph: FlowGraph
     values: list[ValueSite] = field(default_factory=list)
     stages: list[StagePair] = field(default_factory=list)
     reads: dict[str, list[int]] = field(default_factory=dict)  # local → start offsets of its reads
@@ -187,21 +188,27 @@ def build_flow_graph(program: Program, flow: str | None = None) -> FlowGraph:
 
 
 def activation_graphs(program: Program) -> list[ActivationGraph]:
-    """A graph for every activation that has a body, in the order of `program.scopes` (the rules
-    read them through `Program.activation_graphs`, built once per program)."""
-    names = flow_names(program)
+    """An `ActivationGraph` for every activation that has a body, in the order of `program.scopes`
+    (the rules read them through `Program.activation_graphs`, built once per program)."""
     graphs: dict[int, ActivationGraph] = {}
     for activation, body in _activation_bodies(program):
-        builder = _Builder(program, activation.file, getattr(activation.node, "name", None), names)
-        found = ActivationGraph(activation, builder.graph)
-        builder.sites = found
-        if isinstance(activation.node, ast.FlowDecl):
-            builder.flow(activation.node)
-        else:
-            builder.statements(body, [])
-        graphs[id(activation)] = found
+        found = graphs[id(activation)] = ActivationGraph(activation)
+        if _has_followed_values(activation, body):
+            _Builder(program, activation.file, None, [], sites=found).statements(body, [])
     _record_reads(program, graphs)
     return list(graphs.values())
+
+
+_FOLLOWED = (ast.Dag, ast.Spawn, ast.Branch)  # the only makers of value sites and stage pairs
+
+
+def _has_followed_values(activation: Activation, body: list[ast.Stmt]) -> bool:
+    """Whether the body may hold a value site or a stage pair: most tests, tools and lambdas, and
+    many flows, hold none and need no walk (a nested lambda's nodes count here too, harmlessly)."""
+    nodes = activation.file.nodes
+    if isinstance(activation.node, ast.Module):  # not the declarations: they are activations of their own
+        return any(nodes.within(statement, _FOLLOWED) for statement in body)
+    return bool(nodes.within(activation.node, _FOLLOWED))
 
 
 def _activation_bodies(program: Program) -> list[tuple[Activation, list[ast.Stmt]]]:
@@ -268,25 +275,35 @@ class Paths:
 
 
 class _Builder:
-    def __init__(self, program: Program, file: SourceFile, flow: str, names: list[str]) -> None:
+    """The walk of a body that builds its flow graph (`nexa/dag`, `--dag`), or, given `sites`,
+    records only what the G-checks follow there: then it makes no nodes and no edges."""
+
+    def __init__(
+        self,
+        program: Program,
+        file: SourceFile,
+        flow: str | None,
+        names: list[str],
+        sites: ActivationGraph | None = None,
+    ) -> None:
         self.program = program
         self.file = file
         self.graph = FlowGraph(flow, names, root=program.root)
         self.edge_keys: set[tuple[str, str, str | None]] = set()  # the graph's edges, for `connect`
         self.variables: dict[str, Outputs] = {}
         self.returned: Outputs = []
-        self.sites: ActivationGraph | None = None  # set when building for the G-checks
+        self.sites = sites
         self.top: tuple[ast.Node, str, str | None, int] | None = None  # the statement's whole value
 
-    def value_site(self, expr: ast.Dag | ast.Spawn, node: str | None) -> None:
+    def value_site(self, expr: ast.Dag | ast.Spawn) -> None:
         """Record a followed value and what its statement does with it."""
         if self.sites is None:
             return
         if self.top is not None and self.top[0] is expr:
             _, fate, name, after = self.top
-            self.sites.values.append(ValueSite(expr, node, fate, name, after))
+            self.sites.values.append(ValueSite(expr, fate, name, after))
         else:
-            self.sites.values.append(ValueSite(expr, node, "used"))
+            self.sites.values.append(ValueSite(expr, "used"))
 
     def stage_pair(self, producer: ast.Expr | None, stage: ast.Expr | None, merged: bool) -> None:
         if self.sites is not None and producer is not None and stage is not None:
@@ -303,6 +320,8 @@ class _Builder:
         node: ast.Node | None = None,
         edge_label: str | None = None,
     ) -> str:
+        if self.sites is not None:  # the G-checks read no nodes
+            return ""
         node_id = f"n{len(self.graph.nodes)}"
         self.graph.nodes.append(DagNode(node_id, kind, label, span, self.file, node))
         for source in dict.fromkeys(inputs):
@@ -310,6 +329,8 @@ class _Builder:
         return node_id
 
     def connect(self, source: str, target: str, label: str | None = None) -> None:
+        if self.sites is not None:  # the G-checks read no edges
+            return
         key = (source, target, label)
         if key not in self.edge_keys:  # a set: scanning the edges made a graph's build quadratic
             self.edge_keys.add(key)
@@ -581,7 +602,7 @@ class _Builder:
             kind = "fork" if op == "|>>" else "fire_and_forget"
             label = "map" if op == "|>>" and not isinstance(expr.right, ast.ListLit | ast.Spawn) else op
             node = self.add(kind, label, expr.op_span, left, expr)
-            self.value_site(expr, node)
+            self.value_site(expr)
             outputs = self.stage(expr.right, [node])
             return outputs if op == "|>>" else []
         if op == "&&" and isinstance(expr.right, ast.ListLit):
@@ -687,14 +708,14 @@ class _Builder:
 
     def spawn(self, expr: ast.Spawn) -> Outputs:
         if expr.agents is not None:
-            self.value_site(expr, None)
+            self.value_site(expr)
             return self.stage(expr.agents, [])
         inputs: Outputs = []
         for argument in expr.arguments:
             inputs.extend(self.expr(argument.value))
         label = expr.actor.id if expr.actor is not None else "task"
         node = self.add("spawn", label, expr.span, inputs + self.expr(expr.task), expr)
-        self.value_site(expr, node)
+        self.value_site(expr)
         actor_kind = self.kind_of(expr.actor.id) if expr.actor is not None else None
         if expr.actor is not None and actor_kind in ("agent", "flow"):
             kind = "agent" if actor_kind == "agent" else "flow_call"
