@@ -147,6 +147,18 @@ _DB = (
 _STD["db.sqlite"] = ('connect(path: str = ":memory:") -> DbHandle', *_DB)
 _STD["db.postgres"] = ("connect(url: str) -> DbHandle", *_DB)
 
+# S§1.9: prelude functions, also `std.template.*`
+_TEMPLATES = (
+    "render(t: Template | str, data: map = {}) -> str",
+    "compile_template(text: str) -> Template",
+    "render_file(path: str, data: map = {}) -> str",
+    "agent_template_prompt(agent: Agent, text: str, data: map = {}) -> str",
+    "agent_template_slot_fill(agent: Agent, text: str, sources: map) -> str",
+    "agent_template_register(agent: Agent, name: str, text: str) -> map",
+    "agent_template_list(agent: Agent? = none) -> list[map]",
+)
+_STD["template"] = _TEMPLATES
+
 # Prelude functions with a fixed signature (S§1.1–1.3, 1.6, 1.9); the others (dispatching on
 # their first argument, such as `get`/`close`, or taking handles) have no fixed parameter list here.
 _PRELUDE: tuple[str, ...] = (
@@ -180,9 +192,7 @@ _PRELUDE: tuple[str, ...] = (
     "sleep_ms(ms: int) -> none",
     "thread_count() -> int",
     "parse_interval(v: int | str) -> int",
-    "render(t: Template | str, data: map = {}) -> str",
-    "compile_template(text: str) -> Template",
-    "render_file(path: str, data: map = {}) -> str",
+    *_TEMPLATES,
 )
 
 PRELUDE_SIGNATURES: dict[str, Signature] = {s.name: s for s in map(parse_signature, _PRELUDE)}

@@ -743,9 +743,12 @@ class Interpreter:
         frame.stack.append("".join(to_text(v) for v in self.pop_n(frame, instr.arg)))
 
     def op_TEMPLATE(self, frame: Frame, instr: Instr) -> None:
-        from .templates import render_template
+        from .templates import render_template, run_partials
 
-        frame.stack.append(render_template(instr.arg, lambda name: self.lookup_or_none(frame, name)))
+        # written inside an agent's declaration: that agent's partials (docs/runtime-decisions.md R11)
+        partials = run_partials(self).source(frame.agent.name if frame.agent is not None else None)
+        text = render_template(instr.arg, lambda name: self.lookup_or_none(frame, name), partials)
+        frame.stack.append(text)
 
     def lookup_or_none(self, frame: Frame, name: str) -> Any:
         try:

@@ -42,6 +42,8 @@ TEMPLATE_FUNCTIONS = (
     "render_file",
     "agent_template_prompt",
     "agent_template_slot_fill",
+    "agent_template_register",
+    "agent_template_list",
 )
 
 

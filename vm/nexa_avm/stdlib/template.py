@@ -1,23 +1,32 @@
-"""`std.template` (S§1.9): render template text (L§1.6.6) with data."""
+"""`std.template` (S§1.9): render template text (L§1.6.6) with data; register an agent's partials.
+
+Partials registered with `agent_template_register` live for the run (docs/runtime-decisions.md
+R10); `render`, `compile_template` and `render_file` render for no agent, `agent_template_prompt`
+and `agent_template_slot_fill` for their agent, which decides which partials they see (R11).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..templates import render_template
-from ..values import to_text
+from ..templates import PARTIAL_NAME, PartialSource, render_template, run_partials
+from ..values import kind_name, to_text
 from . import Param, Registry, StdCall
 
 registry = Registry("template")
 
 
-def render_with(text: str, data: dict[str, Any]) -> str:
-    return render_template(text, lambda name: data.get(name))
+def render_with(call: StdCall, text: str, data: dict[str, Any], agent: str | None = None) -> str:
+    return render_template(text, lambda name: data.get(name), _partials(call, agent))
+
+
+def _partials(call: StdCall, agent: str | None) -> PartialSource:
+    return run_partials(call.vm).source(agent)
 
 
 @registry.function("pure", "Render template text with data", Param("t", "str"), Param("data", "map", {}))
 def render(call: StdCall, t: str, data: dict[str, Any]) -> str:
-    return render_with(t, data)
+    return render_with(call, t, data)
 
 
 @registry.function("pure", "Check template text once for repeated rendering", Param("text", "str"))
@@ -35,7 +44,7 @@ def render_file(call: StdCall, path: str, data: dict[str, Any]) -> str:
             text = handle.read()
     except OSError as error:
         raise call.fail(f"cannot read '{path}': {error.strerror or error}", path=path) from None
-    return render_with(text, data)
+    return render_with(call, text, data)
 
 
 @registry.function(
@@ -46,7 +55,7 @@ def render_file(call: StdCall, path: str, data: dict[str, Any]) -> str:
     Param("data", "map", {}),
 )
 def agent_template_prompt(call: StdCall, agent: Any, text: str, data: dict[str, Any]) -> str:
-    return render_with(text, {**_agent_slots(call, agent), **data})
+    return render_with(call, text, {**_agent_slots(call, agent), **data}, _agent_name(agent))
 
 
 @registry.function(
@@ -68,7 +77,51 @@ def agent_template_slot_fill(call: StdCall, agent: Any, text: str, sources: Any)
                 return each[name]
         return bound.get(name)
 
-    return render_template(text, lookup)
+    return render_template(text, lookup, _partials(call, _agent_name(agent)))
+
+
+@registry.function(
+    "pure",
+    "Register a named template for an agent, usable as the partial {{> name path}}",
+    Param("agent", "any"),
+    Param("name", "str"),
+    Param("text", "str"),
+)
+def agent_template_register(call: StdCall, agent: Any, name: str, text: str) -> dict[str, Any]:
+    owner = _declared_agent(call, agent)
+    if PARTIAL_NAME.fullmatch(name) is None:
+        raise call.bad_argument(
+            f"a partial's name needs no spaces, braces or '|' and at least one character: {name!r}"
+        )
+    run_partials(call.vm).register(owner, name, text)
+    return {"agent": owner, "name": name}
+
+
+@registry.function(
+    "pure",
+    "The registered templates as {agent, name}, of one agent or of all",
+    Param("agent", "any", None),
+)
+def agent_template_list(call: StdCall, agent: Any) -> list[dict[str, Any]]:
+    owner = None if agent is None else _declared_agent(call, agent)
+    return run_partials(call.vm).entries(owner)
+
+
+def _declared_agent(call: StdCall, agent: Any) -> str:
+    """The name partials are filed under: an agent value, or the name of one of the program's agents
+    (a model calling the function as a tool can only write the name)."""
+    if getattr(agent, "kind", None) == "agent":
+        return str(agent.name)
+    if isinstance(agent, str) and agent in call.vm.agents:
+        return agent
+    given = f"{kind_name(agent)} {to_text(agent)!r}"
+    raise call.bad_argument(
+        f"'agent' must be an agent or the name of one of the program's agents, not {given}"
+    )
+
+
+def _agent_name(agent: Any) -> str:
+    return str(getattr(agent, "name", to_text(agent)))
 
 
 def _agent_slots(call: StdCall, agent: Any) -> dict[str, Any]:
