@@ -31,13 +31,12 @@ MESSAGE = "'{stage}' accepts {accepted} but receives {produced} from {source}"
 
 @rule("G004", "stage-type-mismatch")
 def check(program: Program) -> Iterator[Diagnostic]:
-    references = {(id(r.file), r.span.start, r.span.end): r for r in program.scopes.references}
     checked: set[tuple[int, int]] = set()
     types: dict[int, _Types] = {}
     for graph in program.activation_graphs:
         file = graph.file
         if id(file) not in types:
-            types[id(file)] = _Types(program, file, references)
+            types[id(file)] = _Types(program, file)
         for pair in graph.stages:
             if (id(pair.producer), id(pair.stage)) in checked:
                 continue
@@ -72,10 +71,13 @@ def missing_fields(program: Program, produced: StaticType, accepted: StaticType)
 
 
 class _Types:
-    def __init__(self, program: Program, file: SourceFile, references: dict[tuple[int, int, int], Reference]):
+    def __init__(self, program: Program, file: SourceFile):
         self.program = program
         self.file = file
-        self.references = references
+
+    def reference(self, name: ast.Name) -> Reference | None:
+        # the scopes' shared index, built on first use: most programs never ask
+        return self.program.scopes.by_span().get((id(self.file), name.span))
 
     def mismatch(self, producer: ast.Expr, stage: ast.Expr, merged: bool) -> Diagnostic | None:
         if not isinstance(stage, ast.Name):
@@ -179,7 +181,7 @@ class _Types:
     def name_type(self, name: ast.Name) -> tuple[StaticType, str, tuple[Span | None, str, str | None]]:
         """A typed parameter of the enclosing activation; other variables are uncertain here."""
         nowhere: tuple[Span | None, str, str | None] = (None, "", None)
-        reference = self.references.get((id(self.file), name.span.start, name.span.end))
+        reference = self.reference(name)
         if reference is None:
             return ANY, "", nowhere
         activation = reference.activation
@@ -197,7 +199,7 @@ class _Types:
         )
 
     def _is_local(self, name: ast.Name) -> bool:
-        reference = self.references.get((id(self.file), name.span.start, name.span.end))
+        reference = self.reference(name)
         return reference is not None and reference.resolution.value == "local"
 
     @staticmethod
