@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from nexa_lang import ast
@@ -18,8 +19,7 @@ from nexa_lang.positions import Span
 from nexa_lang.scopes import Activation, Reference, Resolution
 
 
-@dataclass(frozen=True)
-class Owner:
+class Owner(NamedTuple):  # a tuple: hashed and compared in C, tens of thousands of times a program
     kind: str  # flow | member | agent | tool | entry
     name: str
     label: str  # how a message names it: flow 'x', agent 'A', 'A.f'
@@ -32,8 +32,7 @@ class Owner:
 ENTRY = Owner("entry", "", "")
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     caller: Owner
     callee: Owner
     span: Span
@@ -106,6 +105,8 @@ def _build_call_graph(program: Program) -> CallGraph:
     agents = {a.name: a for a in program.agents()}
     owners: dict[int, Owner] = {}  # by id of activation: most references share a few activations
     for reference in program.scopes.references:
+        if reference.resolution not in _CALLING:  # locals, prelude names…: most references
+            continue
         callee = _callee(reference, agents)
         if callee is not None:
             caller = owners.get(id(reference.activation))
@@ -127,6 +128,9 @@ def _build_call_graph(program: Program) -> CallGraph:
                 if target is not None:
                     graph.calls.append(Call(owner, target, item.span, file))
     return graph
+
+
+_CALLING = (Resolution.GLOBAL, Resolution.MEMBER)
 
 
 def _callee(reference: Reference, agents: dict[str, ast.AgentDecl]) -> Owner | None:
