@@ -57,13 +57,16 @@ class Suppression:
     entries: tuple[NamedCode, ...]  # empty: every static code
     line: int | None  # the covered line (LINE, NEXT_LINE); None when NEXT_LINE has no next line
     used: set[str] = field(default_factory=set)  # codes that suppressed at least one diagnostic
+    # `ignore-next-line` and `ignore-file` must be alone on their line (§13); written after code
+    # they suppress nothing, so their codes are M001 and the user sees the mistake.
+    misplaced: bool = False
 
     @property
     def covers_everything(self) -> bool:
         return not self.entries
 
     def covers(self, diagnostic: Diagnostic, line: int) -> bool:
-        if diagnostic.code == SYNTAX_ERROR or not _is_suppressible(diagnostic.code):
+        if self.misplaced or diagnostic.code == SYNTAX_ERROR or not _is_suppressible(diagnostic.code):
             return False
         if self.scope is not Scope.FILE and line != self.line:
             return False
@@ -114,7 +117,15 @@ def parse_suppression(comment: Comment, index: LineIndex, comments: Sequence[Com
         directive=Span(at(match.start()), at(match.end())),
         entries=tuple(entries),
         line=_covered_line(scope, comment, index, comments),
+        misplaced=scope is not Scope.LINE and not _alone_on_its_line(comment, index),
     )
+
+
+def _alone_on_its_line(comment: Comment, index: LineIndex) -> bool:
+    span = comment.span
+    line_start = index.line_start(index.line_of(span.start))
+    line_end = index.line_end(index.line_of(span.end))
+    return not index.data[line_start : span.start].strip() and not index.data[span.end : line_end].strip()
 
 
 def _covered_line(

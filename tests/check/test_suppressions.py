@@ -73,6 +73,20 @@ def test_bare_ignore_file_covers_every_static_code():
     assert run(text, [on_line(text, 1, "W005"), on_line(text, 2, "E001")]) == []
 
 
+def test_next_line_and_file_suppressions_after_code_suppress_nothing_and_are_m001():
+    # §13: `ignore-next-line` and `ignore-file` must be alone on their line.
+    text = "x = 1 // nexa: ignore-next-line[E001]\nprint(a)\ny = 2 // nexa: ignore-file[W005]\nz\n"
+    found = run(text, [on_line(text, 1, "E001"), on_line(text, 3, "W005")])
+    assert [(code, line) for code, line, _ in found] == [("E001", 1), ("W005", 3), ("M001", 0), ("M001", 2)]
+    blanket = "x = 1 /* nexa: ignore-file */\nz\n"
+    assert [code for code, _, _ in run(blanket, [on_line(blanket, 1, "W005")])] == ["W005", "M001"]
+
+
+def test_block_suppression_alone_on_its_line_still_counts():
+    text = "  /* nexa: ignore-next-line[E001] */  \nprint(a)\n"
+    assert run(text, [on_line(text, 1, "E001")]) == []
+
+
 def test_syntax_errors_cannot_be_suppressed_and_naming_e008_is_m001():
     text = "flow main { = }  // nexa: ignore[E008]\n"
     found = run(text, [on_line(text, 0, "E008")])
