@@ -12,7 +12,7 @@ Fix: (unsafe) case 1 "Run in parallel with fork"; case 2 "Use '>>'".
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from nexa_lang import ast
@@ -33,7 +33,8 @@ def check(program: Program) -> Iterator[Diagnostic]:
     types = Types(program)
     for file in program.files:
         for statements in _statement_lists(file):
-            yield from _sequential_calls(types, file, statements)
+            if len(statements) >= 2:  # a hint needs two calls
+                yield from _sequential_calls(types, file, statements)
         for node in file.nodes.of(ast.Dag, ast.AgentDecl):
             if isinstance(node, ast.Dag):
                 yield from _single_element(file, node)
@@ -50,14 +51,18 @@ class _AgentCall:
     agent: ast.AgentDecl
     target: str | None  # the assigned variable
     value: ast.Expr  # the call (with its `?`)
-    reads: set[str]
+    call: ast.Call
+
+    def reads(self) -> set[str]:
+        """The names its arguments read."""
+        return {n.id for a in self.call.arguments for n in a.value.walk() if isinstance(n, ast.Name)}
 
 
-def _statement_lists(file: SourceFile) -> Iterator[list[ast.Node]]:
-    yield list(file.module.items)
+def _statement_lists(file: SourceFile) -> Iterator[Sequence[ast.Node]]:
+    yield file.module.items
     for node in file.nodes.of(ast.Block):
         if isinstance(node, ast.Block):
-            yield list(node.statements)
+            yield node.statements
 
 
 def _agent_call(types: Types, file: SourceFile, statement: ast.Node) -> _AgentCall | None:
@@ -79,9 +84,8 @@ def _agent_call(types: Types, file: SourceFile, statement: ast.Node) -> _AgentCa
     agent = types.global_declaration(function, id(file))
     if not isinstance(agent, ast.AgentDecl) or _streams(agent):
         return None
-    reads = {n.id for a in call.arguments for n in a.value.walk() if isinstance(n, ast.Name)}
     assert isinstance(statement, ast.Stmt)
-    return _AgentCall(statement, agent, target, value, reads)
+    return _AgentCall(statement, agent, target, value, call)
 
 
 def _streams(agent: ast.AgentDecl) -> bool:
@@ -89,28 +93,26 @@ def _streams(agent: ast.AgentDecl) -> bool:
     return stream is not None and isinstance(stream.value, ast.Bool) and stream.value.value
 
 
-def _sequential_calls(types: Types, file: SourceFile, statements: list[ast.Node]) -> Iterator[Diagnostic]:
-    groups: list[list[_AgentCall]] = []
-    current: list[_AgentCall] = []
+def _sequential_calls(types: Types, file: SourceFile, statements: Sequence[ast.Node]) -> Iterator[Diagnostic]:
+    current: list[_AgentCall] = []  # the group of independent calls so far
     for statement in statements:
         call = _agent_call(types, file, statement)
-        if call is None:
-            groups.append(current)
+        if call is None or (current and _depends(call, current)):
+            if len(current) >= 2:
+                yield _parallel_hint(file, current)
             current = []
-            continue
-        assigned = {c.target for c in current if c.target}
-        if (
-            any(c.agent is call.agent for c in current)
-            or call.reads & assigned
-            or (call.target is not None and call.target in assigned)
-        ):
-            groups.append(current)
-            current = []
-        current.append(call)
-    groups.append(current)
-    for group in groups:
-        if len(group) >= 2:
-            yield _parallel_hint(file, group)
+        if call is not None:
+            current.append(call)
+    if len(current) >= 2:
+        yield _parallel_hint(file, current)
+
+
+def _depends(call: _AgentCall, group: list[_AgentCall]) -> bool:
+    """The call cannot join the group: same agent, or it reads or reassigns what the group assigns."""
+    if any(c.agent is call.agent for c in group):
+        return True
+    assigned = {c.target for c in group if c.target}
+    return bool(assigned) and (call.target in assigned or bool(call.reads() & assigned))
 
 
 def _parallel_hint(file: SourceFile, group: list[_AgentCall]) -> Diagnostic:
