@@ -60,6 +60,9 @@ def _same(file: SourceFile, parts: Sequence[ast.Node]) -> bool:
     """At least two parts, all with the same tokens (white space and comments ignored)."""
     if len(parts) < 2:
         return False
+    names = [part.id for part in parts if isinstance(part, ast.Name)]
+    if len(names) == len(parts):  # `q ?? A : B`: a name is one token, its id
+        return len(set(names)) == 1
     first = _tokens(file, parts[0].span)
     return all(_tokens(file, part.span) == first for part in parts[1:])
 
