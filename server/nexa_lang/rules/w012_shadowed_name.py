@@ -24,9 +24,16 @@ def check(program: Program) -> Iterator[Diagnostic]:
         if is_prelude_name(name):
             for symbol in symbols:
                 yield _hides_builtin(symbol)
+    global_variables = {
+        name: symbols[0]
+        for name, symbols in program.symbols.items()
+        if symbols and symbols[0].kind == "global"
+    }
+    if not global_variables:  # most programs: no local can hide one
+        return
     for activation in program.scopes.activations:
         if activation.kind != "top":
-            yield from _hides_globals(program, activation)
+            yield from _hides_globals(activation, global_variables)
 
 
 def _hides_builtin(symbol: Symbol) -> Diagnostic:
@@ -38,11 +45,11 @@ def _hides_builtin(symbol: Symbol) -> Diagnostic:
     )
 
 
-def _hides_globals(program: Program, activation: Activation) -> Iterator[Diagnostic]:
-    parameters = _parameter_names(activation.node)
+def _hides_globals(activation: Activation, global_variables: dict[str, Symbol]) -> Iterator[Diagnostic]:
+    """`global_variables`: the program's global variables, as `program.lookup` finds them."""
     for name, span in activation.locals.items():
-        symbol = program.lookup(name)
-        if symbol is None or symbol.kind != "global" or name in parameters:
+        symbol = global_variables.get(name)
+        if symbol is None or name in _parameter_names(activation.node):
             continue
         line = symbol.file.line_of(symbol.name_span.start) + 1
         yield Diagnostic.warning(
