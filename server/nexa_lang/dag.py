@@ -193,22 +193,20 @@ def activation_graphs(program: Program) -> list[ActivationGraph]:
     graphs: dict[int, ActivationGraph] = {}
     for activation, body in _activation_bodies(program):
         found = graphs[id(activation)] = ActivationGraph(activation)
-        if _has_followed_values(activation, body):
-            _Builder(program, activation.file, None, [], sites=found).statements(body, [])
+        nodes = activation.file.nodes
+        if not isinstance(activation.node, ast.Module) and not nodes.within(activation.node, _FOLLOWED):
+            continue  # most tests, tools and lambdas, and many flows, have nothing to follow
+        builder = _Builder(program, activation.file, None, [], sites=found)
+        for statement in body:
+            # A statement without a followed node records nothing, and each statement starts
+            # afresh (`top`; the variables only feed nodes, which this walk does not make).
+            if nodes.within(statement, _FOLLOWED):
+                builder.statement(statement, [])
     _record_reads(program, graphs)
     return list(graphs.values())
 
 
 _FOLLOWED = (ast.Dag, ast.Spawn, ast.Branch)  # the only makers of value sites and stage pairs
-
-
-def _has_followed_values(activation: Activation, body: list[ast.Stmt]) -> bool:
-    """Whether the body may hold a value site or a stage pair: most tests, tools and lambdas, and
-    many flows, hold none and need no walk (a nested lambda's nodes count here too, harmlessly)."""
-    nodes = activation.file.nodes
-    if isinstance(activation.node, ast.Module):  # not the declarations: they are activations of their own
-        return any(nodes.within(statement, _FOLLOWED) for statement in body)
-    return bool(nodes.within(activation.node, _FOLLOWED))
 
 
 def _activation_bodies(program: Program) -> list[tuple[Activation, list[ast.Stmt]]]:
