@@ -105,6 +105,15 @@ StepHook = Callable[["Frame", tuple[int, int]], Awaitable[None] | None]
 ErrorHook = Callable[["Frame", NexaError], Awaitable[None] | None]
 
 
+class PendingLet(Exception):
+    """`lookup` found an agent's member `let` that has not been evaluated yet: evaluating it runs
+    code, so the (synchronous) lookup hands it to an async caller (`op_LOAD`, `op_TEMPLATE`…)."""
+
+    def __init__(self, agent: AgentRuntime, name: str) -> None:
+        self.agent = agent
+        self.name = name
+
+
 class Rewind(BaseException):
     """Raised by a paused step hook to move an activation back to an earlier statement (the
     debugger's stepBack). Activations below `frame` are abandoned without running their defers;
@@ -681,6 +690,11 @@ class Interpreter:
                 return agent
             if name in agent.spec.functions:
                 return Function(agent.spec.functions[name], agent=agent)
+            if name in agent.spec.lets:  # L§6.2: member `let`s are members too
+                value = agent.let_values.get(name, MISSING)
+                if value is MISSING:
+                    raise PendingLet(agent, name)
+                return value
             member = agent.member(name)
             if member is not UNSET:
                 return member
@@ -708,8 +722,19 @@ class Interpreter:
     def op_CONST(self, frame: Frame, instr: Instr) -> None:
         frame.stack.append(instr.arg)
 
-    def op_LOAD(self, frame: Frame, instr: Instr) -> None:
-        frame.stack.append(self.lookup(frame, instr.arg))
+    def op_LOAD(self, frame: Frame, instr: Instr) -> Any:
+        try:
+            frame.stack.append(self.lookup(frame, instr.arg))
+        except PendingLet as pending:
+            return self._agent_let(frame, pending.agent, pending.name)
+        return None
+
+    async def lookup_async(self, frame: Frame, name: str) -> Any:
+        """`lookup` for async callers: an agent's member `let` is evaluated on first use."""
+        try:
+            return self.lookup(frame, name)
+        except PendingLet as pending:
+            return await self.agent_let_value(frame, pending.agent, pending.name)
 
     def op_STORE(self, frame: Frame, instr: Instr) -> None:
         frame.locals[instr.arg] = frame.stack.pop()
@@ -742,13 +767,29 @@ class Interpreter:
     def op_BUILD_STRING(self, frame: Frame, instr: Instr) -> None:
         frame.stack.append("".join(to_text(v) for v in self.pop_n(frame, instr.arg)))
 
-    def op_TEMPLATE(self, frame: Frame, instr: Instr) -> None:
+    def op_TEMPLATE(self, frame: Frame, instr: Instr) -> Any:
+        try:
+            frame.stack.append(self._render_template(frame, instr.arg))
+        except PendingLet as pending:
+            return self._template_after_let(frame, instr.arg, pending)
+        return None
+
+    def _render_template(self, frame: Frame, text: str) -> str:
         from .templates import render_template, run_partials
 
         # written inside an agent's declaration: that agent's partials (docs/runtime-decisions.md R11)
         partials = run_partials(self).source(frame.agent.name if frame.agent is not None else None)
-        text = render_template(instr.arg, lambda name: self.lookup_or_none(frame, name), partials)
-        frame.stack.append(text)
+        return render_template(text, lambda name: self.lookup_or_none(frame, name), partials)
+
+    async def _template_after_let(self, frame: Frame, text: str, pending: PendingLet) -> None:
+        """Evaluate the member `let`s a template names, then render again (rendering has no effects)."""
+        while True:
+            await self.agent_let_value(frame, pending.agent, pending.name)
+            try:
+                frame.stack.append(self._render_template(frame, text))
+                return
+            except PendingLet as again:
+                pending = again
 
     def lookup_or_none(self, frame: Frame, name: str) -> Any:
         try:
@@ -764,6 +805,10 @@ class Interpreter:
         return None
 
     async def _agent_let(self, frame: Frame, agent: AgentRuntime, name: str) -> None:
+        frame.stack.append(await self.agent_let_value(frame, agent, name))
+
+    async def agent_let_value(self, frame: Frame, agent: AgentRuntime, name: str) -> Any:
+        """An agent's member `let`, evaluated on its first use and kept (L§3.1.4, L§7.3.9)."""
         if name not in agent.let_values:
             code = agent.spec.lets[name]
             locals_ = {
@@ -774,7 +819,7 @@ class Interpreter:
                 ),
             }
             agent.let_values[name] = await self.execute(Frame(code, locals_, parent=frame, agent=agent))
-        frame.stack.append(agent.let_values[name])
+        return agent.let_values[name]
 
     def get_attr(self, obj: Any, name: str, frame: Frame) -> Any:
         if isinstance(obj, dict):
@@ -843,7 +888,7 @@ class Interpreter:
             text = await self.join_run(handle, args, frame)
             if name == "run":
                 return text
-            target = self.lookup(frame, name)
+            target = await self.lookup_async(frame, name)
             return await self.run_stage(target, text, frame)
 
         return call
@@ -1831,13 +1876,19 @@ class Interpreter:
     def op_SPAWN_ACTOR(self, frame: Frame, instr: Instr) -> None:
         name, count, names = instr.arg
         args, kwargs = self.take_arguments(frame, count, names)
-        target = self.lookup(frame, name)
+        try:
+            target: Any = self.lookup(frame, name)
+        except PendingLet as pending:
+            target = pending
         actor = ActorValue()
 
         async def body() -> None:
+            nonlocal target
             current_actor.set(actor)
             actor.busy += 1
             try:
+                if isinstance(target, PendingLet):
+                    target = await self.agent_let_value(frame, target.agent, target.name)
                 if isinstance(target, AgentRuntime):
                     actor.last_value = await self.run_agent(target, args, frame)
                     while True:
