@@ -68,6 +68,7 @@ class Op(IntEnum):
     PRINT = 49
     PYTHON = 50
     MATCH = 51
+    CHECK_TYPE = 52
     # loops
     ITER_INIT = 60
     FOR_ITER = 61
@@ -245,6 +246,12 @@ OPCODES: dict[Op, tuple[str, str, str]] = {
     Op.PASS: ("—", "v h →", "`pass v to h`"),
     Op.AWAIT: ("—", "v → r", "`await`: a task's or actor's result, other values unchanged"),
     Op.RECEIVE: ("—", "→ v", "`receive()` inside an actor"),
+    Op.CHECK_TYPE: (
+        "(type, place, of_result)",
+        "v → v",
+        "check a declared type per the type mode (E111), converting digits outside `strict`; "
+        "`of_result`: the local `result` instead of the top value",
+    ),
     Op.SNAPSHOT: ("—", "→ s", "`snapshot()`: a copy of the locals and the agents' histories (L§7.10.4)"),
     Op.RESTORE: ("—", "s →", "`restore(s)`: locals and histories back (harness.py)"),
     Op.VERIFY: ("(mode, text)", "v [t] →", "`verify` (L§7.10.8)"),

@@ -221,7 +221,12 @@ class ProgramCompiler:
         compiler = FunctionCompiler(self, code)
         compiler.prologue_contracts(contracts or [], name)
         if kind in ("flow",):
+            declared = getattr(node, "return_type", None)
+            if declared is not None and type_spec(declared) != ("any",):
+                compiler.result_type = (type_spec(declared), f"the result of flow '{name}'")
             compiler.block(body)
+            if compiler.result_type is not None:
+                compiler.emit(Op.CHECK_TYPE, (*compiler.result_type, True), body_end(body))
             compiler.emit(Op.RETURN_RESULT, "result", body_end(body))
         else:
             compiler.body_value(body, kind)
@@ -275,6 +280,7 @@ class ProgramCompiler:
                 code = Code(f"{decl.name}.{let.pattern.name}", "lambda", path, tuple(let.span))
                 c = FunctionCompiler(self, code)
                 c.expression(let.value)
+                c.check_declared_type(let, tuple(let.span))
                 c.emit(Op.RETURN, None, tuple(let.span))
                 c.finish()
                 spec.lets[let.pattern.name] = code
@@ -371,6 +377,7 @@ class FunctionCompiler:
         self.records_loop_results = False
         self.old_names: dict[int, str] = {}
         self.unharnessed = 0  # depth of enclosing `unharnessed` blocks: verify is skipped there
+        self.result_type: tuple[Any, str] | None = None  # a flow's declared result: (type, place)
 
     # --- emission ---------------------------------------------------------------------------
 
@@ -536,7 +543,15 @@ class FunctionCompiler:
 
     def stmt_Let(self, node: ast.Let) -> None:
         self.expression(node.value)
+        self.check_declared_type(node, tuple(node.span))
         self.bind_pattern(node.pattern, tuple(node.span))
+
+    def check_declared_type(self, node: ast.Let, span: Any) -> None:
+        """`let x: T = e` checks `e` against `T` per the type mode (L§4.3, E111)."""
+        if node.type is None or type_spec(node.type) == ("any",):
+            return
+        name = node.pattern.name if isinstance(node.pattern, ast.BindingPattern) else "pattern"
+        self.emit(Op.CHECK_TYPE, (type_spec(node.type), f"let '{name}'", False), span)
 
     def bind_pattern(self, pattern: ast.Pattern, span: Any) -> None:
         if isinstance(pattern, ast.BindingPattern):
@@ -735,6 +750,8 @@ class FunctionCompiler:
             self.emit(Op.CONST, None, tuple(node.span))
         else:
             self.expression(node.value)
+        if self.result_type is not None:  # a flow's declared result (E111)
+            self.emit(Op.CHECK_TYPE, (*self.result_type, False), tuple(node.span))
         self.emit(Op.RETURN, None, tuple(node.span))
 
     def stmt_TryCatch(self, node: ast.TryCatch) -> None:
@@ -1228,6 +1245,8 @@ class FunctionCompiler:
 
     def expr_Receive(self, node: ast.Receive) -> None:
         self.emit(Op.RECEIVE, None, tuple(node.span))
+        if node.type is not None and type_spec(node.type) != ("any",):
+            self.emit(Op.CHECK_TYPE, (type_spec(node.type), "receive()", False), tuple(node.span))
 
     def expr_Missing(self, node: ast.Missing) -> None:
         raise CompileError("missing expression", self.file, tuple(node.span))

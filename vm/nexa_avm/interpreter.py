@@ -1938,6 +1938,17 @@ class Interpreter:
                     return value.last_value
         return value
 
+    def op_CHECK_TYPE(self, frame: Frame, instr: Instr) -> None:
+        if self.type_mode == "forgiving":
+            return
+        from .typemodes import check_value
+
+        spec, place, of_result = instr.arg
+        if of_result:  # the end of a flow's body returns its local `result` (D16)
+            frame.locals["result"] = check_value(self, frame.locals.get("result"), spec, place, instr)
+        else:
+            frame.stack[-1] = check_value(self, frame.stack[-1], spec, place, instr)
+
     async def op_RECEIVE(self, frame: Frame, instr: Instr) -> None:
         actor = current_actor.get()
         if actor is None:

@@ -1,9 +1,10 @@
 """Type modes at run time (L§3.8, L§7.13, diagnostics.md E111): `warn` (default), `strict`, `forgiving`.
 
-Typed parameters of flows, functions, methods, lambdas and `@tool fn`s are checked when called. A
-string of digits passed to an `int` or `float` parameter is converted (in `warn` mode with a report);
-any other mismatch is reported on stderr and the trace in `warn` mode (`warning[E111]`), raises
-`TypeViolation` (E111) in `strict` mode, and is ignored in `forgiving` mode.
+Typed parameters of flows, functions, methods, lambdas and `@tool fn`s are checked when called;
+`let x: T`, a flow's declared result and `receive(): T` by a CHECK_TYPE instruction. A string of
+digits for an `int` or `float` is converted (in `warn` mode with a report); any other mismatch is
+reported on stderr and the trace in `warn` mode (`warning[E111]`), raises `TypeViolation` (E111) in
+`strict` mode, and is ignored in `forgiving` mode (`check_value`, one function for all of them).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from .errors import NexaError
 from .values import kind_name
 
 if TYPE_CHECKING:
-    from .bytecode import Code
+    from .bytecode import Code, Instr
     from .interpreter import Frame, Interpreter
 
 MODES = ("warn", "strict", "forgiving")
@@ -52,27 +53,35 @@ def check_arguments(vm: Interpreter, code: Code, locals_: dict[str, Any], caller
     params = typed_params(code)
     if not params:
         return
-    from .agents import _type_words
-    from .interpreter import conforms
-
-    protocols = vm.program.protocols
+    site = caller.instr if caller is not None else None
     for name, spec in params:
         value = locals_.get(name)
         if value is None:  # a missing argument is none (D49), not a mistyped one
             continue
-        if conforms(value, spec, protocols):
-            continue
-        converted = _convert(value, spec) if vm.type_mode != "strict" else None
-        place = f"parameter '{name}' of {code.kind} '{code.name}'"
-        message = f"type violation: {place} expects {_type_words(spec)}, got {kind_name(value)}"
-        if converted is not None:
-            locals_[name] = converted
-        if vm.type_mode == "strict":
-            raise NexaError("TypeViolation", message, "E111")
-        if vm.type_mode == "warn":
-            site = caller.instr if caller is not None and caller.instr is not None else None
-            if site is not None:
-                vm.warn("E111", message, site.file, site.span)
-            else:
-                vm.err.write(f"warning[E111]: {message}\n")
-                vm.record("warning", code="E111", message=message)
+        checked = check_value(vm, value, spec, f"parameter '{name}' of {code.kind} '{code.name}'", site)
+        if checked is not value:
+            locals_[name] = checked
+
+
+def check_value(vm: Interpreter, value: Any, spec: Any, place: str, site: Instr | None) -> Any:
+    """One value against one declared type, per the type mode (E111): the value to go on with (a
+    string of digits converted for an `int`/`float` outside `strict` mode). Every declared type
+    the VM checks goes through here: parameters, `let x: T`, a flow's result, `receive(): T`."""
+    if vm.type_mode == "forgiving":
+        return value
+    from .interpreter import conforms
+
+    if conforms(value, spec, vm.program.protocols):
+        return value
+    from .agents import _type_words
+
+    message = f"type violation: {place} expects {_type_words(spec)}, got {kind_name(value)}"
+    if vm.type_mode == "strict":
+        raise NexaError("TypeViolation", message, "E111")
+    if site is not None:
+        vm.warn("E111", message, site.file, site.span)
+    else:
+        vm.err.write(f"warning[E111]: {message}\n")
+        vm.record("warning", code="E111", message=message)
+    converted = _convert(value, spec)
+    return value if converted is None else converted
