@@ -8,7 +8,8 @@ being typed still yields a model for completion and checks.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import partial
+from functools import cache, partial
+from typing import Any
 
 from tree_sitter import Node as TSNode
 
@@ -65,6 +66,7 @@ class Lowerer:
     def __init__(self, source: bytes, path: str | None = None) -> None:
         self.source = source
         self.path = path
+        self._declarations, self._statements, self._expressions = _builders_by_kind_id()
 
     # ------------------------------------------------------------------ basics
 
@@ -77,7 +79,10 @@ class Lowerer:
         return self.text(node.child_by_field_id(getattr(FIELD, name)))
 
     def fields(self, node: TSNode, name: str) -> list[TSNode]:
-        return [child for child in node.children_by_field_id(getattr(FIELD, name)) if not child.is_missing]
+        children = node.children_by_field_id(getattr(FIELD, name))
+        if not node.has_error:  # a MISSING child is an error of its parent: none here
+            return children
+        return [child for child in children if not child.is_missing]
 
     def _op(self, node: TSNode) -> str:
         return self.field_text(node, "operator")
@@ -107,19 +112,19 @@ class Lowerer:
         return ast.Module(path=self.path, items=items, span=span(root))
 
     def item(self, node: TSNode) -> ast.Decl | ast.Stmt | None:
-        kind = node.type  # read once: py-tree-sitter makes a new string on every read
-        build = _DECLARATIONS.get(kind)
+        kind = node.kind_id
+        build = self._declarations.get(kind)
         if build is not None:
             decl = build(self, node)
             decl.doc = self._doc_comment(node)
             return decl
-        build_statement = _STATEMENTS.get(kind)
+        build_statement = self._statements.get(kind)
         return build_statement(self, node) if build_statement else None
 
     # ------------------------------------------------------------------ statements
 
     def statement(self, node: TSNode) -> ast.Stmt | None:
-        build = _STATEMENTS.get(node.type)
+        build = self._statements.get(node.kind_id)
         return build(self, node) if build else None
 
     def block(self, node: TSNode | None) -> ast.Block:
@@ -273,7 +278,7 @@ class Lowerer:
     def expr(self, node: TSNode | None) -> ast.Expr:
         if node is None or node.is_missing:
             return ast.Missing(span=span(node) if node is not None else Span(0, 0))
-        build = _EXPRESSIONS.get(node.type)
+        build = self._expressions.get(node.kind_id)
         if build is None:
             return ast.Missing(span=span(node))
         return build(self, node)
@@ -1250,6 +1255,21 @@ _DECLARATIONS: dict[str, Callable[[Lowerer, TSNode], ast.Decl]] = {
     "kv_declaration": Lowerer._handle,
     "auth_declaration": Lowerer._handle,
 }
+
+
+@cache
+def _builders_by_kind_id() -> tuple[dict[int, Callable[[Lowerer, TSNode], Any]], ...]:
+    """The tables above keyed by the grammar's node kind ids: `node.kind_id` is a number,
+    where `node.type` makes a new string to look up on every read. (A name may have several ids,
+    as an alias has; each gets the name's builder.)"""
+    from nexa_lang.parsing import nexa_language
+
+    language = nexa_language()
+    names = {kind_id: language.node_kind_for_id(kind_id) for kind_id in range(language.node_kind_count)}
+    return tuple(
+        {kind_id: table[name] for kind_id, name in names.items() if name in table}
+        for table in (_DECLARATIONS, _STATEMENTS, _EXPRESSIONS)
+    )
 
 
 def lower(root: TSNode, source: bytes, path: str | None = None) -> ast.Module:
