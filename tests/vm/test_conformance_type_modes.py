@@ -72,6 +72,7 @@ def test_values_of_the_declared_type_pass_in_strict_mode(nexa) -> None:
 
 
 def test_a_violation_in_strict_mode_is_catchable(nexa) -> None:
-    source = 'flow main {\n    v = "x"\n    v = v\n    try {\n        let n: int = v\n    } catch (e) { print(e.kind) }\n}\n'
+    source = 'flow main {\n    v = "x"\n    v = v\n'
+    source += "    try {\n        let n: int = v\n    } catch (e) { print(e.kind) }\n}\n"
     outcome = nexa(source, "--type-mode", "strict")
     assert (outcome.code, outcome.out) == (0, "TypeViolation\n"), outcome.err
