@@ -609,8 +609,10 @@ class FunctionCompiler:
 
     def stmt_SemanticIf(self, node: ast.SemanticIf) -> None:
         self.expression(node.subject)
+        # the fast_match pattern is data (D04); the condition is evaluated, so `#{…}` interpolates
         fast = node.fast_match.value if node.fast_match is not None else None
-        self.emit(Op.SEMANTIC_IF, (node.condition.value, fast), tuple(node.span))
+        condition = self.evaluated_text(node.condition)
+        self.emit(Op.SEMANTIC_IF, (condition, fast), tuple(node.span))
         jump_else = self.emit(Op.JUMP_IF_FALSE, None, tuple(node.span))
         self.block(node.consequence)
         self.else_part(node.alternative, jump_else, tuple(node.span))
@@ -1074,10 +1076,22 @@ class FunctionCompiler:
         self.expression(node.right)
         self.patch(jump)
 
-    def case_table(self, cases: list[ast.CaseArm], question: str | None, span: Any, purpose: str) -> None:
-        """Stack: x. Classify x into a case label; run the chosen case with x (L§7.5.6)."""
+    def evaluated_text(self, text: ast.StringLit) -> str | None:
+        """A string the judge reads that is evaluated in a flow (L§1.6.5, D04): its text when it
+        interpolates nothing; otherwise the code pushing the interpolated text, and None."""
+        if text.kind in ("triple", "raw") or not text.interpolations:
+            return text.value
+        self.expression(text)
+        return None
+
+    def case_table(
+        self, cases: list[ast.CaseArm], question: ast.StringLit | None, span: Any, purpose: str
+    ) -> None:
+        """Stack: x. Classify x into a case label; run the chosen case with x (L§7.5.6). Case labels
+        are data (D04); the question of `semantic_if (x, "q")` is evaluated (None: on the stack)."""
         labels = tuple(c.label.value for c in cases)
-        self.emit(Op.CLASSIFY, (labels, question, purpose, False), span)
+        text = self.evaluated_text(question) if question is not None else ""
+        self.emit(Op.CLASSIFY, (labels, text or None, purpose, False, text is None), span)
         switch = self.emit(Op.SWITCH, None, span)
         targets, ends = [], []
         for case in cases:
@@ -1108,7 +1122,7 @@ class FunctionCompiler:
 
     def expr_SemanticIfExpr(self, node: ast.SemanticIfExpr) -> None:
         self.expression(node.subject)
-        self.case_table(node.cases, node.question.value, tuple(node.span), "semantic_if")
+        self.case_table(node.cases, node.question, tuple(node.span), "semantic_if")
 
     def expr_Otherwise(self, node: ast.Otherwise) -> None:
         span = tuple(node.span)
@@ -1167,7 +1181,7 @@ class FunctionCompiler:
                 None,
             )
             labels = tuple(a.intent.value for a in intents)
-            self.emit(Op.CLASSIFY, (labels, None, "intent", default is None), keyword)
+            self.emit(Op.CLASSIFY, (labels, None, "intent", default is None, False), keyword)
             switch = self.emit(Op.SWITCH, None, keyword)
             targets, ends = [], []
             for arm in intents:

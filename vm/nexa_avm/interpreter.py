@@ -1219,7 +1219,12 @@ class Interpreter:
         choice = await self.provider.classify(
             Classification(tuple(labels), target, self.judge_model, question)
         )
-        self.record("classify", labels=[label.name for label in labels], label=choice.label)
+        if question is None:
+            self.record("classify", labels=[label.name for label in labels], label=choice.label)
+        else:
+            self.record(
+                "classify", labels=[label.name for label in labels], question=question, label=choice.label
+            )
         if choice.label is None:
             return -1
         for index, label in enumerate(labels):
@@ -1229,6 +1234,8 @@ class Interpreter:
 
     def op_SEMANTIC_IF(self, frame: Frame, instr: Instr) -> Any:
         condition, fast = instr.arg
+        if condition is None:  # an interpolated condition, evaluated after the subject
+            condition = to_text(frame.stack.pop())
         subject = to_text(frame.stack.pop())
         if fast:
             try:
@@ -1243,7 +1250,9 @@ class Interpreter:
         frame.stack.append(await self.judge(condition, target, purpose))
 
     async def op_CLASSIFY(self, frame: Frame, instr: Instr) -> None:
-        labels, question, purpose, warn = instr.arg
+        labels, question, purpose, warn, question_on_stack = instr.arg
+        if question_on_stack:  # an interpolated question, evaluated after the subject
+            question = to_text(frame.stack.pop())
         subject = frame.stack[-1]
         index = await self.classify([Label(label) for label in labels], to_text(subject), question)
         if index < 0 and warn:
