@@ -211,15 +211,9 @@ def to_text(value: Any, reveal: bool = False) -> str:
     if isinstance(value, float):
         return float_text(value)
     if isinstance(value, list | dict):
-        return to_json_text(value, reveal)
-    if isinstance(value, StructValue):
-        inner = ", ".join(f"{k}: {to_text_nested(v, reveal)}" for k, v in value.fields.items())
-        return f"{value.type_name}({inner})"
-    if isinstance(value, VariantValue):
-        head = f"{value.enum}::{value.variant}"
-        if value.is_unit:
-            return head
-        return f"{head}({', '.join(to_text_nested(v, reveal) for v in value.values)})"
+        return _container_text(value, reveal, None)
+    if isinstance(value, StructValue | VariantValue):
+        return _compound_text(value, reveal, None)
     from .errors import NexaError
 
     if isinstance(value, NexaError):
@@ -236,31 +230,126 @@ def to_text(value: Any, reveal: bool = False) -> str:
     return f"<{kind_name(value)}>"
 
 
+# A value can contain itself (`xs[0] = xs`). `path` holds the ids of the lists, maps, structs and
+# variants being written around the current one, so that writing always ends
+# (docs/runtime-decisions.md R16): the text form marks the cycle, JSON output is E100.
+
+
+class _Cycle(Exception):
+    """A list or map met again inside itself while written as JSON."""
+
+
+def _text(value: Any, reveal: bool, path: set[int] | None) -> str:
+    if isinstance(value, list | dict):
+        return _container_text(value, reveal, path)
+    if isinstance(value, StructValue | VariantValue):
+        return _compound_text(value, reveal, path)
+    return to_text(value, reveal)
+
+
+def _container_text(value: list[Any] | dict[Any, Any], reveal: bool, path: set[int] | None) -> str:
+    try:
+        return _dumps(_plain(value, reveal, path))
+    except _Cycle:  # rare: written again, marking where the value contains itself
+        return _marked_text(value, reveal, path if path is not None else set())
+
+
+def _marked_text(value: list[Any] | dict[Any, Any], reveal: bool, path: set[int]) -> str:
+    """A list or map as `to_json_text` writes it, with `[...]`/`{...}` where it contains itself."""
+    key = id(value)
+    if key in path:
+        return "[...]" if isinstance(value, list) else "{...}"
+    path.add(key)
+    try:
+        if isinstance(value, list):
+            return "[" + ", ".join(_marked_item(v, reveal, path) for v in value) + "]"
+        items = (f"{_dumps(str(k))}: {_marked_item(v, reveal, path)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    finally:
+        path.discard(key)
+
+
+def _marked_item(value: Any, reveal: bool, path: set[int]) -> str:
+    if isinstance(value, list | dict):
+        return _marked_text(value, reveal, path)
+    return _dumps(_plain(value, reveal, path))  # not a list or map: raises no _Cycle
+
+
+def _compound_text(value: StructValue | VariantValue, reveal: bool, path: set[int] | None) -> str:
+    if isinstance(value, StructValue):
+        head = value.type_name
+    else:
+        head = f"{value.enum}::{value.variant}"
+        if value.is_unit:
+            return head
+    if path is None:
+        path = set()
+    key = id(value)
+    if key in path:
+        return f"{head}(...)"
+    path.add(key)
+    try:
+        if isinstance(value, StructValue):
+            inner = ", ".join(f"{k}: {_text_nested(v, reveal, path)}" for k, v in value.fields.items())
+        else:
+            inner = ", ".join(_text_nested(v, reveal, path) for v in value.values)
+    finally:
+        path.discard(key)
+    return f"{head}({inner})"
+
+
 def to_text_nested(value: Any, reveal: bool = False) -> str:
     """Inside a struct or variant: strings quoted, `none` spelled out, the rest as text, so the
     form reads like the constructor call (`Pt(x: "a", y: none)`, docs/runtime-decisions.md R3)."""
+    return _text_nested(value, reveal, None)
+
+
+def _text_nested(value: Any, reveal: bool, path: set[int] | None) -> str:
     if isinstance(value, str) and not isinstance(value, Secret):
         return json.dumps(value, ensure_ascii=False)
     if value is None:
         return "none"
-    return to_text(value, reveal)
+    return _text(value, reveal, path)
 
 
 def to_plain(value: Any, reveal: bool = False) -> Any:
-    """A JSON-able copy: nested structs/variants/handles become their text forms."""
+    """A JSON-able copy: nested structs/variants/handles become their text forms. A list or map
+    that contains itself has no JSON form: E100 (R16)."""
+    try:
+        return _plain(value, reveal, None)
+    except _Cycle:
+        from .errors import runtime_error
+
+        raise runtime_error("cannot write a value that contains itself as JSON") from None
+
+
+def _plain(value: Any, reveal: bool, path: set[int] | None) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, str):
         return to_text(value, reveal)
-    if isinstance(value, list):
-        return [to_plain(v, reveal) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_plain(v, reveal) for k, v in value.items()}
-    return to_text(value, reveal)
+    if isinstance(value, list | dict):
+        if path is None:
+            path = set()
+        key = id(value)
+        if key in path:
+            raise _Cycle
+        path.add(key)
+        try:
+            if isinstance(value, list):
+                return [_plain(v, reveal, path) for v in value]
+            return {str(k): _plain(v, reveal, path) for k, v in value.items()}
+        finally:
+            path.discard(key)
+    return _text(value, reveal, path)
+
+
+def _dumps(plain: Any) -> str:
+    return json.dumps(plain, ensure_ascii=False, separators=(", ", ": "))
 
 
 def to_json_text(value: Any, reveal: bool = False) -> str:
-    return json.dumps(to_plain(value, reveal), ensure_ascii=False, separators=(", ", ": "))
+    return _dumps(to_plain(value, reveal))
 
 
 def from_json(data: Any) -> Any:
