@@ -22,6 +22,7 @@ NEXA = Path(sys.executable).with_name("nexa")
 CASES: dict[str, tuple[str, tuple[str, ...], str, int]] = {
     "agent_contracts_stream": ("run", (), "", 0),
     "arithmetic_text_forms": ("run", (), "", 0),
+    "audit_fixes": ("run", (), "", 0),  # filters, member lets, let: T (warn), D04, cyclic text (R13-R16)
     "concurrency_actors": ("run", (), "", 0),
     "dag_operators": ("run", (), "", 0),
     "db_kv_builtins": ("run", (), "", 0),
