@@ -29,17 +29,21 @@ class FileNodes:
     """The nodes of one file's tree by type."""
 
     def __init__(self, root: ast.Node) -> None:
-        self._by_type: dict[type, list[tuple[int, ast.Node]]] = {}
+        # The walk keeps, per node, only what every query needs: the node in `_walk` and its place
+        # under its class. Where a node stands in the walk is looked up by class when a query
+        # asks (`_place`), and the end of a subtree is recorded for nodes with children only.
+        self._walk: list[ast.Node] = []  # every node, in walk order
+        self._places: dict[type, list[int]] = {}  # by class: the places of its nodes, ascending
+        self._end: dict[int, int] = {}  # by place: the place just after the subtree of a node with children
+        self._positions: dict[type, dict[int, int]] = {}  # by class: id of a node -> its place
         self._queries: dict[tuple[type, ...], list[ast.Node]] = {}
         self._ordered: dict[tuple[type, ...], tuple[list[int], list[ast.Node]]] = {}
-        self._position: dict[int, int] = {}  # id of a node: its place in the walk
-        self._end: list[int] = []  # by place in the walk: the place just after the node's subtree
-        by_type, position, end = self._by_type, self._position, self._end
-        leaves: set[type] = set()  # the classes seen whose nodes have no children to list
+        places_of, end = self._places, self._end
+        may_have_children: dict[type, bool] = {}
         # `root.walk()` unrolled: this walk visits every node of every file once. An int on the
         # stack is the place of a node whose children were pushed above it: popped, its subtree ends.
         stack: list[ast.Node | int] = [root]
-        pop, push, extend, end_at = stack.pop, stack.append, stack.extend, end.append
+        pop, push, extend, visit = stack.pop, stack.append, stack.extend, self._walk.append
         order = 0
         while stack:
             node = pop()
@@ -47,15 +51,13 @@ class FileNodes:
             if cls is int:
                 end[node] = order  # type: ignore[index]
                 continue
-            entries = by_type.get(cls)
-            if entries is None:
-                entries = by_type[cls] = []
-                if not ast.may_have_children(cls):
-                    leaves.add(cls)
-            entries.append((order, node))  # type: ignore[arg-type]
-            position[id(node)] = order
-            end_at(order + 1)
-            if cls not in leaves:
+            places = places_of.get(cls)
+            if places is None:
+                places = places_of[cls] = []
+                may_have_children[cls] = ast.may_have_children(cls)
+            places.append(order)
+            visit(node)  # type: ignore[arg-type]
+            if may_have_children[cls]:
                 below = node.child_list()  # type: ignore[union-attr]
                 if below:
                     push(order)
@@ -68,15 +70,8 @@ class FileNodes:
         """Every node that is an instance of one of `kinds`, in walk order."""
         found = self._queries.get(kinds)
         if found is None:
-            by_type = self._by_type
-            lists = [by_type[t] for t in _types_of(kinds) if t in by_type]
-            if not lists:
-                found = []
-            elif len(lists) == 1:
-                found = [node for _, node in lists[0]]
-            else:  # each list is in walk order; the orders are distinct, so nodes are never compared
-                found = [node for _, node in sorted(chain.from_iterable(lists))]
-            self._queries[kinds] = found
+            walk = self._walk
+            found = self._queries[kinds] = [walk[at] for at in self._places_of(kinds)]
         return found
 
     def nodes(self, kind: type[N]) -> list[N]:
@@ -86,8 +81,10 @@ class FileNodes:
     def extent(self, node: ast.Node) -> tuple[int, int]:
         """The place of `node` (of this file) in the walk, and the place just after its subtree:
         a node is below another exactly when its place lies inside the other's extent."""
-        start = self._position[id(node)]
-        return start, self._end[start]
+        start = self._place(node)
+        if start is None:
+            raise KeyError(node)
+        return start, self._end.get(start, start + 1)
 
     def within(
         self, node: ast.Node, kinds: tuple[type[ast.Node], ...], opaque: tuple[type[ast.Node], ...] = ()
@@ -95,18 +92,18 @@ class FileNodes:
         """The nodes at or below `node` that are instances of one of `kinds`, in walk order, leaving
         out the subtrees of `opaque` nodes (themselves included). A node of another tree gets an
         index of its own."""
-        start = self._position.get(id(node))
+        start = self._place(node)
         if start is None:
             return FileNodes(node).within(node, kinds, opaque)
         ordered = self._ordered.get(kinds + opaque)
         if ordered is None:  # as in `of`, with the places kept
-            lists = [self._by_type[t] for t in _types_of(kinds + opaque) if t in self._by_type]
-            entries = sorted(chain.from_iterable(lists)) if len(lists) > 1 else (lists[0] if lists else [])
-            ordered = self._ordered[kinds + opaque] = ([at for at, _ in entries], [n for _, n in entries])
+            walk = self._walk
+            orders = self._places_of(kinds + opaque)
+            ordered = self._ordered[kinds + opaque] = (orders, [walk[at] for at in orders])
         orders, nodes = ordered
-        stop = self._end[start]
+        end = self._end
         first = bisect_left(orders, start)
-        last = bisect_left(orders, stop, first)
+        last = bisect_left(orders, end.get(start, start + 1), first)
         if not opaque:
             return nodes[first:last]
         result: list[ast.Node] = []
@@ -117,10 +114,26 @@ class FileNodes:
                 continue
             candidate = nodes[at]
             if isinstance(candidate, opaque):
-                hidden_until = self._end[place]
+                hidden_until = end.get(place, place + 1)
             else:
                 result.append(candidate)
         return result
+
+    def _places_of(self, kinds: tuple[type, ...]) -> list[int]:
+        """The places of the instances of `kinds`, ascending (do not modify: it may be the index's own)."""
+        lists = [self._places[t] for t in _types_of(kinds) if t in self._places]
+        if len(lists) > 1:  # each list is ascending and the places are distinct
+            return sorted(chain.from_iterable(lists))
+        return lists[0] if lists else []
+
+    def _place(self, node: ast.Node) -> int | None:
+        """The place of `node` in the walk; None for a node of another tree."""
+        cls = type(node)
+        positions = self._positions.get(cls)
+        if positions is None:
+            walk = self._walk
+            positions = self._positions[cls] = {id(walk[at]): at for at in self._places.get(cls, ())}
+        return positions.get(id(node))
 
 
 _TYPES_OF: dict[tuple[type, ...], list[type]] = {}
