@@ -7,9 +7,10 @@ binding occurrence anywhere in an activation's body is a local of it, before or 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from nexa_lang import ast
 from nexa_lang.model import Program, SourceFile, Symbol, pattern_bindings
@@ -63,7 +64,7 @@ class Activation:
         return False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Reference:
     name: str
     span: Span
@@ -104,28 +105,33 @@ def analyze_scopes(program: Program) -> Scopes:
     builder = _ScopeBuilder(program)
     for file in program.files:
         builder.file(file)
+    member_names: dict[int, set[str]] = {}  # by id of an agent (its members are asked many times)
     for reference in builder.references:
-        _resolve(program, reference)
+        _resolve(program, reference, member_names)
     return Scopes(builder.activations, builder.references)
 
 
-def _resolve(program: Program, ref: Reference) -> None:
+def _resolve(program: Program, ref: Reference, member_names: dict[int, set[str]]) -> None:
     activation = ref.activation
-    if activation.binds(ref.name):
-        chain: Activation | None = activation
-        while chain is not None:
-            if ref.name in chain.specials:
-                ref.resolution = Resolution.SPECIAL
-                return
-            if ref.name in chain.locals:
-                ref.resolution = Resolution.LOCAL if chain.kind != "top" else Resolution.GLOBAL
-                ref.symbol = program.lookup(ref.name) if chain.kind == "top" else None
-                return
-            chain = chain.parent
+    name = ref.name
+    chain: Activation | None = activation
+    while chain is not None:  # the innermost activation that binds the name
+        if name in chain.specials:
+            ref.resolution = Resolution.SPECIAL
+            return
+        if name in chain.locals:
+            ref.resolution = Resolution.LOCAL if chain.kind != "top" else Resolution.GLOBAL
+            ref.symbol = program.lookup(name) if chain.kind == "top" else None
+            return
+        chain = chain.parent
     agent = _enclosing_agent(activation)
-    if agent is not None and (ref.name == "self" or ref.name in _agent_member_names(agent)):
-        ref.resolution = Resolution.MEMBER
-        return
+    if agent is not None:
+        members = member_names.get(id(agent))
+        if members is None:
+            members = member_names[id(agent)] = _agent_member_names(agent)
+        if name == "self" or name in members:
+            ref.resolution = Resolution.MEMBER
+            return
     symbol = program.lookup(ref.name)
     if symbol is not None:
         ref.resolution, ref.symbol = Resolution.GLOBAL, symbol
@@ -320,78 +326,94 @@ class _ScopeBuilder:
             self._statement(scope, statement)
 
     def _expr(self, scope: Activation, expr: ast.Node | None, position: Position = Position.VARIABLE) -> None:
-        if expr is None:
-            return
-        if isinstance(expr, ast.Name):
-            self._reference(scope, expr.id, expr.span, position)
-        elif isinstance(expr, ast.Call):
-            if _is_join(expr.function):  # join(A, B): its arguments are runnables (§2.2)
-                self._expr(scope, expr.function, Position.CALL)
-                for argument in expr.arguments:
-                    self._runnable_operand(scope, argument.value, Position.RUNNABLE)
-                return
-            function = expr.function
-            if isinstance(function, ast.Member) and function.name != "run" and _is_join_call(function.object):
-                # join(A, B).M(x): the member name M is an agent (L§5.12)
-                self._expr(scope, expr.function.object)
-                self._reference(scope, expr.function.name, expr.function.name_span, Position.RUNNABLE)
-            else:
-                self._expr(scope, expr.function, Position.CALL)
+        if type(expr) is ast.Name:  # half of the expressions: no dispatch
+            self.references.append(Reference(expr.id, expr.span, position, scope.file, scope))
+        elif expr is not None:
+            # One look-up by class instead of a test per kind of expression (scopes visit every
+            # expression of a program).
+            _expr_visitor(type(expr))(self, scope, expr, position)
+
+    def _name(self, scope: Activation, expr: ast.Name, position: Position) -> None:
+        self._reference(scope, expr.id, expr.span, position)
+
+    def _call(self, scope: Activation, expr: ast.Call, position: Position) -> None:
+        if _is_join(expr.function):  # join(A, B): its arguments are runnables (§2.2)
+            self._expr(scope, expr.function, Position.CALL)
             for argument in expr.arguments:
-                self._expr(scope, argument.value)
-        elif isinstance(expr, ast.Member):
-            self._expr(scope, expr.object, Position.RECEIVER)
-        elif isinstance(expr, ast.Dag):
-            if isinstance(expr.left, ast.ListLit) and expr.op in ("&>>", "&&"):
-                self._runnable_operand(scope, expr.left, Position.RUNNABLE)
-            else:
-                self._expr(scope, expr.left, Position.VARIABLE)
-            if isinstance(expr.right, ast.Member) and expr.op in (">>", "|>"):
-                # a member path stage `x >> A.run`: its leftmost name is the runnable (§2.2)
-                self._member_path(scope, expr.right)
-            else:
-                right_position = Position.RUNNABLE if isinstance(expr.right, ast.Name) else Position.VARIABLE
-                self._runnable_operand(scope, expr.right, right_position)
-        elif isinstance(expr, ast.Branch):
-            self._expr(scope, expr.input)
-            self._runnable_operand(scope, expr.consequence, Position.RUNNABLE)
-            self._runnable_operand(scope, expr.alternative, Position.RUNNABLE)
-            for case in expr.cases:
-                self._expr(scope, case.value)
-        elif isinstance(expr, ast.Spawn):
-            if expr.actor is not None:
-                self._reference(scope, expr.actor.id, expr.actor.span, Position.RUNNABLE)
-            self._expr(scope, expr.task)
-            for argument in expr.arguments:
-                self._expr(scope, argument.value)
-            if expr.agents is not None:
-                self._runnable_operand(scope, expr.agents, Position.RUNNABLE)
-        elif isinstance(expr, ast.Lambda):
-            lambda_scope = self._body(
-                scope.file, "lambda", expr, expr.params, expr.body, parent=scope, agent=None
-            )
-            lambda_scope.agent = None
-        elif isinstance(expr, ast.Match):
-            self._expr(scope, expr.subject)
-            for arm in expr.arms:
-                if isinstance(arm, ast.MatchArm) and arm.guard is not None:
-                    self._expr(scope, arm.guard)
-                self._arm_body(scope, arm.body)
-        elif isinstance(expr, ast.Otherwise):
-            self._expr(scope, expr.left)
-            self._arm_body(scope, expr.right)
-        elif isinstance(expr, ast.StringLit):
-            for interpolation in expr.interpolations:
-                for name in interpolation.names:
-                    self._reference(scope, name.id, name.span, Position.VARIABLE)
-        elif isinstance(expr, ast.ScopedName | ast.TemplateLit):
+                self._runnable_operand(scope, argument.value, Position.RUNNABLE)
             return
+        function = expr.function
+        if isinstance(function, ast.Member) and function.name != "run" and _is_join_call(function.object):
+            # join(A, B).M(x): the member name M is an agent (L§5.12)
+            self._expr(scope, function.object)
+            self._reference(scope, function.name, function.name_span, Position.RUNNABLE)
         else:
-            for child in expr.children():
-                if isinstance(child, ast.Expr):
-                    self._expr(scope, child)
-                elif isinstance(child, ast.Argument | ast.ForkBranch | ast.CaseArm | ast.DictEntry):
-                    self._expr(scope, getattr(child, "value", None))
+            self._expr(scope, function, Position.CALL)
+        for argument in expr.arguments:
+            self._expr(scope, argument.value)
+
+    def _member(self, scope: Activation, expr: ast.Member, position: Position) -> None:
+        self._expr(scope, expr.object, Position.RECEIVER)
+
+    def _dag(self, scope: Activation, expr: ast.Dag, position: Position) -> None:
+        if isinstance(expr.left, ast.ListLit) and expr.op in ("&>>", "&&"):
+            self._runnable_operand(scope, expr.left, Position.RUNNABLE)
+        else:
+            self._expr(scope, expr.left, Position.VARIABLE)
+        if isinstance(expr.right, ast.Member) and expr.op in (">>", "|>"):
+            # a member path stage `x >> A.run`: its leftmost name is the runnable (§2.2)
+            self._member_path(scope, expr.right)
+        else:
+            right_position = Position.RUNNABLE if isinstance(expr.right, ast.Name) else Position.VARIABLE
+            self._runnable_operand(scope, expr.right, right_position)
+
+    def _branch(self, scope: Activation, expr: ast.Branch, position: Position) -> None:
+        self._expr(scope, expr.input)
+        self._runnable_operand(scope, expr.consequence, Position.RUNNABLE)
+        self._runnable_operand(scope, expr.alternative, Position.RUNNABLE)
+        for case in expr.cases:
+            self._expr(scope, case.value)
+
+    def _spawn(self, scope: Activation, expr: ast.Spawn, position: Position) -> None:
+        if expr.actor is not None:
+            self._reference(scope, expr.actor.id, expr.actor.span, Position.RUNNABLE)
+        self._expr(scope, expr.task)
+        for argument in expr.arguments:
+            self._expr(scope, argument.value)
+        if expr.agents is not None:
+            self._runnable_operand(scope, expr.agents, Position.RUNNABLE)
+
+    def _lambda(self, scope: Activation, expr: ast.Lambda, position: Position) -> None:
+        lambda_scope = self._body(
+            scope.file, "lambda", expr, expr.params, expr.body, parent=scope, agent=None
+        )
+        lambda_scope.agent = None
+
+    def _match(self, scope: Activation, expr: ast.Match, position: Position) -> None:
+        self._expr(scope, expr.subject)
+        for arm in expr.arms:
+            if isinstance(arm, ast.MatchArm) and arm.guard is not None:
+                self._expr(scope, arm.guard)
+            self._arm_body(scope, arm.body)
+
+    def _otherwise(self, scope: Activation, expr: ast.Otherwise, position: Position) -> None:
+        self._expr(scope, expr.left)
+        self._arm_body(scope, expr.right)
+
+    def _string(self, scope: Activation, expr: ast.StringLit, position: Position) -> None:
+        for interpolation in expr.interpolations:
+            for name in interpolation.names:
+                self._reference(scope, name.id, name.span, Position.VARIABLE)
+
+    def _no_names(self, scope: Activation, expr: ast.Node, position: Position) -> None:
+        return
+
+    def _other(self, scope: Activation, expr: ast.Node, position: Position) -> None:
+        for child in expr.child_list():
+            if isinstance(child, ast.Expr):
+                self._expr(scope, child)
+            elif isinstance(child, ast.Argument | ast.ForkBranch | ast.CaseArm | ast.DictEntry):
+                self._expr(scope, getattr(child, "value", None))
 
     def _arm_body(self, scope: Activation, body: ast.Expr | ast.Block | None) -> None:
         if isinstance(body, ast.Block):
@@ -416,6 +438,33 @@ class _ScopeBuilder:
                 )
         else:
             self._expr(scope, expr, position)
+
+
+_ExprVisit = Callable[[_ScopeBuilder, Activation, Any, Position], None]
+
+# How `_ScopeBuilder._expr` visits an expression, by its class (the first that it is an instance of).
+_EXPR_VISITS: list[tuple[type[ast.Node] | tuple[type[ast.Node], ...], _ExprVisit]] = [
+    (ast.Name, _ScopeBuilder._name),
+    (ast.Call, _ScopeBuilder._call),
+    (ast.Member, _ScopeBuilder._member),
+    (ast.Dag, _ScopeBuilder._dag),
+    (ast.Branch, _ScopeBuilder._branch),
+    (ast.Spawn, _ScopeBuilder._spawn),
+    (ast.Lambda, _ScopeBuilder._lambda),
+    (ast.Match, _ScopeBuilder._match),
+    (ast.Otherwise, _ScopeBuilder._otherwise),
+    (ast.StringLit, _ScopeBuilder._string),
+    ((ast.ScopedName, ast.TemplateLit), _ScopeBuilder._no_names),
+]
+_EXPR_VISITOR: dict[type, _ExprVisit] = {}  # by class: its entry of `_EXPR_VISITS`, or `_other`
+
+
+def _expr_visitor(cls: type) -> _ExprVisit:
+    visit = _EXPR_VISITOR.get(cls)
+    if visit is None:
+        visit = next((v for kinds, v in _EXPR_VISITS if issubclass(cls, kinds)), _ScopeBuilder._other)
+        _EXPR_VISITOR[cls] = visit
+    return visit
 
 
 def _is_join(function: ast.Expr) -> bool:
