@@ -11,7 +11,7 @@ Example: `agent Scout {…}` twice. Fixes (unsafe): rename the second one; remov
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, Fix, Related, Safety, rule
@@ -21,8 +21,7 @@ from nexa_lang.prelude import STD_NAMESPACES
 from nexa_lang.rules.removal import removal_span
 
 
-@dataclass(frozen=True)
-class Occurrence:
+class Occurrence(NamedTuple):  # a tuple: made for every declaration, member and parameter
     name: str
     span: Span  # the name (for properties: the key)
     file: SourceFile
@@ -82,7 +81,9 @@ def _groups(program: Program) -> Iterator[list[Occurrence]]:
     for file in program.files:
         for node in file.nodes.of(ast.Lambda, ast.FunctionDecl, ast.FlowDecl, ast.ToolFnDecl):
             if isinstance(node, ast.Lambda | ast.FunctionDecl | ast.FlowDecl | ast.ToolFnDecl):
-                yield _params(file, node.params)
+                params = node.params
+                if len(params) > 1:  # fewer cannot repeat a name (most functions and lambdas)
+                    yield _params(file, params)
 
 
 def _globals(program: Program) -> Iterator[Occurrence]:
