@@ -51,8 +51,8 @@ def _calls_of(file: SourceFile, cache: dict[int, dict[tuple[int, int], ast.Call]
     if id(file) not in cache:
         cache[id(file)] = {
             tuple(node.function.span): node
-            for node in file.module.walk()
-            if isinstance(node, ast.Call) and isinstance(node.function, ast.Name)
+            for node in file.nodes.nodes(ast.Call)  # the index, in walk order: no walk of its own
+            if isinstance(node.function, ast.Name)
         }
     return cache[id(file)]
 
