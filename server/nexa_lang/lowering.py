@@ -300,7 +300,7 @@ class Lowerer:
         return ast.Number(value=value, text=text, span=span(node))
 
     def _negative_number(self, node: TSNode) -> ast.Expr:
-        inner = node.named_children[0] if node.named_children else None
+        inner = node.named_child(0)
         number = self._number(inner) if inner else ast.Number(value=0)
         return ast.Number(value=-number.value, text="-" + number.text, span=span(node))
 
@@ -403,7 +403,8 @@ class Lowerer:
                     span=span(pair),
                 )
             )
-        has_map = node.child_count > 0 and node.children[0].type == "map"
+        first = node.child(0)
+        has_map = first is not None and first.type == "map"
         return ast.DictLit(entries=entries, has_map=has_map, span=span(node))
 
     def params(self, node: TSNode | None) -> list[ast.Param]:
@@ -736,7 +737,9 @@ class Lowerer:
 
     def _property(self, node: TSNode, *, is_assignment: bool = False) -> ast.Property:
         key = node.child_by_field_id(FIELD.key)
-        has_colon = any(c.type == ":" for c in node.children)
+        # The colon is the second child unless a comment comes first: only then are all listed.
+        second = node.child(1)
+        has_colon = (second is not None and second.type == ":") or any(c.type == ":" for c in node.children)
         return ast.Property(
             key=self.text(key),
             key_span=span(key) if key else span(node),
@@ -1149,9 +1152,7 @@ _EXPRESSIONS: dict[str, Callable[[Lowerer, TSNode], ast.Expr]] = {
     ),
 }
 _STATEMENTS: dict[str, Callable[[Lowerer, TSNode], ast.Stmt]] = {
-    "expression_statement": lambda self, n: ast.ExprStmt(
-        expr=self.expr(n.named_children[0] if n.named_children else None), span=span(n)
-    ),
+    "expression_statement": lambda self, n: ast.ExprStmt(expr=self.expr(n.named_child(0)), span=span(n)),
     "let_statement": Lowerer._let,
     "assignment_statement": lambda self, n: ast.Assign(
         target=self.expr(n.child_by_field_id(FIELD.left)),
