@@ -7,6 +7,7 @@ little next to a check. Ctrl-C ends the watch with exit code 0.
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,9 @@ def watch(
     arguments: list[str], check_once: Callable[[], object], config_files: Callable[[], list[Path]]
 ) -> int:
     """Run `check_once` now and after every change, until interrupted."""
+    # Ctrl-C is how a watch ends, even when the shell that started us ignores SIGINT (a command
+    # started with `&` in a script does): Python then leaves SIGINT ignored unless told otherwise.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         # The state is taken before each check, so that a change made while checking is seen by the
         # next poll (a fix written by the check itself costs one more, quiet, check).

@@ -184,8 +184,14 @@ def _wait_for(sink: queue.Queue, text: str, timeout: float = 60) -> list[str]:
             return seen
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# A command started with `&` from a script inherits SIGINT ignored; Ctrl-C must still end the watch.
+@pytest.mark.parametrize("inherited", ["default", "ignored"])
 def test_watch_checks_again_after_a_change_and_ctrl_c_exits_0(
-    nexa_lsp_command: str, cli_env: dict, tmp_path: Path
+    nexa_lsp_command: str, cli_env: dict, tmp_path: Path, inherited: str
 ):
     path = tmp_path / "a.nx"
     path.write_text('agent A { prompt: "p" }\n', encoding="utf-8")
@@ -195,6 +201,7 @@ def test_watch_checks_again_after_a_change_and_ctrl_c_exits_0(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=cli_env,
+        preexec_fn=_ignore_sigint if inherited == "ignored" else None,
     )
     out: queue.Queue = queue.Queue()
     err: queue.Queue = queue.Queue()
