@@ -1,5 +1,6 @@
 """The call graph of flows, member functions, agents and tools, read from the resolved references
-(diagnostics.md §2.4 reachability, G002, and the flow cycles of G006).
+(diagnostics.md §2.4 reachability, G002, and the flow cycles of G006). Every reference is an edge
+for reachability; only those that run the callee (`Call.runs`) are edges of G006's cycles.
 
 An *owner* is the declaration whose code a reference runs in: a top-level flow, an agent (its member
 functions, member flows, contracts), a `@tool fn`, or an entry (`main`, tests, top-level statements,
@@ -16,7 +17,7 @@ from weakref import WeakKeyDictionary
 from nexa_lang import ast
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
-from nexa_lang.scopes import Activation, Reference, Resolution
+from nexa_lang.scopes import Activation, Position, Reference, Resolution
 
 
 class Owner(NamedTuple):  # a tuple: hashed and compared in C, tens of thousands of times a program
@@ -37,6 +38,10 @@ class Call(NamedTuple):
     callee: Owner
     span: Span
     file: SourceFile
+    # The edge runs the callee: a call, a runnable position (`x >> f`, `spawn f(…)`), an agent's
+    # members and `uses`. False for a reference that only reads the callee as a value (`g = f`,
+    # `f == g`, `after(1, f)`): that makes it reachable (G002) but is no call (G006).
+    runs: bool = True
 
 
 @dataclass
@@ -112,7 +117,8 @@ def _build_call_graph(program: Program) -> CallGraph:
             caller = owners.get(id(reference.activation))
             if caller is None:
                 caller = owners[id(reference.activation)] = owner_of(reference.activation)
-            graph.calls.append(Call(caller, callee, reference.span, reference.file))
+            runs = reference.position in _RUNNING
+            graph.calls.append(Call(caller, callee, reference.span, reference.file, runs))
     for file, decl in program.declarations():
         if isinstance(decl, ast.AgentDecl):
             owner = Owner("agent", decl.name, f"agent '{decl.name}'")
@@ -131,6 +137,7 @@ def _build_call_graph(program: Program) -> CallGraph:
 
 
 _CALLING = (Resolution.GLOBAL, Resolution.MEMBER)
+_RUNNING = (Position.CALL, Position.RUNNABLE)  # diagnostics.md §2.2; the other positions read a value
 
 
 def _callee(reference: Reference, agents: dict[str, ast.AgentDecl]) -> Owner | None:

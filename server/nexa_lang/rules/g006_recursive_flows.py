@@ -21,7 +21,8 @@ def check(program: Program) -> Iterator[Diagnostic]:
     if program.has_syntax_errors:
         return
     graph = build_call_graph(program)
-    calls = [c for c in graph.calls if c.caller.kind in CALLERS and c.callee.kind in CALLERS]
+    # Edges are calls and runnable positions (diagnostics.md G006), not a flow read as a value.
+    calls = [c for c in graph.calls if c.runs and c.caller.kind in CALLERS and c.callee.kind in CALLERS]
     order: list[Owner] = []  # callers in source order of their first call
     for call in sorted(calls, key=lambda c: (c.file.path or "", c.span.start)):
         if call.caller not in order:
