@@ -161,8 +161,8 @@ class Program:
 
     @cached_property
     def activation_graphs(self) -> list[ActivationGraph]:
-        """The flow graph of every activation, with the values and stages the G-checks follow
-        (nexa_lang.dag, built once, on first use)."""
+        """What the G-checks follow in each activation's body: the values, the stages and the reads
+        of locals, without building graph nodes (nexa_lang.dag, built once, on first use)."""
         from nexa_lang.dag import activation_graphs
 
         return activation_graphs(self)
