@@ -10,6 +10,7 @@ reported on stderr and the trace in `warn` mode (`warning[E111]`), raises `TypeV
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from .errors import NexaError
@@ -20,11 +21,14 @@ if TYPE_CHECKING:
     from .interpreter import Frame, Interpreter
 
 MODES = ("warn", "strict", "forgiving")
-_typed: dict[int, list[tuple[str, Any]]] = {}
+# Keyed by the code itself, held weakly: an id() key outlived its code, and a later code allocated
+# at the same address (another program loaded in the same process, as the tests do) got the freed
+# code's typed parameters, so its own were neither checked nor converted.
+_typed: weakref.WeakKeyDictionary[Code, list[tuple[str, Any]]] = weakref.WeakKeyDictionary()
 
 
 def typed_params(code: Code) -> list[tuple[str, Any]]:
-    found = _typed.get(id(code))
+    found = _typed.get(code)
     if found is None:
         found = []
         for param in code.params:
@@ -35,7 +39,7 @@ def typed_params(code: Code) -> list[tuple[str, Any]]:
                     continue
                 if spec != ("any",):
                     found.append((param.name, spec))
-        _typed[id(code)] = found
+        _typed[code] = found
     return found
 
 
