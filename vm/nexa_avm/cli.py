@@ -381,10 +381,16 @@ async def run_program(vm: Any, args: argparse.Namespace, stdout: TextIO, stderr:
 
 
 async def call_entry(vm: Any, name: str, argv: list[str]) -> None:
+    """The command-line words bind to the entry flow's parameters by position (D49,
+    docs/runtime-decisions.md R17): a word for a typed scalar parameter is read as that type, words
+    beyond the parameters are ignored (R2), and a parameter without a word is bound as in any call
+    (L§7.8: its default, else none)."""
+    from .typemodes import command_line_value
+
     params = vm.program.flows[name].params
-    values: list[Any] = list(argv[: len(params)])
-    values += [None] * (len(params) - len(values))
-    await vm.call_flow(name, values)
+    await vm.call_flow(
+        name, [command_line_value(word, param) for param, word in zip(params, argv, strict=False)]
+    )
 
 
 def error_report(error: Any) -> str:

@@ -17,7 +17,7 @@ from .errors import NexaError
 from .values import kind_name
 
 if TYPE_CHECKING:
-    from .bytecode import Code, Instr
+    from .bytecode import Code, Instr, ParamSpec
     from .interpreter import Frame, Interpreter
 
 MODES = ("warn", "strict", "forgiving")
@@ -51,6 +51,32 @@ def _convert(value: Any, spec: Any) -> Any:
         except ValueError:
             return None
     return None
+
+
+def command_line_value(word: str, param: ParamSpec) -> Any:
+    """A command-line word for a parameter of the entry flow (docs/runtime-decisions.md R17): read as
+    the declared `int`, `float` or `bool` (also optional, `int?`) when it is written as one (S§1.2's
+    notations, R9; `true`/`false`), else the word itself, which the type mode then checks as it
+    checks any argument."""
+    if not param.type_text:
+        return word
+    try:
+        spec = ast.literal_eval(param.type_text)
+    except (ValueError, SyntaxError):
+        return word
+    if spec[0] == "optional":
+        spec = spec[1]
+    if spec[0] != "named":
+        return word
+    from .prelude import _DECIMAL_FLOAT, _DECIMAL_INT
+
+    if spec[1] == "int" and _DECIMAL_INT.match(word) and -(2**63) <= int(word) <= 2**63 - 1:
+        return int(word)
+    if spec[1] == "float" and _DECIMAL_FLOAT.match(word):
+        return float(word)
+    if spec[1] == "bool" and word in ("true", "false"):
+        return word == "true"
+    return word
 
 
 def check_arguments(vm: Interpreter, code: Code, locals_: dict[str, Any], caller: Frame | None) -> None:
