@@ -311,7 +311,11 @@ class _ScopeBuilder:
         if isinstance(statement, ast.Hook) and statement.event in ("before_tool", "after_tool"):
             self._block(scope, statement.body)  # the tool name is checked by E007, not as a variable
             return
+        # A fast_match pattern is data: its `#{…}` is text, not names (L§1.6.5, D04).
+        data = statement.fast_match if isinstance(statement, ast.SemanticIf) else None
         for child in statement.children():
+            if child is data:
+                continue
             if isinstance(child, ast.Expr):
                 self._expr(scope, child)
             elif isinstance(child, ast.Block):

@@ -490,6 +490,11 @@ class FunctionCompiler:
         data = self.program.result.files.get(self.file or "<input>", b"")
         return data[node.span.start : node.span.end].decode("utf-8", "replace")
 
+    def data_text(self, string: ast.StringLit) -> str:
+        """A string the grammar uses as data (L§1.6.5, D04): a `#{…}` in it is kept as written, spaces
+        included (`value` holds the path with its spaces stripped)."""
+        return "".join(p if isinstance(p, str) else self.source_text(p) for p in string.parts) or string.value
+
     def contract_check(self, contract: ast.Contract, where: str, name: str) -> None:
         span = tuple(contract.condition.span)
         text = self.source_text(contract.condition)
@@ -610,7 +615,7 @@ class FunctionCompiler:
     def stmt_SemanticIf(self, node: ast.SemanticIf) -> None:
         self.expression(node.subject)
         # the fast_match pattern is data (D04); the condition is evaluated, so `#{…}` interpolates
-        fast = node.fast_match.value if node.fast_match is not None else None
+        fast = self.data_text(node.fast_match) if node.fast_match is not None else None
         condition = self.evaluated_text(node.condition)
         self.emit(Op.SEMANTIC_IF, (condition, fast), tuple(node.span))
         jump_else = self.emit(Op.JUMP_IF_FALSE, None, tuple(node.span))
