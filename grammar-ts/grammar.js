@@ -93,10 +93,10 @@ module.exports = grammar({
 
   extras: $ => [/\s/, $.comment, $._scanner_hook],
 
-  // src/scanner.c: see the comment at its top. Only `_operator_key`, the keywords and `_` are ever
-  // returned. The hook (an extra, so valid everywhere) makes the scanner run in every state;
-  // `_string_guard` and `_key_marker` are never returned either, they only tell the scanner where
-  // it is: at string content, or where a key may stand.
+  // src/scanner.c: see the comment at its top. Only `_operator_key`, the keywords, `_` and
+  // `unterminated_comment` are ever returned. The hook (an extra, so valid everywhere) makes the
+  // scanner run in every state; `_string_guard` and `_key_marker` are never returned either, they
+  // only tell the scanner where it is: at string content, or where a key may stand.
   externals: $ => [
     $._scanner_hook,
     $._error_sentinel,
@@ -107,6 +107,8 @@ module.exports = grammar({
     ...SCANNED_KEYWORDS.map(word => ({break: $.break_statement, continue: $.continue_statement})[word] ?? word),
     // `_` (§1.4): the wildcard pattern, never an identifier outside key positions.
     $.wildcard_pattern,
+    // `/*` without `*/` up to the end of the file (G15); used by no rule, so always a syntax error.
+    $.unterminated_comment,
   ],
 
   word: $ => $.identifier,

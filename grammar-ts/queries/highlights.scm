@@ -22,6 +22,7 @@
 ; ---------------------------------------------------------------- literals and comments
 
 (comment) @comment
+(unterminated_comment) @comment ; a `/*` without `*/`: the rest of the file
 
 (string) @string
 (triple_string) @string

@@ -21,6 +21,10 @@
  *    continue the value's expression (§5.8), and only the `:` after the word tells them apart.
  *    Where a key may start, such a word followed by `:` (not `::`) is returned as `_operator_key`.
  *
+ * 3. A block comment that is never closed: from its opening slash-star to the end of the file, one
+ *    `unterminated_comment` token, which no rule uses, so the parser reports an error there instead
+ *    of reading the comment's words as code.
+ *
  * String content is left alone: the grammar marks the positions inside strings with
  * `_string_guard`. During error recovery (every symbol valid) a reserved word is its keyword.
  *
@@ -60,6 +64,7 @@ static const char *const KEYWORDS[] = {
 };
 #define KEYWORD_COUNT (sizeof KEYWORDS / sizeof KEYWORDS[0])
 #define WILDCARD (FIRST_KEYWORD + KEYWORD_COUNT)  // `_`, after the keywords in `externals`
+#define UNTERMINATED_COMMENT (WILDCARD + 1)      // `/*` without `*/`: valid nowhere, so an error
 #define FIRST_FILE_KEYWORD 10  // include, import
 
 // A keyword candidate set is a 64-bit mask over KEYWORDS, plus one bit for `_`.
@@ -157,6 +162,22 @@ static int scan_keyword(const Scanner *scanner, TSLexer *lexer) {
   return -1;
 }
 
+// 3. (grammar decision G15) Called at a `/`. A closed comment is left to the grammar's lexer, which
+// reads it again: each block comment is read twice, a division operator costs one extra character.
+static bool scan_unterminated_comment(TSLexer *lexer) {
+  lexer->advance(lexer, false);
+  if (lexer->lookahead != '*') return false;
+  lexer->advance(lexer, false);
+  while (!lexer->eof(lexer)) {
+    bool star = lexer->lookahead == '*';
+    lexer->advance(lexer, false);
+    if (star && lexer->lookahead == '/') return false;
+  }
+  lexer->mark_end(lexer);
+  lexer->result_symbol = UNTERMINATED_COMMENT;
+  return true;
+}
+
 bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols) {
   bool recovering = valid_symbols[ERROR_SENTINEL];
   if (valid_symbols[STRING_GUARD] && !recovering) return false;
@@ -166,6 +187,7 @@ bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const
     if (lexer->lookahead == '\n' || lexer->lookahead == '\r') at_line_start = true;
     lexer->advance(lexer, true);
   }
+  if (lexer->lookahead == '/') return scan_unterminated_comment(lexer);
   int keyword = scan_keyword(payload, lexer);
   if (keyword < 0) return false;
   lexer->mark_end(lexer);

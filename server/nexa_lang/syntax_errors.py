@@ -9,7 +9,8 @@ Messages:
 * ERROR: `unexpected {found}`, then `; expected {list}` when the parser state before the error
   admits at most 8 alternatives (read with tree-sitter's lookahead iterator), then `in {construct}`.
 * Special cases: unterminated string or comment, chained comparison, text after `?`, and upstream's
-  `semantic_match`.
+  `semantic_match`. An unterminated `/*` is one token up to the end of the file (the grammar's
+  `unterminated_comment`, valid nowhere), and its E008 covers that whole token.
 Ranges: MISSING zero-width after the previous token; ERROR the first token inside it, with the
 whole ERROR node as related information. No fixes; E008 cannot be suppressed or ignored.
 """
@@ -70,6 +71,7 @@ _KIND_WORDS = (
     ("integer", "an integer"),
     ("float", "a number"),
 )
+# Tokens whose name is not what the user types: node kinds in words, scanned keywords as typed.
 _TOKEN_WORDS = {
     "end": "end of file",
     "identifier": "an identifier",
@@ -77,7 +79,15 @@ _TOKEN_WORDS = {
     "float": "a number",
     "raw_string": "a string",
     "comment": "a comment",
+    "string_content": "string text",
+    "escape_sequence": "an escape sequence",
+    "interpolation": "an interpolation",
+    "break_statement": "'break'",
+    "continue_statement": "'continue'",
+    "wildcard_pattern": "'_'",
 }
+# Tokens never listed: comments may stand anywhere, and `unterminated_comment` is valid nowhere.
+_UNLISTED_TOKENS = {"comment", "unterminated_comment"}
 _STRING_TOKENS = {'"', "'", '"""', 'template"""', "string", "triple_string", "raw_string", "template_string"}
 _STRING_PARTS = {'"', "'", '"""', "string_content", "escape_sequence", "interpolation"}
 _CLOSERS = {"}": "{", ")": "(", "]": "[", '"': '"', "'": "'", '"""': '"""'}
@@ -106,6 +116,19 @@ class _Grammar:
         if iterator is None:
             return []
         return [(symbol, self.language.node_kind_for_id(symbol) or "") for symbol in iterator.symbols()]
+
+    def listed_tokens(self, entries: list[tuple[int, str]]) -> set[str]:
+        """The tokens among `entries` that an "expected" list may name: not the hidden ones (the
+        external scanner's markers `_scanner_hook`, `_key_marker`, …, which stand for nothing the
+        user types; where a key may stand, an identifier is admitted too), not comments."""
+        return {
+            name
+            for symbol, name in entries
+            if self.is_token(symbol)
+            and (symbol == 0 or self.language.node_kind_is_visible(symbol))  # 0 is the end of file
+            and not name.startswith("_")
+            and name not in _UNLISTED_TOKENS
+        }
 
 
 @lru_cache(maxsize=4)
@@ -140,7 +163,7 @@ def describe_expected(language: Language, state: int) -> list[str] | None:
         return None
     grammar = _grammar(language)
     entries = grammar.names(state)
-    tokens = {name for symbol, name in entries if grammar.is_token(symbol)} - {"comment"}
+    tokens = grammar.listed_tokens(entries)
     nonterminals = {name for symbol, name in entries if not grammar.is_token(symbol)}
     first = _first_tokens(language)
     words: list[str] = []
@@ -276,6 +299,13 @@ def _error(
     before = _previous_leaf(node)
     inside = _inside(node, source, root)
 
+    comment = _unterminated_comment(node)
+    if comment is not None:
+        # The rest of the file is the comment (grammar decision G15), so it is the whole range.
+        span = Span(comment.start_byte, comment.end_byte)
+        inside = inside or _open_construct(node, comment, source)
+        return Diagnostic.for_code(SYNTAX_ERROR, span, "unterminated comment" + inside, related=related)
+
     special = _special_error(node, first, before, span, source, semantic_match_reported)
     if special is not None:
         message, span = special
@@ -403,11 +433,6 @@ def _special_error(
 ) -> tuple[str, Span] | None:
     text = source[span.start : span.end]
     start = span.start
-    # `/* …` without `*/`: the lexer saw `/` and `*` (the `/` may end up outside the ERROR node).
-    if text == b"/*" or (text == b"*" and source[start - 1 : start] == b"/"):
-        opening = start if text == b"/*" else start - 1
-        if b"*/" not in source[opening + 2 :]:
-            return "unterminated comment", Span(opening, opening + 2)
     if text[:1] in (b'"', b"'") and first is not None and first.type in _STRING_TOKENS | {"ERROR"}:
         line_end = source.find(b"\n", start)
         rest = source[start + 1 : line_end if line_end != -1 else len(source)]
@@ -424,6 +449,54 @@ def _special_error(
         message = "unexpected identifier 'semantic_match'; it was renamed to 'semantic_if'"
         return message, Span(name.start_byte, name.end_byte)
     return None
+
+
+def _unterminated_comment(node: Node) -> Node | None:
+    """The `unterminated_comment` token in the ERROR node: the scanner's token for a `/*` that no
+    `*/` closes. It runs to the end of the file, so it is the ERROR's last child."""
+    last = node.child(node.child_count - 1) if node.child_count else None
+    return last if last is not None and last.type == "unterminated_comment" else None
+
+
+# Declaration keywords whose `{` opens a construct named in `in {construct}`.
+_CONSTRUCT_KEYWORDS = {
+    "agent": "agent",
+    "tool": "tool",
+    "protocol": "protocol",
+    "flow": "flow",
+    "fn": "function",
+    "test": "test",
+    "type": "type",
+    "struct": "struct",
+    "enum": "enum",
+    "trait": "trait",
+    "impl": "impl",
+    "job": "job",
+    "server": "server",
+}
+
+
+def _open_construct(node: Node, end: Node, source: bytes) -> str:
+    """` in flow 'main'` for the innermost declaration whose `{` is still open at `end`, read from
+    the ERROR's tokens: a comment that swallows the closing `}` leaves the declaration unreduced,
+    so the tree has no node to name it."""
+    header: tuple[str, str] | None = None
+    opened: list[tuple[str, str] | None] = []
+    leaves = [leaf for leaf in _leaves(node) if leaf.start_byte < end.start_byte and leaf.type != "comment"]
+    for leaf, following in zip(leaves, [*leaves[1:], None], strict=False):
+        if leaf.type in _CONSTRUCT_KEYWORDS and not leaf.is_named and following is not None:
+            if following.type in ("identifier", "string_content"):
+                name = source[following.start_byte : following.end_byte].decode("utf-8", "replace")
+                header = (_CONSTRUCT_KEYWORDS[leaf.type], name)
+        elif leaf.type == "{":
+            opened.append(header)
+            header = None
+        elif leaf.type == "}" and opened:
+            opened.pop()
+    for construct in reversed(opened):
+        if construct is not None:
+            return f" in {construct[0]} '{construct[1]}'"
+    return ""
 
 
 def _unclosed(node: Node, source: bytes) -> str | None:
