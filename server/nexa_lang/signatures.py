@@ -210,3 +210,20 @@ def std_signatures() -> dict[str, dict[str, Signature]]:
 
 def std_signature(namespace: str, function: str) -> Signature | None:
     return std_signatures().get(namespace, {}).get(function)
+
+
+# S§2.11: namespaces that hold built-ins of S§1.6–1.11 under the same names (`std.kv.get` ≡ `get`).
+_BUILTIN_NAMESPACES = frozenset({"kv", "concurrent", "auth", "template"})
+
+
+def std_builtin(namespace: str, function: str) -> str | None:
+    """The prelude function that `std.{namespace}.{function}` is (S§2.11), or None when the std
+    function is its own (`std.fs.file_read`, and `connect` of the database namespaces, which takes
+    a path or a URL of its engine)."""
+    if namespace in _BUILTIN_NAMESPACES:
+        return function
+    if namespace in ("db.sqlite", "db.postgres"):
+        return None if function == "connect" else function  # "the 1.7 function"
+    if namespace == "db.memory":
+        return f"agent_memory_{function}"  # std.db.memory.query ≡ agent_memory_query
+    return None

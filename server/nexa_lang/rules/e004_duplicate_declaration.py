@@ -4,21 +4,22 @@ Why: only the first declaration is used (L§6.1), so edits to the second silentl
 Covers global declarations of any kind, `impl T for S` pairs and test names across the program;
 inside one declaration: agent property keys (any spelling), member functions, parameters, protocol
 and struct fields, enum variants, trait and impl methods, a tool's `parameters` keys, a second
-`perform`/`on_failure`, `output_type` next to `-> T`; and two items of one agent's tool set
-exposing the same tool name (S§5.1).
+`perform`/`on_failure`, `output_type` next to `-> T`; and an item of one agent's tool set exposing
+a different function under a name already offered, or adding nothing (S§5.1).
 Example: `agent Scout {…}` twice. Fixes (unsafe): rename the second one; remove a duplicate member.
 """
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, Fix, Related, Safety, rule
 from nexa_lang.model import DECLARATION_KINDS, Program, SourceFile
 from nexa_lang.positions import Span
-from nexa_lang.prelude import STD_NAMESPACES
+from nexa_lang.prelude import STD_NAMESPACES, is_prelude_name
 from nexa_lang.rules.removal import removal_span
+from nexa_lang.signatures import std_builtin
 
 
 class Occurrence(NamedTuple):  # a tuple: made for every declaration, member and parameter
@@ -41,7 +42,7 @@ def check(program: Program) -> Iterator[Diagnostic]:
                 first[occurrence.name] = occurrence
     for file, decl in program.of_kind(ast.AgentDecl):
         assert isinstance(decl, ast.AgentDecl)
-        yield from _tool_set_clashes(file, decl)
+        yield from _tool_set_clashes(program, file, decl)
 
 
 def _duplicate(first: Occurrence, again: Occurrence) -> Diagnostic:
@@ -139,39 +140,49 @@ def _agent_keys(file: SourceFile, agent: ast.AgentDecl) -> list[Occurrence]:
 # ---- case 3: two items of one tool set exposing the same tool name
 
 
-def _tool_set_clashes(file: SourceFile, agent: ast.AgentDecl) -> Iterator[Diagnostic]:
-    offered: dict[str, str] = {}
-    for text, span, names in _tool_set_items(agent):
-        for tool in names:
-            if tool in offered:
-                message = f"tool name '{tool}' is already offered to '{agent.name}' by '{offered[tool]}'"
-                yield Diagnostic.error(span, message, path=file.path)
-                break
-        for tool in names:
-            offered.setdefault(tool, text)
+def _tool_set_clashes(program: Program, file: SourceFile, agent: ast.AgentDecl) -> Iterator[Diagnostic]:
+    """An item is reported when a name it exposes is already offered as a different function (the
+    VM would silently keep the first, S§5.1), or when everything it exposes is already offered (the
+    item adds nothing). The same function offered through two items that each bring others is fine:
+    `uses std.db.sqlite, std.concurrent` both offer the one built-in `close` (S§1.6, S§2.11)."""
+    offered: dict[str, tuple[str, str]] = {}  # exposed name -> (function, the item that offers it)
+    for text, span, exposed in _tool_set_items(program, agent):
+        clash = next((n for n, f in exposed.items() if n in offered and offered[n][0] != f), None)
+        if clash is None and exposed and all(n in offered for n in exposed):
+            clash = next(iter(exposed))
+        if clash is not None:
+            message = f"tool name '{clash}' is already offered to '{agent.name}' by '{offered[clash][1]}'"
+            yield Diagnostic.error(span, message, path=file.path)
+        for name, function in exposed.items():
+            offered.setdefault(name, (function, text))
 
 
-def _tool_set_items(agent: ast.AgentDecl) -> Iterator[tuple[str, Span, Iterable[str]]]:
-    """Explicit items with the tool names they expose (skill files and MCP servers are only
-    known at run time)."""
-    items: list[tuple[str, Span, Iterable[str]]] = []
+def _tool_set_items(program: Program, agent: ast.AgentDecl) -> list[tuple[str, Span, dict[str, str]]]:
+    """Explicit items in source order, each with the tool names it exposes and the function behind
+    each name (skill files and MCP servers are only known at run time)."""
+    items: list[tuple[str, Span, dict[str, str]]] = []
     for item in agent.uses:
         if item.kind == "name":
-            items.append((item.text, item.span, _exposed(item.text)))
+            items.append((item.text, item.span, _exposed(program, item.text)))
     for prop in agent.properties:
         if prop.key == "tools" and isinstance(prop.value, ast.ListLit):
             for element in prop.value.elements:
                 if isinstance(element, ast.Name):
-                    items.append((element.id, element.span, (element.id,)))
+                    items.append((element.id, element.span, _exposed(program, element.id)))
     items.sort(key=lambda item: item[1].start)
-    yield from items
+    return items
 
 
-def _exposed(text: str) -> Iterable[str]:
+def _exposed(program: Program, text: str) -> dict[str, str]:
+    """Exposed name -> the function offered under it: a built-in by its prelude name, a std
+    function of its own as `std.ns.f`, a declaration of the program as `declared X`."""
     if not text.startswith("std."):
-        return (text,)
+        declared = program.lookup(text) is not None or not is_prelude_name(text)
+        return {text: f"declared {text}" if declared else text}
     path = text[len("std.") :]
     if path in STD_NAMESPACES:
-        return STD_NAMESPACES[path]
+        return {f: std_builtin(path, f) or f"std.{path}.{f}" for f in STD_NAMESPACES[path]}
     namespace, _, function = path.rpartition(".")
-    return (function,) if namespace in STD_NAMESPACES else ()
+    if namespace not in STD_NAMESPACES:
+        return {}
+    return {function: std_builtin(namespace, function) or f"std.{namespace}.{function}"}
