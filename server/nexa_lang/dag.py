@@ -543,7 +543,16 @@ class _Builder:
         return outputs
 
     def stage(self, expr: ast.Expr, inputs: Outputs, edge_label: str | None = None) -> Outputs:
-        """A runnable applied to `inputs`: an agent, flow, tool, call with extra arguments, member path."""
+        """A runnable applied to `inputs`: an agent, flow, tool, call with extra arguments, member path,
+        or a pipeline `B >> C` (a `??` arm or case, the right operand of a DAG operator)."""
+        if isinstance(expr, ast.Dag) and expr.op == ">>":
+            # A pipeline in a runnable position is a chain, not a run (L§5.1 `x ?? A : B >> C`,
+            # L§7.5.6; the VM's MAKE_CHAIN): `inputs` feed its first stage, whose output feeds the
+            # next, so B is no data source here. A first stage that makes no node (a literal)
+            # passes `inputs` on, so that the arm still hangs off its decision node.
+            self.stage_pair(expr.left, expr.right, False)
+            head = self.stage(expr.left, inputs, edge_label)
+            return self.stage(expr.right, head) if head else self.stage(expr.right, inputs, edge_label)
         if isinstance(expr, ast.Name):
             kind = self.kind_of(expr.id)
             if kind == "agent":
@@ -565,8 +574,17 @@ class _Builder:
         if isinstance(expr, ast.ListLit):
             outputs: Outputs = []
             for element in expr.elements:
-                outputs.extend(self.stage(element, inputs, edge_label))
+                if isinstance(element, ast.Dag) and element.op == ">>":
+                    # a list's elements are values: `[A, B >> C]` runs B >> C (B a data source,
+                    # D38) before the list is applied; it is no chain (the VM evaluates it)
+                    outputs.extend(self.value_stage(element, inputs, edge_label))
+                else:
+                    outputs.extend(self.stage(element, inputs, edge_label))
             return outputs
+        return self.value_stage(expr, inputs, edge_label)
+
+    def value_stage(self, expr: ast.Expr, inputs: Outputs, edge_label: str | None) -> Outputs:
+        """Another expression in a runnable position: its value is what `inputs` are applied to."""
         produced = self.expr(expr)
         for target in produced:
             for source in inputs:
@@ -672,7 +690,7 @@ class _Builder:
 
     def branch(self, expr: ast.Branch) -> Outputs:
         for arm in (expr.consequence, expr.alternative):
-            self.stage_pair(expr.input, arm, False)
+            self.stage_pair(expr.input, _chain_head(arm), False)
         subject = self.expr(expr.input)
         node = self.add("branch", "??", expr.span, subject, expr)
         if expr.cases:
@@ -740,6 +758,13 @@ def _is_runnable_list(expr: ast.Expr, builder: _Builder) -> bool:
     return isinstance(expr, ast.ListLit) and any(
         isinstance(e, ast.Name) and builder.kind_of(e.id) == "agent" for e in expr.elements
     )
+
+
+def _chain_head(expr: ast.Expr | None) -> ast.Expr | None:
+    """The first stage of a pipeline in a runnable position (`B` of `B >> C`): what its input feeds."""
+    while isinstance(expr, ast.Dag) and expr.op == ">>":
+        expr = expr.left
+    return expr
 
 
 def _dotted(expr: ast.Expr) -> str:
