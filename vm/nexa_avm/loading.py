@@ -110,7 +110,7 @@ def _check_and_compile(path: str, stderr: TextIO, config: str | None) -> tuple[L
         settings = SettingsLoader(config).settings_for(Path(path))
     except ConfigError as error:
         for diagnostic in error.diagnostics:
-            stderr.write(f"{diagnostic.path or 'configuration'}: {diagnostic.code} {diagnostic.message}\n")
+            stderr.write(f"{config_location(diagnostic)}: {diagnostic.code} {diagnostic.message}\n")
         return Loaded(None, RunSettings(), 2), "", []
     run_settings = RunSettings(
         provider_config=settings_mapping(settings),
@@ -154,6 +154,26 @@ def _check_and_compile(path: str, stderr: TextIO, config: str | None) -> tuple[L
         stderr.write(f"nexa: cannot compile {error.file or path}: {error}\n")
         loaded.exit_code = 2
     return loaded, report, files
+
+
+def config_location(diagnostic: Any) -> str:
+    """Where a configuration diagnostic is, as `nexa-lsp --check` prints it: `FILE:LINE:COLUMN` of
+    the key (diagnostics.md E202); the file alone for E201 (a missing file has no lines)."""
+    from nexa_lang.config import COMMAND_LINE
+    from nexa_lang.positions import LineIndex, Unit
+
+    path = diagnostic.path
+    if path is None:
+        return "configuration"
+    if path == COMMAND_LINE or diagnostic.code == "E201":
+        return path
+    try:
+        with open(path, "rb") as handle:
+            index = LineIndex(handle.read())
+    except OSError:  # gone since it was read: the file alone
+        return path
+    line, column = index.position(diagnostic.span.start, Unit.CODEPOINT, line_base=1, column_base=1)
+    return f"{path}:{line}:{column}"
 
 
 def settings_mapping(settings: Any) -> dict[str, Any]:
