@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, prog="nexa")
     run = commands.add_parser("run", help="run a program")
     run.add_argument("file")
-    run.add_argument("--provider", choices=["offline", "openai"])
+    run.add_argument("--provider", metavar=words_metavar("provider"))
     run.add_argument("--model")
     run.add_argument("--flow", help="run this flow instead of the entry rules")
     run.add_argument("--seed", type=int)
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", metavar="FILE")
     run.add_argument("--allow-python", action="store_true")
     run.add_argument("--no-cache", action="store_true", help="check and compile again (ignore .nexa_cache)")
-    run.add_argument("--harness", choices=["strict", "warn", "off"], default="warn")
+    run.add_argument("--harness", metavar=words_metavar("harness"), default="warn")
     run.add_argument(
         "--debug-port", type=int, metavar="N", help="wait for a DAP attach on 127.0.0.1:N, then run"
     )
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", parents=[run], add_help=False, help="serve the program's servers")
     test = commands.add_parser("test", help="run the test blocks of a program")
     test.add_argument("file")
-    test.add_argument("--provider", choices=["offline", "openai"])
+    test.add_argument("--provider", metavar=words_metavar("provider"))
     test.add_argument("--model")
     test.add_argument("--config", metavar="FILE")
     test.add_argument("--trace", nargs="?", const="-", metavar="FILE")
@@ -117,10 +117,36 @@ def add_runtime_options(parser: argparse.ArgumentParser) -> None:
     )
     scheduler = parser.add_argument_group("scheduler ([scheduler])")
     scheduler.add_argument("--max-concurrent", type=int, metavar="N", help="concurrent agent runs (>= 1)")
-    scheduler.add_argument(
-        "--strategy", choices=["round_robin", "least_loaded", "weighted_fair", "priority", "adaptive"]
-    )
-    parser.add_argument("--type-mode", choices=["warn", "strict", "forgiving"], help="L§7.13 ([type] mode)")
+    scheduler.add_argument("--strategy", metavar=words_metavar("strategy"))
+    parser.add_argument("--type-mode", metavar=words_metavar("type_mode"), help="L§7.13 ([type] mode)")
+
+
+# The options whose value is one word of a set. No argparse `choices`: a wrong word is E202 with the
+# spec's message (diagnostics.md E202; `nexa-lsp --check --harness` words it the same), not a usage error.
+OPTION_WORDS = {
+    "provider": ("offline", "openai"),
+    "harness": ("warn", "strict", "off"),
+    "type_mode": ("warn", "strict", "forgiving"),
+    "strategy": ("round_robin", "least_loaded", "weighted_fair", "priority", "adaptive"),
+}
+
+
+def words_metavar(option: str) -> str:
+    return "{" + ",".join(OPTION_WORDS[option]) + "}"
+
+
+def invalid_options(args: argparse.Namespace) -> list[str]:
+    """E202 messages for the option values outside their set."""
+    problems = []
+    for option, words in OPTION_WORDS.items():
+        value = getattr(args, option, None)
+        if value is None or value in words:
+            continue
+        key = "--" + option.replace("_", "-")
+        listed = ", ".join(f"'{word}'" for word in words)
+        found = f"'{value}'" if len(value) <= 40 else "a string"
+        problems.append(f"invalid configuration value for '{key}': expected one of {listed}, found {found}")
+    return problems
 
 
 def runtime_options(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
@@ -177,6 +203,11 @@ def main(
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         program_args = extra + program_args
     args.args = program_args
+    problems = invalid_options(args)
+    for problem in problems:
+        err.write(f"nexa: E202 {problem}\n")
+    if problems:
+        return EXIT_NOT_RUN
     if args.command == "disasm":
         return disasm(args.file, args.config, out, err)
     if args.command == "tool":
