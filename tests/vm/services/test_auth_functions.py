@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def run_ok(nexa, source: str) -> str:
     outcome = nexa(source)
@@ -82,7 +84,7 @@ def test_enable_auth_declaration_and_oauth(nexa):
         ),
     )
     expected = '{"name": "google", "client_id": "id", "client_secret": "secret", "scope": "email"}'
-    assert out == f"<auth github>\n{expected}\n"
+    assert re.fullmatch(rf"<auth #\d+>\n{re.escape(expected)}\n", out), out  # `<KIND #ID>` (L§7.1.3)
 
 
 def test_malformed_providers_stop_the_program_at_the_declaration(nexa):

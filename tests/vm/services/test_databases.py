@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def run_ok(nexa, source: str, *options: str) -> str:
     outcome = nexa(source, *options)
@@ -78,7 +80,8 @@ flow main {
 }
 """,
     )
-    assert out == "<db sqlite://:memory:> true false\nE104 query: the database connection is closed\n"
+    # the handle's text form is `<db #ID>` (L§7.1.3); ids count handles across the whole test process
+    assert re.fullmatch(r"<db #\d+> true false\nE104 query: the database connection is closed\n", out), out
 
 
 def test_a_sqlite_file_is_relative_to_the_program_directory_and_persists(nexa, tmp_path):

@@ -36,9 +36,6 @@ class AuthConfig(Handle):
         self.providers = providers
         self.options = options
 
-    def text_form(self) -> str:
-        return f"<auth {', '.join(self.providers) or 'no providers'}>"
-
 
 def oauth(name: Any, client_id: Any, client_secret: Any, opts: Any = None) -> dict[str, Any]:
     provider = {"name": to_text(name), "client_id": to_text(client_id, reveal=True)}

@@ -22,6 +22,8 @@ def tool_error(function: str, reason: str, **detail: Any) -> NexaError:
 
 
 class DbHandle(Handle):
+    """Printed `<db #ID>` like every handle (L§7.1.3): never with its URL, which may hold a password."""
+
     kind = "db"
 
     def __init__(self, url: str, connection: sqlite3.Connection, engine: str) -> None:
@@ -30,9 +32,6 @@ class DbHandle(Handle):
         self.connection = connection
         self.engine = engine
         self.closed = False
-
-    def text_form(self) -> str:
-        return f"<db {self.url}>"
 
 
 def connect(
@@ -202,17 +201,16 @@ def _name(agent: Any) -> str:
     return to_text(getattr(agent, "name", agent))
 
 
-class MemoryBackend:
+class MemoryBackend(Handle):
     """`memory = db(h)` in an agent: its history lives in `nexa_agent_memory` of `h`, under the
-    reserved key `_history` (not listed by `agent_memory_list`)."""
+    reserved key `_history` (not listed by `agent_memory_list`). A handle on `h`, printed
+    `<memory_backend #ID>` (docs/runtime-decisions.md)."""
 
     kind = "memory_backend"
 
     def __init__(self, db: DbHandle) -> None:
+        super().__init__()
         self.db = db
-
-    def text_form(self) -> str:
-        return f"<memory {self.db.url}>"
 
     def load(self, agent: str) -> list[Message] | None:
         import json

@@ -28,9 +28,6 @@ class KvHandle(Handle):
             "CREATE TABLE IF NOT EXISTS nexa_kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at REAL)"
         )
 
-    def text_form(self) -> str:
-        return f"<kv {self.path}>"
-
     # --- storage ------------------------------------------------------------------------------
 
     def _purge(self, key: str | None = None) -> None:
