@@ -3,13 +3,15 @@
 Why: a missing include leaves the program open (its names cannot be checked, and `nexa run`
 refuses it); a missing skill file offers no tools, a missing tool module or image fails at run time.
 Checked: `include` paths (not `.nxs`), `uses` strings (`.md` skill files; others must be a file,
-a std namespace or a `.nxs` path), a tool's `wasm:`/`python:` path and `.json` `mcp:` value, and the
+a std namespace or a `.nxs` path), a tool's `wasm:`/`python:` path, a `.json` `mcp:` value (a tool's
+`mcp:` and a `uses mcp:"…"` item alike; a `scheme://` URL is a server, not a file, S§5.2), and the
 literal argument of `img(…)`/`render_file(…)`. Paths are relative to the file that names them;
 `experience` files and database paths are created at run time and not checked.
 Example: `include "lib/helpers.nxlib"` with no such file. No fix.
 """
 
 import os
+import re
 from collections.abc import Iterator
 
 from nexa_lang import ast
@@ -18,6 +20,7 @@ from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
 
 FILE_ARGUMENT_FUNCTIONS = ("img", "render_file")
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 @rule("W006", "file-not-found")
@@ -57,6 +60,8 @@ def _named_files(file: SourceFile) -> Iterator[tuple[str, Span, bool]]:
             for item in decl.uses:
                 if item.kind == "string":
                     yield item.text, item.span, item.text.endswith(".md")
+                elif item.kind == "mcp" and _is_mcp_descriptor(item.text):
+                    yield item.text, _mcp_string_span(file, item.span), True
         elif isinstance(decl, ast.ToolDecl):
             yield from _tool_paths(decl)
     for node in file.nodes.of(ast.Call):
@@ -71,8 +76,28 @@ def _tool_paths(tool: ast.ToolDecl) -> Iterator[tuple[str, Span, bool]]:
         value = prop.value
         if not isinstance(value, ast.StringLit) or value.interpolations:
             continue
-        if prop.key in ("wasm", "python") or (prop.key == "mcp" and value.value.endswith(".json")):
+        if prop.key in ("wasm", "python") or (prop.key == "mcp" and _is_mcp_descriptor(value.value)):
             yield value.value, value.span, True
+
+
+def is_local_path(text: str) -> bool:
+    """False for a URL (`scheme://…`, e.g. `https://…`): it names no file, however it ends."""
+    return URL_SCHEME.match(text) is None
+
+
+def _is_mcp_descriptor(text: str) -> bool:
+    """An `mcp:` value that must be an existing file: a local `.json` descriptor path (S§5.2); a
+    URL is an MCP server and any other text a server name or path resolved at run time (E301)."""
+    return text.endswith(".json") and is_local_path(text)
+
+
+def _mcp_string_span(file: SourceFile, item: Span) -> Span:
+    """The string literal of a `mcp:"…"` uses item (W006's range), past `mcp`, spaces and `:`."""
+    text = file.source[item.start : item.end]
+    offset = 3  # len("mcp")
+    while offset < len(text) and text[offset : offset + 1] in (b" ", b"\t", b"\r", b"\n", b":"):
+        offset += 1
+    return Span(item.start + offset, item.end) if text[offset : offset + 1] in (b'"', b"'") else item
 
 
 def _is_file_function(function: ast.Expr) -> bool:
