@@ -4,6 +4,8 @@ Why: a broken `fast_match` pattern or `std.regex` pattern fails every time the l
 Checks the pattern of `semantic_if … fast_match r"…"` against the subset of L§7.6.2 (no lookaround,
 back-references or named groups; braces only as quantifiers), and a literal first argument
 (`pattern`) of `std.regex.regex_match` / `regex_replace` against Python's `re` (S§2.8).
+A fast_match pattern is data (L§1.6.5, D04): a `#{…}` in it is pattern text, checked as written.
+A std.regex pattern with a `#{…}` is evaluated, so its text is only known at run time: not checked.
 Example: `fast_match r"\\d{4}-\\d{2-\\d{2}"`. No fix.
 """
 
@@ -13,7 +15,7 @@ from collections.abc import Iterator
 
 from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, rule
-from nexa_lang.model import Program
+from nexa_lang.model import Program, SourceFile
 from nexa_lang.prelude import DEPRECATED_STD_NAMES
 from nexa_lang.regexes import fast_match_problem, python_regex_problem
 
@@ -26,13 +28,20 @@ def check(program: Program) -> Iterator[Diagnostic]:
         for node in file.nodes.of(ast.SemanticIf, ast.Call):
             if isinstance(node, ast.SemanticIf) and node.fast_match is not None:
                 literal = node.fast_match
-                problem = None if literal.interpolations else fast_match_problem(literal.value)
+                problem = fast_match_problem(_data_text(file, literal))
             elif isinstance(node, ast.Call) and (literal := _std_regex_pattern(node)) is not None:
                 problem = None if literal.interpolations else python_regex_problem(literal.value)
             else:
                 continue
             if problem is not None:
                 yield Diagnostic.error(literal.span, problem, path=file.path)
+
+
+def _data_text(file: SourceFile, string: ast.StringLit) -> str:
+    """The text of a string used as data, as the VM matches it: each `#{…}` as written, spaces
+    included (`value` keeps the path with its spaces stripped)."""
+    parts = [p if isinstance(p, str) else file.text_of(p.span) for p in string.parts]
+    return "".join(parts) or string.value
 
 
 def _std_regex_pattern(call: ast.Call) -> ast.StringLit | None:
