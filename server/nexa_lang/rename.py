@@ -143,15 +143,23 @@ def _refuse_unrenamable(program: Program, occurrence: Occurrence) -> None:
 
 def _untyped_member_uses(program: Program, name: str) -> list[tuple[SourceFile, Span]]:
     """The `x.name` accesses (in code and in `#{…}` paths) whose receiver's type the index could
-    not resolve, so that a field or method rename cannot tell whether they mean it."""
+    not resolve, so that a field or method rename cannot tell whether they mean it. A `#{…}` in a
+    data string (a `fast_match` pattern, a colon-form property, … L§1.6.5) is text, not an access:
+    it counts only when the scopes read its path, as for every evaluated string."""
     occurrences = program_occurrences(program)
+    evaluated = program.scopes.by_span()
     found: list[tuple[SourceFile, Span]] = []
     for file in program.files:
         known = {o.span for o in occurrences.in_file(file)}
         for node in file.module.walk():
             if isinstance(node, ast.Member) and node.name == name and node.name_span not in known:
                 found.append((file, node.name_span))
-            elif isinstance(node, ast.Interpolation) and f".{name}" in node.path:
+            elif (
+                isinstance(node, ast.Interpolation)
+                and f".{name}" in node.path
+                and node.names
+                and (id(file), node.names[0].span) in evaluated
+            ):
                 segments = node.path.replace(" ", "").split(".")
                 if name in segments[1:] and not any(
                     node.span.start <= s.start and s.end <= node.span.end and file.text_of(s) == name
