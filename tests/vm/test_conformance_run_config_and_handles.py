@@ -118,6 +118,25 @@ def test_every_invalid_option_is_reported(nexa):
     )
 
 
+def test_a_wrong_type_mode_in_the_environment_is_e202_too(nexa, monkeypatch):
+    monkeypatch.setenv("NEXA_TYPE_MODE", "lenient")
+    outcome = nexa(HELLO)
+    assert (outcome.code, outcome.out) == (2, "")
+    assert outcome.err == (
+        "nexa: E202 invalid configuration value for 'NEXA_TYPE_MODE': expected one of 'warn', 'strict', "
+        "'forgiving', found 'lenient'\n"
+    )
+
+
+@pytest.mark.parametrize(("variable", "options"), [("strict", ()), ("lenient", ("--type-mode", "warn"))])
+def test_near_miss_a_valid_environment_type_mode_runs_and_the_option_wins(
+    nexa, monkeypatch, variable, options
+):
+    monkeypatch.setenv("NEXA_TYPE_MODE", variable)
+    outcome = nexa(HELLO, *options)
+    assert (outcome.code, outcome.out, outcome.err) == (0, "ran\n", "")
+
+
 def test_nexa_test_checks_its_options_the_same_way(nexa):
     outcome = nexa('test "t" { assert true }\n', "--type-mode", "lenient", command="test")
     assert (outcome.code, outcome.out) == (2, "")

@@ -153,4 +153,8 @@ def test_fork_merge_branches_run_concurrently_under_the_bound(nexa, tmp_path: Pa
 
 def test_max_concurrent_below_one_is_refused(nexa):
     outcome = nexa("flow main { print(1) }\n", "--max-concurrent", "0")
-    assert (outcome.code, outcome.err) == (2, "nexa: E202 --max-concurrent must be at least 1, not 0\n")
+    assert (outcome.code, outcome.err) == (
+        2,
+        "nexa: E202 invalid configuration value for '--max-concurrent': expected an integer of at least 1,"
+        " found 0\n",
+    )

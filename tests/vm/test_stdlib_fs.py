@@ -132,6 +132,6 @@ def test_a_malformed_allow_entry_is_a_usage_error(nexa):
     outcome = run_main(nexa, "print(1)", "--allow", "disk:/")
     assert outcome.code == 2
     assert (
-        "nexa: E202 --allow 'disk:/': expected python, shell, approve-all, read:PATH, write:PATH or net:HOST"
-        in outcome.err
+        "nexa: E202 invalid configuration value for '--allow': expected python, shell, approve-all,"
+        " read:PATH, write:PATH or net:HOST, found 'disk:/'\n" == outcome.err
     )

@@ -140,9 +140,12 @@ def invalid_options(args: argparse.Namespace) -> list[str]:
     problems = []
     for option, words in OPTION_WORDS.items():
         value = getattr(args, option, None)
+        key = "--" + option.replace("_", "-")
+        if value is None and option == "type_mode" and hasattr(args, option):
+            # The environment stands in for the option (L§7.13); a wrong word there is no quieter.
+            value, key = os.environ.get("NEXA_TYPE_MODE") or None, "NEXA_TYPE_MODE"
         if value is None or value in words:
             continue
-        key = "--" + option.replace("_", "-")
         listed = ", ".join(f"'{word}'" for word in words)
         found = f"'{value}'" if len(value) <= 40 else "a string"
         problems.append(f"invalid configuration value for '{key}': expected one of {listed}, found {found}")
@@ -166,7 +169,10 @@ def runtime_options(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
     program_dir = os.path.dirname(os.path.abspath(args.file))
     max_concurrent = getattr(args, "max_concurrent", None)
     if max_concurrent is not None and max_concurrent < 1:
-        raise ValueError(f"--max-concurrent must be at least 1, not {max_concurrent}")
+        raise ValueError(
+            "invalid configuration value for '--max-concurrent': expected an integer of at least 1,"
+            f" found {max_concurrent}"
+        )
     type_mode = getattr(args, "type_mode", None) or os.environ.get("NEXA_TYPE_MODE") or settings.type_mode
     return {
         "sandbox": Sandbox(config, program_dir),

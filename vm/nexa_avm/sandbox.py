@@ -114,7 +114,8 @@ def apply_flags(
             hosts.append(entry[4:])
         else:
             raise FlagError(
-                f"--allow {entry!r}: expected python, shell, approve-all, read:PATH, write:PATH or net:HOST"
+                "invalid configuration value for '--allow': expected python, shell, approve-all,"
+                f" read:PATH, write:PATH or net:HOST, found '{entry}'"
             )
     result.fs_read += [_absolute(p, cwd) for p in reads]
     result.fs_write += [_absolute(p, cwd) for p in writes]
