@@ -336,6 +336,8 @@ class Code:
         self.instrs: list[Instr] = []
         self.ensures: list[tuple[Code, str, bool]] = []  # (condition code, text, semantic)
         self.children: list[Code] = []  # nested codes, for the disassembler
+        # CALL index → its arguments' spans, in push order (E111 points at the argument)
+        self.argument_spans: dict[int, tuple[tuple[int, int], ...]] = {}
 
     def __repr__(self) -> str:
         return f"<Code {self.kind} {self.name}: {len(self.instrs)} instructions>"
@@ -535,6 +537,7 @@ def opcode_table_markdown() -> str:
     """The opcode table as Markdown (docs/bytecode.md)."""
     rows = ["| opcode | operand | stack | meaning |", "| --- | --- | --- | --- |"]
     for op, (operand, effect, meaning) in OPCODES.items():
-        escaped = meaning.replace("|", "\\|")
-        rows.append(f"| `{op.name}` | {operand} | `{effect}` | {escaped} |")
+        # a `|` in any cell (even inside backticks, GFM) would end the cell
+        cells = [f"`{op.name}`", operand, f"`{effect}`", meaning]
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(rows)
