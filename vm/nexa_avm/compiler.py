@@ -48,8 +48,8 @@ class CompileError(Exception):
 
 
 def type_spec(node: ast.TypeExpr | None) -> Any:
-    """A type as plain data: ('any',) ('named', n) ('list', T) ('dict',) ('optional', T)
-    ('union', (T…)) ('enum', (words…))."""
+    """A type as plain data: ('any',) ('named', n) ('list', T) ('dict',) ('dict', K, V)
+    ('optional', T) ('union', (T…)) ('enum', (words…)) ('result', T, E)."""
     if node is None:
         return ("any",)
     if isinstance(node, ast.OptionalType):
@@ -61,9 +61,14 @@ def type_spec(node: ast.TypeExpr | None) -> Any:
         if name in ("list", "array"):
             return ("list", type_spec(node.arguments[0]) if node.arguments else ("any",))
         if name in ("dict", "map", "object"):
+            if len(node.arguments) == 2:
+                return ("dict", type_spec(node.arguments[0]), type_spec(node.arguments[1]))
             return ("dict",)
         if node.name == "Option":
             return ("optional", type_spec(node.arguments[0]) if node.arguments else ("any",))
+        if node.name == "Result":  # with brackets always the built-in type (D17)
+            arguments = [type_spec(a) for a in node.arguments] + [("any",), ("any",)]
+            return ("result", arguments[0], arguments[1])
         return ("named", node.name)
     if isinstance(node, ast.TypeString):
         return type_string_spec(node.text)
@@ -344,6 +349,11 @@ def params_schema(params: list[ast.Param]) -> dict[str, Any]:
         if param.default is None and spec[0] != "optional":
             required.append(param.name)
     return {"type": "object", "properties": properties, "required": required}
+
+
+def pushed_order(arguments: list[ast.Argument]) -> list[ast.Argument]:
+    """A call's arguments in the order their values are pushed: positional ones, then named ones."""
+    return [a for a in arguments if a.name is None] + [a for a in arguments if a.name is not None]
 
 
 def body_end(block: ast.Block) -> tuple[int, int]:
@@ -1000,11 +1010,9 @@ class FunctionCompiler:
         self.emit(Op.GET_INDEX, None, tuple(node.span))
 
     def arguments(self, arguments: list[ast.Argument]) -> tuple[int, tuple[str, ...]]:
-        positional = [a for a in arguments if a.name is None]
-        named = [a for a in arguments if a.name is not None]
-        for argument in positional + named:
+        for argument in pushed_order(arguments):
             self.expression(argument.value)
-        return len(arguments), tuple(a.name for a in named if a.name)
+        return len(arguments), tuple(a.name for a in arguments if a.name)
 
     def expr_Call(self, node: ast.Call) -> None:
         span = tuple(node.span)
@@ -1019,7 +1027,9 @@ class FunctionCompiler:
             return
         self.expression(function)
         count, names = self.arguments(node.arguments)
-        self.emit(Op.CALL, (count, names), span)
+        index = self.emit(Op.CALL, (count, names), span)
+        pushed = pushed_order(node.arguments)
+        self.code.argument_spans[index] = tuple((a.value.span[0], a.value.span[1]) for a in pushed)
 
     def expr_Unary(self, node: ast.Unary) -> None:
         self.expression(node.operand)

@@ -899,6 +899,8 @@ class Interpreter:
         if isinstance(obj, dict):
             obj[instr.arg] = value
         elif isinstance(obj, StructValue):
+            if instr.arg not in obj.fields:  # L§3.9: unknown field names are errors
+                raise runtime_error(f"'{obj.type_name}' has no field '{instr.arg}'")
             obj.fields[instr.arg] = value
         else:
             raise runtime_error(f"cannot set '{instr.arg}' on a value of kind '{kind_name(obj)}'")
@@ -1332,21 +1334,13 @@ class Interpreter:
         if isinstance(callee, BoundMethod):
             return await callee.call(args, kwargs, frame)  # type: ignore[arg-type]
         if isinstance(callee, StructType):
-            fields = dict.fromkeys(callee.fields)
-            for name, value in zip(callee.fields, args, strict=False):
-                fields[name] = value
-            for name, value in kwargs.items():
-                if name not in fields:
-                    raise runtime_error(f"struct '{callee.name}' has no field '{name}'")
-                fields[name] = value
-            return StructValue(callee.name, fields)
-        if isinstance(callee, VariantConstructor):
-            values = list(args)
-            for name in callee.names[len(values) :]:
-                values.append(kwargs.get(name))
-            return VariantValue(
-                callee.enum, callee.variant, callee.names, tuple(values[: max(len(callee.names), 1)])
+            return StructValue(
+                callee.name, self.bind_fields(f"struct '{callee.name}'", callee.fields, args, kwargs)
             )
+        if isinstance(callee, VariantConstructor):
+            what = f"'{callee.enum}::{callee.variant}'"
+            fields = self.bind_fields(what, list(callee.names), args, kwargs)
+            return VariantValue(callee.enum, callee.variant, callee.names, tuple(fields.values()))
         if isinstance(callee, ToolValue):
             return await self.call_declared_tool(callee, args, kwargs)
         if isinstance(callee, JoinHandle):
@@ -1357,10 +1351,33 @@ class Interpreter:
             raise callee.fail()
         raise runtime_error(f"cannot call a value of kind '{kind_name(callee)}'")
 
+    @staticmethod
+    def bind_fields(what: str, names: list[str], args: list[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """A struct's or a payload variant's fields from a constructor call (L§3.9): by position, then
+        by name; a missing field is `none`, too many values or an unknown name is a RuntimeError, as
+        for a flow (D62; docs/runtime-decisions.md R20)."""
+        if len(args) > len(names):
+            raise runtime_error(
+                f"{what} takes {len(names)} argument{'' if len(names) == 1 else 's'}, got {len(args)}"
+            )
+        fields: dict[str, Any] = dict.fromkeys(names)
+        fields.update(zip(names, args, strict=False))
+        for name, value in kwargs.items():
+            if name not in fields:
+                raise runtime_error(f"{what} has no field '{name}'")
+            fields[name] = value
+        return fields
+
     async def call_function(
         self, function: Function, args: list[Any], kwargs: dict[str, Any], caller: Frame | None
     ) -> Any:
         code = function.code
+        if code.kind == "tool_fn":  # S§5.4: validated against the tool's schema, E302
+            from .schemas import bind_tool_fn_arguments
+
+            return await self.run_function(
+                function, bind_tool_fn_arguments(code, args, kwargs, self.program), caller
+            )
         locals_: dict[str, Any] = {}
         params = code.params
         if len(args) > len(params) and code.kind != "lambda":
@@ -1381,6 +1398,11 @@ class Interpreter:
             from .typemodes import check_arguments
 
             check_arguments(self, code, locals_, caller)
+        return await self.run_function(function, locals_, caller)
+
+    async def run_function(self, function: Function, locals_: dict[str, Any], caller: Frame | None) -> Any:
+        """The body of a call whose arguments are bound, then its `ensures` contracts."""
+        code = function.code
         frame = Frame(
             code,
             locals_,
@@ -1399,12 +1421,15 @@ class Interpreter:
         return result
 
     async def call_declared_tool(self, tool: ToolValue, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        from .tools_wasm import bind_arguments, is_wasm_tool, toolset_of
+
+        if isinstance(tool.decl.properties.get("parameters"), dict):
+            # S§5.4: the arguments are validated (E302) before an implementation is looked for
+            bind_arguments(tool.decl, args, kwargs)
         if "python" in tool.decl.properties:
             from .python_host import call_python_tool
 
             return call_python_tool(self, tool.decl, args, kwargs)
-        from .tools_wasm import is_wasm_tool, toolset_of
-
         if is_wasm_tool(tool.decl):
             return await toolset_of(self).call(tool.decl, args, kwargs)
         raise NexaError("ToolError", f"{tool.name}: no implementation is registered for this tool", "E104")
@@ -2002,7 +2027,7 @@ class Interpreter:
             condition = frame.stack.pop()
             ok = await self.judge(to_text(condition), to_text(value), JudgePurpose.VERIFY)
         elif mode == "type":
-            ok = conforms(frame.stack.pop(), spec, self.program.protocols)
+            ok = conforms(frame.stack.pop(), spec, self.program)
         else:
             ok = truthy(frame.stack.pop())
         if ok:
@@ -2179,20 +2204,35 @@ def match_pattern(pattern: Any, value: Any, bindings: dict[str, Any]) -> bool:
     return False
 
 
-def conforms(value: Any, spec: Any, protocols: dict[str, list[tuple[str, Any]]]) -> bool:
+def conforms(value: Any, spec: Any, program: CompiledProgram, depth: int = 0) -> bool:
+    """Whether `value` has the declared type `spec` (L§3.8, docs/runtime-decisions.md R21). A name
+    is a builtin type, a type alias (expanded; a semantic type's constraint is not judged here), a
+    protocol, a struct or an enum of the program; an unknown name is `any` (D17)."""
     kind = spec[0]
-    if kind == "any":
+    if kind == "any" or depth > 64:  # a cycle of aliases (`type A = B`, `type B = A`) is any
         return True
+    depth += 1
     if kind == "optional":
-        return value is None or conforms(value, spec[1], protocols)
+        if value is None or (isinstance(value, VariantValue) and value.enum == "Option"):
+            inner = value.values if isinstance(value, VariantValue) else ()
+            return all(conforms(v, spec[1], program, depth) for v in inner)
+        return conforms(value, spec[1], program, depth)
     if kind == "list":
-        return isinstance(value, list) and all(conforms(v, spec[1], protocols) for v in value)
+        return isinstance(value, list) and all(conforms(v, spec[1], program, depth) for v in value)
     if kind == "dict":
-        return isinstance(value, dict)
+        if not isinstance(value, dict):
+            return False
+        # the VM stores every key as text, so only the values are checked
+        return len(spec) < 3 or all(conforms(v, spec[2], program, depth) for v in value.values())
     if kind == "enum":
         return isinstance(value, str) and value in spec[1]
     if kind == "union":
-        return any(conforms(value, s, protocols) for s in spec[1])
+        return any(conforms(value, s, program, depth) for s in spec[1])
+    if kind == "result":
+        if not (isinstance(value, VariantValue) and value.enum == "Result" and value.values):
+            return False
+        wanted = spec[1] if value.variant == "Ok" else spec[2]
+        return conforms(value.values[0], wanted, program, depth)
     name = spec[1]
     if name == "str":
         return isinstance(value, str)
@@ -2204,12 +2244,19 @@ def conforms(value: Any, spec: Any, protocols: dict[str, list[tuple[str, Any]]])
         return isinstance(value, bool)
     if name == "none":
         return value is None
-    if name in protocols:
+    alias = program.type_aliases.get(name)
+    if alias is not None:
+        return conforms(value, alias, program, depth)
+    protocol = program.protocols.get(name)
+    if protocol is not None:
         return isinstance(value, dict) and all(
-            (f in value and conforms(value[f], s, protocols)) or s[0] == "optional"
-            for f, s in protocols[name]
+            (f in value and conforms(value[f], s, program, depth)) or s[0] == "optional" for f, s in protocol
         )
-    if isinstance(value, StructValue):
+    if name in program.structs:
+        return isinstance(value, StructValue) and value.type_name == name
+    if name in program.enums:
+        return isinstance(value, VariantValue) and value.enum == name
+    if isinstance(value, StructValue):  # a struct reaching an unknown name: only by its own name
         return value.type_name == name
     if isinstance(value, VariantValue):
         return value.enum == name
