@@ -57,8 +57,9 @@ def test_math_calc_uses_its_own_parser(nexa):
     assert run_main(nexa, body) == (
         '{"result": 15, "expression": "2 * (3 + 4) - -1"}\n'
         "3.5\n"
-        "E302 std.math.math_calc: only digits, + - * / . ( ) and spaces are accepted\n"
-        "E302 std.math.math_calc: division by zero\n"
+        "E302 invalid arguments for 'std.math.math_calc': "
+        "only digits, + - * / . ( ) and spaces are accepted\n"
+        "E302 invalid arguments for 'std.math.math_calc': division by zero\n"
     )
 
 
@@ -97,7 +98,7 @@ def test_time_functions(nexa):
         "05/03/2024 07-08-09\n"
         '{"sleep": 0.01}\n'
         "4 true\n"
-        "E302 std.time.time_diff: 'start' is not an ISO-8601 time: 'yesterday'\n"
+        "E302 invalid arguments for 'std.time.time_diff': 'start' is not an ISO-8601 time: 'yesterday'\n"
     )
 
 
@@ -124,9 +125,9 @@ def test_arguments_are_bound_by_name_and_validated(nexa):
     """
     assert run_main(nexa, body) == (
         "a+b\n"
-        "E302 std.text.text_upper: argument 'text' should be a string, got a value of kind 'int'\n"
-        "E302 std.text.text_upper: missing required argument 'text'\n"
-        "E302 std.text.text_upper: unknown argument 'nope'\n"
+        "E302 invalid arguments for 'std.text.text_upper': 'text' must be a string, found an integer\n"
+        "E302 invalid arguments for 'std.text.text_upper': missing 'text'\n"
+        "E302 invalid arguments for 'std.text.text_upper': unknown argument 'nope'\n"
     )
 
 

@@ -85,8 +85,8 @@ def test_a_model_calls_std_tools_and_gets_result_texts(nexa, tmp_path):
         "text_upper -> OK\n"
         "file_read -> Error: E402 permission-denied: std.fs.file_read denied: /etc/passwd is outside "
         "the read allow-list; allow it with --allow-read or [sandbox] fs_read\n"
-        "file_read -> Error: E302 invalid-tool-arguments: std.fs.file_read: "
-        "missing required argument 'path'\n"
+        "file_read -> Error: E302 invalid-tool-arguments: invalid arguments for "
+        "'std.fs.file_read': missing 'path'\n"
         "file_read -> Error: E104 tool-execution-failed: std.fs.file_read: no such file 'docs/none.txt'\n"
     )
 

@@ -91,8 +91,8 @@ def test_an_agent_can_be_named_by_text_but_only_a_declared_one(nexa):
     """
     assert run_main(nexa, body) == (
         '{"agent": "Editor", "name": "x"}\n'
-        "E302 std.template.agent_template_register: 'agent' must be an agent or the name of one of "
-        "the program's agents, not str 'Nobody'\n"
+        "E302 invalid arguments for 'std.template.agent_template_register': "
+        "'agent' must be an agent or the name of one of the program's agents, not str 'Nobody'\n"
         "E302\n"
     )
 

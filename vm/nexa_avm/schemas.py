@@ -1,8 +1,10 @@
 """Types as plain data and their JSON Schema (S§5.3): protocol fields, `@tool fn` parameters,
 declared tool parameters and `output_schema`.
 
-A type is a tuple: ('any',) ('named', n) ('list', T) ('dict',) ('optional', T) ('union', (T…))
-('enum', (words…)). The compiler makes them from type expressions; the VM reads them.
+A type is a tuple: ('any',) ('named', n) ('list', T) ('dict',) ('dict', K, V) ('optional', T)
+('union', (T…)) ('enum', (words…)) ('result', T, E). The compiler makes them from type expressions;
+the VM reads them. A ('named', n) that is not a builtin is a protocol, struct, enum or type alias of
+the program (L§3.8), or an unknown name (any, D17).
 """
 
 from __future__ import annotations
@@ -91,3 +93,126 @@ def protocol_schema(
     properties = {name: json_schema_of(spec, protocols, depth) for name, spec in fields}
     required = [name for name, spec in fields if spec[0] != "optional"]
     return {"type": "object", "properties": properties, "required": required}
+
+
+# ------------------------------------------------------------------------------ S§5.4 validation
+# Problems read as the checker's static E302 (`'n' must be an integer, found a string`); the run-time
+# message is `invalid arguments for '{tool}': {problems}` (diagnostics.md E302).
+
+
+def article(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
+def found_words(value: Any) -> str:
+    """A value's JSON type in words (`a string`, `an integer`, `null`); other values by kind."""
+    from .values import kind_name
+
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):  # a Secret too (S§5.4)
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return article(kind_name(value))
+
+
+def joined_words(words: list[str]) -> str:
+    """`a string`, `a string or null`, `an integer, a string or null`."""
+    unique = list(dict.fromkeys(words))
+    return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " or " + unique[-1]
+
+
+def expected_words(spec: Any, program: Any, depth: int = 0) -> list[str]:
+    """What a declared type accepts, in the words of its JSON schema (S§5.3)."""
+    kind = spec[0]
+    if depth > 64:
+        return ["anything"]
+    if kind == "optional":
+        return [*expected_words(spec[1], program, depth + 1), "null"]
+    if kind == "union":
+        return [w for option in spec[1] for w in expected_words(option, program, depth + 1)]
+    if kind == "list":
+        return ["an array"]
+    if kind == "dict":
+        return ["an object"]
+    if kind == "enum":
+        return ["one of " + ", ".join(f"'{w}'" for w in spec[1])]
+    if kind == "result":
+        return ["a Result"]
+    if kind != "named":
+        return ["anything"]
+    name = spec[1]
+    simple = {
+        "str": "a string",
+        "int": "an integer",
+        "float": "a number",
+        "bool": "a boolean",
+        "none": "null",
+    }
+    if name in simple:
+        return [simple[name]]
+    if name in program.type_aliases:
+        return expected_words(program.type_aliases[name], program, depth + 1)
+    if name in program.protocols:
+        return ["an object"]
+    return [article(name)]
+
+
+def bind_tool_fn_arguments(
+    code: Any, args: list[Any], kwargs: dict[str, Any], program: Any
+) -> dict[str, Any]:
+    """The locals of an `@tool fn` call, from code or from a model (S§5.4): positional arguments in
+    parameter order, then named ones, validated against the schema of S§5.3. Every problem is listed
+    in one E302 `ToolError`, before the body runs. A parameter without a default or an optional type
+    is required; one with no type or an unknown type name accepts any value (docs/runtime-decisions.md
+    R22), and a struct-typed one also accepts an object of its fields (the JSON a model sends)."""
+    import ast
+
+    from .errors import NexaError
+    from .interpreter import conforms
+
+    params = code.params
+    problems: list[str] = []
+    if len(args) > len(params):
+        problems.append(f"takes {len(params)} argument{'' if len(params) == 1 else 's'}, got {len(args)}")
+    bound = dict(zip((p.name for p in params), args, strict=False))
+    for name, value in kwargs.items():
+        if not any(p.name == name for p in params):
+            problems.append(f"unknown argument '{name}'")
+        elif name in bound:
+            problems.append(f"'{name}' given twice")
+        else:
+            bound[name] = value
+    locals_: dict[str, Any] = {}
+    for param in params:
+        spec = ast.literal_eval(param.type_text) if param.type_text else ("any",)
+        if param.name not in bound:
+            if not param.has_default and spec[0] != "optional":
+                problems.append(f"missing '{param.name}'")
+            locals_[param.name] = param.default if param.has_default else None
+            continue
+        value = locals_[param.name] = bound[param.name]
+        fields = program.structs.get(spec[1]) if spec[0] == "named" else None
+        if conforms(value, spec, program) or (
+            isinstance(value, dict) and fields is not None and set(value) <= set(fields)
+        ):
+            continue
+        expected = joined_words(expected_words(spec, program))
+        problems.append(f"'{param.name}' must be {expected}, found {found_words(value)}")
+    if problems:
+        raise NexaError(
+            "ToolError",
+            f"invalid arguments for '{code.name}': {'; '.join(problems)}",
+            "E302",
+            detail={"tool": code.name, "problems": problems},
+        )
+    return locals_

@@ -68,7 +68,8 @@ async def call_from_model(vm: Interpreter, name: str, arguments: str, frame: Fra
         if not isinstance(args, dict):
             raise ValueError("arguments are not a JSON object")
     except ValueError as error:
-        return _failed(vm, name, NexaError("ToolError", f"{name}: {error}", "E302"))
+        message = f"invalid arguments for '{name}': {error}"
+        return _failed(vm, name, NexaError("ToolError", message, "E302"))
     std = std_tools_of(agent).get(name) if agent is not None else None
     tool_fn = vm.program.tool_fns.get(name)
     declared = vm.program.tools.get(name)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from nexa_lang.prelude import DEPRECATED_STD_NAMES
 
 from ..errors import CODE_NAMES, NexaError
-from ..values import Secret, is_number, kind_name, to_plain
+from ..schemas import found_words
+from ..values import Secret, is_number, to_plain
 from . import NAMESPACE_MODULES
 
 if TYPE_CHECKING:
@@ -60,8 +61,14 @@ class StdCall:
         """E104: a failure outside the program (`{tool}: {reason}`)."""
         return NexaError("ToolError", f"{self.name}: {reason}", "E104", detail={"tool": self.name, **detail})
 
-    def bad_argument(self, reason: str) -> NexaError:
-        return NexaError("ToolError", f"{self.name}: {reason}", "E302", detail={"tool": self.name})
+    def bad_argument(self, *problems: str) -> NexaError:
+        """E302: arguments the function cannot accept (`invalid arguments for '{tool}': {problems}`)."""
+        return NexaError(
+            "ToolError",
+            f"invalid arguments for '{self.name}': {'; '.join(problems)}",
+            "E302",
+            detail={"tool": self.name, "problems": list(problems)},
+        )
 
     def denied(self, message: str) -> NexaError:
         return NexaError("ToolError", message, "E402", detail={"tool": self.name})
@@ -116,7 +123,8 @@ class StdFunction:
         """Positional arguments in declared order, named ones by name; every problem is E302."""
         problems: list[str] = []
         if len(args) > len(self.params):
-            problems.append(f"takes {len(self.params)} arguments, got {len(args)}")
+            count = len(self.params)
+            problems.append(f"takes {count} argument{'' if count == 1 else 's'}, got {len(args)}")
         bound: dict[str, Any] = {}
         for param, value in zip(self.params, args, strict=False):
             bound[param.name] = value
@@ -125,22 +133,22 @@ class StdFunction:
             if key not in names:
                 problems.append(f"unknown argument '{key}'")
             elif key in bound:
-                problems.append(f"argument '{key}' given twice")
+                problems.append(f"'{key}' given twice")
             else:
                 bound[key] = value
         for param in self.params:
             if param.name not in bound:
                 if param.is_required:
-                    problems.append(f"missing required argument '{param.name}'")
+                    problems.append(f"missing '{param.name}'")
                 else:
                     bound[param.name] = param.default
                 continue
             value, problem = _conform(bound[param.name], param.type)
             if problem:
-                problems.append(f"argument '{param.name}' {problem}")
+                problems.append(f"'{param.name}' {problem}")
             bound[param.name] = value
-        if problems:
-            raise call.bad_argument("; ".join(problems))
+        if problems:  # worded as the checker's static E302
+            raise call.bad_argument(*problems)
         return bound
 
     async def invoke(self, vm: Interpreter, args: list[Any], kwargs: dict[str, Any], from_model: bool) -> Any:
@@ -213,10 +221,17 @@ def _conform(value: Any, type_: str) -> tuple[Any, str | None]:
     elif type_ == "list":
         if isinstance(value, list):
             return value, None
-    shown = {"str": "a string", "int": "an integer", "number": "a number", "bool": "a boolean"}.get(
-        type_, f"a {type_}"
-    )
-    return value, f"should be {shown}, got a value of kind '{kind_name(value)}'"
+    return value, f"must be {_WORDS[type_]}, found {found_words(value)}"
+
+
+_WORDS = {
+    "str": "a string",
+    "int": "an integer",
+    "number": "a number",
+    "bool": "a boolean",
+    "map": "an object",
+    "list": "an array",
+}
 
 
 def result_text(value: Any) -> str:
