@@ -15,6 +15,7 @@ from weakref import WeakKeyDictionary
 
 from nexa_lang import ast
 from nexa_lang.model import Program, SourceFile
+from nexa_lang.schema_words import JSON_TYPES, schema_words
 from nexa_lang.scopes import Resolution
 from nexa_lang.signatures import PRELUDE_SIGNATURES, Signature, std_signature
 from nexa_lang.types import ANY, TYPE_STRINGS, StaticType, Types, single_binding, type_of_annotation
@@ -173,33 +174,6 @@ def _std_path(function: ast.Expr) -> tuple[str, str] | None:
     return ".".join(parts[:-1]), parts[-1]
 
 
-_SCHEMA_WORDS = {
-    "str": "string",
-    "int": "integer",
-    "number": "number",
-    "float": "number",
-    "bool": "boolean",
-    "list": "array",
-    "map": "object",
-    "dict": "object",
-    "none": "null",
-}
-
-
-def schema_words(type_text: str) -> str:
-    """JSON-schema type words of a signature type (`int | str` → `integer | string`); "" = any."""
-    words = []
-    for option in type_text.replace("?", "").split("|"):
-        base = option.strip().split("[")[0]
-        word = _SCHEMA_WORDS.get(base)
-        if word is None:
-            return ""  # any, handles, fn, Template…: not checked statically
-        words.append(word)
-    if type_text.endswith("?"):
-        words.append("null")
-    return " | ".join(words)
-
-
 def _from_signature(name: str, kind: str, signature: Signature) -> Callee:
     return Callee(
         name,
@@ -225,11 +199,8 @@ def _tool_params(tool: ast.ToolDecl) -> list[CalleeParam]:
             optional = "default" in keys or (
                 isinstance(keys.get("required"), ast.Bool) and not keys["required"].value
             )
-            schema = kind.value if isinstance(kind, ast.StringLit) and kind.value in _JSON_TYPES else ""
+            schema = kind.value if isinstance(kind, ast.StringLit) and kind.value in JSON_TYPES else ""
             params.append(CalleeParam(entry.key, required=not optional, schema=schema))
         else:
             params.append(CalleeParam(entry.key, required=True))
     return params
-
-
-_JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")

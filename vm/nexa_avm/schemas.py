@@ -11,6 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from nexa_lang.schema_words import (
+    either,
+    given_twice,
+    invalid_arguments,
+    missing,
+    must_be,
+    too_many,
+    unknown_argument,
+    value_kind,
+    with_article,
+)
+
+from .errors import NexaError
+
 _SIMPLE = {
     "str": "str",
     "string": "str",
@@ -64,6 +78,10 @@ def type_string_spec(text: str) -> Any:
     return ("named", "str")
 
 
+# A builtin type's JSON Schema `type` word (S§5.3).
+_JSON_WORDS = {"str": "string", "int": "integer", "float": "number", "bool": "boolean", "none": "null"}
+
+
 def json_schema_of(spec: Any, protocols: dict[str, list[tuple[str, Any]]], depth: int = 0) -> dict[str, Any]:
     kind = spec[0]
     if kind == "optional":
@@ -78,9 +96,8 @@ def json_schema_of(spec: Any, protocols: dict[str, list[tuple[str, Any]]], depth
         return {"anyOf": [json_schema_of(s, protocols, depth) for s in spec[1]]}
     if kind == "named":
         name = spec[1]
-        simple = {"str": "string", "int": "integer", "float": "number", "bool": "boolean", "none": "null"}
-        if name in simple:
-            return {"type": simple[name]}
+        if name in _JSON_WORDS:
+            return {"type": _JSON_WORDS[name]}
         if name in protocols and depth < 8:
             return protocol_schema(protocols[name], protocols, depth + 1)
         return {"type": "string"}
@@ -100,35 +117,40 @@ def protocol_schema(
 # message is `invalid arguments for '{tool}': {problems}` (diagnostics.md E302).
 
 
-def article(word: str) -> str:
-    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
-
-
 def found_words(value: Any) -> str:
     """A value's JSON type in words (`a string`, `an integer`, `null`); other values by kind."""
     from .values import kind_name
 
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):  # a Secret too (S§5.4)
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return article(kind_name(value))
+    return with_article(value_kind(value) or kind_name(value))
 
 
-def joined_words(words: list[str]) -> str:
-    """`a string`, `a string or null`, `an integer, a string or null`."""
-    unique = list(dict.fromkeys(words))
-    return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " or " + unique[-1]
+def bind_values(
+    names: list[str], args: list[Any], kwargs: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Positional arguments to `names` in order, then named ones by name (S§5.4); with the problems
+    of the binding: too many positional arguments, unknown names, a name given twice."""
+    problems: list[str] = []
+    if len(args) > len(names):
+        problems.append(too_many(len(names), len(args)))
+    bound = dict(zip(names, args, strict=False))
+    for name, value in kwargs.items():
+        if name not in names:
+            problems.append(unknown_argument(name))
+        elif name in bound:
+            problems.append(given_twice(name))
+        else:
+            bound[name] = value
+    return bound, problems
+
+
+def invalid_arguments_error(tool: str, problems: list[str]) -> NexaError:
+    """The E302 `ToolError` listing every problem of a call's arguments."""
+    return NexaError(
+        "ToolError",
+        invalid_arguments(tool, "; ".join(problems)),
+        "E302",
+        detail={"tool": tool, "problems": problems},
+    )
 
 
 def expected_words(spec: Any, program: Any, depth: int = 0) -> list[str]:
@@ -151,20 +173,13 @@ def expected_words(spec: Any, program: Any, depth: int = 0) -> list[str]:
     if kind != "named":
         return ["anything"]
     name = spec[1]
-    simple = {
-        "str": "a string",
-        "int": "an integer",
-        "float": "a number",
-        "bool": "a boolean",
-        "none": "null",
-    }
-    if name in simple:
-        return [simple[name]]
+    if name in _JSON_WORDS:
+        return [with_article(_JSON_WORDS[name])]
     if name in program.type_aliases:
         return expected_words(program.type_aliases[name], program, depth + 1)
     if name in program.protocols:
         return ["an object"]
-    return [article(name)]
+    return [with_article(name)]
 
 
 def bind_tool_fn_arguments(
@@ -177,27 +192,16 @@ def bind_tool_fn_arguments(
     R22), and a struct-typed one also accepts an object of its fields (the JSON a model sends)."""
     import ast
 
-    from .errors import NexaError
     from .interpreter import conforms
 
     params = code.params
-    problems: list[str] = []
-    if len(args) > len(params):
-        problems.append(f"takes {len(params)} argument{'' if len(params) == 1 else 's'}, got {len(args)}")
-    bound = dict(zip((p.name for p in params), args, strict=False))
-    for name, value in kwargs.items():
-        if not any(p.name == name for p in params):
-            problems.append(f"unknown argument '{name}'")
-        elif name in bound:
-            problems.append(f"'{name}' given twice")
-        else:
-            bound[name] = value
+    bound, problems = bind_values([p.name for p in params], args, kwargs)
     locals_: dict[str, Any] = {}
     for param in params:
         spec = ast.literal_eval(param.type_text) if param.type_text else ("any",)
         if param.name not in bound:
             if not param.has_default and spec[0] != "optional":
-                problems.append(f"missing '{param.name}'")
+                problems.append(missing(param.name))
             locals_[param.name] = param.default if param.has_default else None
             continue
         value = locals_[param.name] = bound[param.name]
@@ -206,13 +210,7 @@ def bind_tool_fn_arguments(
             isinstance(value, dict) and fields is not None and set(value) <= set(fields)
         ):
             continue
-        expected = joined_words(expected_words(spec, program))
-        problems.append(f"'{param.name}' must be {expected}, found {found_words(value)}")
+        problems.append(must_be(param.name, either(expected_words(spec, program)), found_words(value)))
     if problems:
-        raise NexaError(
-            "ToolError",
-            f"invalid arguments for '{code.name}': {'; '.join(problems)}",
-            "E302",
-            detail={"tool": code.name, "problems": problems},
-        )
+        raise invalid_arguments_error(code.name, problems)
     return locals_

@@ -32,9 +32,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nexa_lang.schema_words import JSON_TYPES, kind_fits, missing, must_be, value_kind, with_article
+
 from .agents import declared_tool_schema
 from .bytecode import ToolSpecDecl
-from .errors import NexaError
+from .schemas import bind_values, invalid_arguments_error
 from .values import to_plain
 from .wasm import ToolError, WasmTool
 from .wasm.declaration import tool_from_properties
@@ -104,86 +106,41 @@ class WasmToolset:
 
 # ------------------------------------------------------------------------------------ arguments
 
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "array": (list,),
-    "object": (dict,),
-    "null": (type(None),),
-}
-
 
 def bind_arguments(decl: ToolSpecDecl, args: list[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
     """The JSON arguments object of a call (S§5.4), or E302 listing every problem."""
     schema = declared_tool_schema(decl.properties.get("parameters"))
     properties: dict[str, Any] = schema["properties"]
-    names = list(properties)
-    problems: list[str] = []
-    bound: dict[str, Any] = {}
-    if len(args) > len(names):
-        problems.append(f"takes {len(names)} argument{'' if len(names) == 1 else 's'}, got {len(args)}")
-    for name, value in zip(names, args, strict=False):
-        bound[name] = value
-    for name, value in kwargs.items():
-        if name not in properties:
-            problems.append(f"unknown argument '{name}'")
-        elif name in bound:
-            problems.append(f"'{name}' given twice")
-        else:
-            bound[name] = value
+    bound, problems = bind_values(list(properties), args, kwargs)
     for name in schema["required"]:
         if name not in bound:
-            problems.append(f"missing '{name}'")
+            problems.append(missing(name))
     plain: dict[str, Any] = {}
     for name, value in bound.items():
         plain[name] = to_plain(value, reveal=True)  # Secret -> its text (S§5.4)
         wanted = properties.get(name, {}).get("type")
         if isinstance(wanted, str) and not fits(plain[name], wanted):
-            problems.append(f"'{name}' must be {article(wanted)}, found {article(json_type(plain[name]))}")
+            found = with_article(value_kind(plain[name]) or "object")
+            problems.append(must_be(name, with_article(wanted), found))
         elif wanted == "integer" and isinstance(plain[name], float):
             plain[name] = int(plain[name])  # 5.0 is the integer 5 (JSON Schema)
     for name, spec in properties.items():
         if name not in plain and isinstance(spec, dict) and "default" in spec:
             plain[name] = spec["default"]
     if problems:
-        raise NexaError(
-            "ToolError",
-            f"invalid arguments for '{decl.name}': {'; '.join(problems)}",
-            "E302",
-            detail={"tool": decl.name, "problems": problems},
-        )
+        raise invalid_arguments_error(decl.name, problems)
     return plain
 
 
 def fits(value: Any, json_type_name: str) -> bool:
-    accepted = _JSON_TYPES.get(json_type_name)
-    if accepted is None:
+    """A plain value fits a schema's `type`; an integral float fits `integer` (JSON Schema), and a
+    type word JSON Schema lacks accepts anything."""
+    if json_type_name not in JSON_TYPES:
         return True
-    if isinstance(value, bool) and json_type_name not in ("boolean",):
-        return False
     if json_type_name == "integer" and isinstance(value, float):
         return value.is_integer()
-    return isinstance(value, accepted)
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
-def article(word: str) -> str:
-    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+    kind = value_kind(value)
+    return kind is not None and kind_fits(kind, [json_type_name])
 
 
 # ------------------------------------------------------------------------------------ sandbox

@@ -16,6 +16,14 @@ from nexa_lang.callees import SCHEMA_KINDS, bind_arguments, resolved_calls
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program
 from nexa_lang.rules.piped_calls import arguments
+from nexa_lang.schema_words import (
+    either,
+    invalid_arguments,
+    kind_fits,
+    missing,
+    must_be,
+    with_article,
+)
 
 
 @rule("E302", "invalid-tool-arguments")
@@ -25,35 +33,22 @@ def check(program: Program) -> Iterator[Diagnostic]:
             continue
         binding = bind_arguments(callee, arguments(program, call))
         if binding.missing:
-            problems = ", ".join(f"missing '{p.name}'" for p in binding.missing)
+            problems = ", ".join(missing(p.name) for p in binding.missing)
             yield Diagnostic.error(
-                call.arguments_span, f"invalid arguments for '{callee.name}': {problems}", path=file.path
+                call.arguments_span, invalid_arguments(callee.name, problems), path=file.path
             )
         for argument, param in binding.bound:
             if not param.schema:
                 continue
             found = json_kind(argument.value)
-            if found is None or fits(found, param.schema):
+            accepted = param.schema.split(" | ")
+            if found is None or kind_fits(found, accepted):
                 continue
-            words = [_ARTICLES[w] for w in param.schema.split(" | ")]
-            expected = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+            expected = either([with_article(word) for word in accepted])
+            problem = must_be(param.name, expected, with_article(found))
             yield Diagnostic.error(
-                argument.value.span,
-                f"invalid arguments for '{callee.name}': '{param.name}' must be {expected}, "
-                f"found {_ARTICLES[found]}",
-                path=file.path,
+                argument.value.span, invalid_arguments(callee.name, problem), path=file.path
             )
-
-
-_ARTICLES = {
-    "string": "a string",
-    "integer": "an integer",
-    "number": "a number",
-    "boolean": "a boolean",
-    "array": "an array",
-    "object": "an object",
-    "null": "null",
-}
 
 
 def json_kind(value: ast.Expr) -> str | None:
@@ -72,9 +67,3 @@ def json_kind(value: ast.Expr) -> str | None:
     if isinstance(value, ast.NoneLit):
         return "null"
     return None
-
-
-def fits(found: str, schema: str) -> bool:
-    """An int fits `number` (the int→float conversion of S§5.4)."""
-    accepted = schema.split(" | ")
-    return found in accepted or (found == "integer" and "number" in accepted)
