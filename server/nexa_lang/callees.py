@@ -1,8 +1,9 @@
 """What a call calls, with the callee's parameter list (L§7.8, S§1, S§2, S§5.3–5.4).
 
 `Calls(program).callee(call, file)` resolves `f(…)`, `A.f(…)`, `T(…)`/`T.run(…)`, `std.ns.f(…)`,
-lambdas bound to a name once, struct constructors and prelude functions with a fixed signature to a
-`Callee`; agents (`A(…)`, `A.run(…)`) and everything else give None (any arguments are fine).
+lambdas bound to a name once, struct constructors, payload variants of the program's enums
+(`Shape::Circle(…)`) and prelude functions with a fixed signature to a `Callee`; agents (`A(…)`,
+`A.run(…)`) and everything else give None (any arguments are fine).
 `bind_arguments` matches arguments to parameters the way the VM does (positional, then named).
 E012, W008, W010 and E302 read both, through `resolved_calls` (each program's calls resolved once).
 """
@@ -18,7 +19,15 @@ from nexa_lang.model import Program, SourceFile
 from nexa_lang.schema_words import JSON_TYPES, schema_words
 from nexa_lang.scopes import Resolution
 from nexa_lang.signatures import PRELUDE_SIGNATURES, Signature, std_signature
-from nexa_lang.types import ANY, TYPE_STRINGS, StaticType, Types, single_binding, type_of_annotation
+from nexa_lang.types import (
+    ANY,
+    TYPE_STRINGS,
+    StaticType,
+    Types,
+    declared_type,
+    single_binding,
+    type_of_annotation,
+)
 
 # Callee kinds: which rules look at them (W008/W010 only for code callees; E302 only for tools).
 CODE_KINDS = ("flow", "function", "tool_fn", "lambda")
@@ -37,7 +46,7 @@ class CalleeParam:
 @dataclass
 class Callee:
     name: str  # as written at the call (`greet`, `A.f`, `std.time.time_sleep`)
-    kind: str  # flow | function | tool_fn | lambda | struct | tool | std | prelude
+    kind: str  # flow | function | tool_fn | lambda | struct | variant | tool | std | prelude
     params: list[CalleeParam] = field(default_factory=list)
 
     @property
@@ -109,6 +118,12 @@ class Calls:
         if std is not None:
             signature = std_signature(*std)
             return _from_signature(name, "std", signature) if signature else None
+        if isinstance(call.function, ast.ScopedName):
+            variant = payload_variant(self.program, call.function)
+            if variant is None:
+                return None
+            fields = [CalleeParam(f.name) for f in variant.fields]
+            return Callee(f"{call.function.scope}::{variant.name}", "variant", fields)
         target = self.types.callee_declaration(call, id(file))
         if isinstance(target, ast.FlowDecl):
             kind = "flow" if isinstance(call.function, ast.Name) else "function"
@@ -147,6 +162,16 @@ class Calls:
             optional = isinstance(param.type, ast.OptionalType)
             result.append(CalleeParam(param.name, static, param.default is None and not optional))
         return result
+
+
+def payload_variant(program: Program, scoped: ast.ScopedName) -> ast.EnumVariant | None:
+    """The payload variant that `Enum::Variant` names in an enum of the program (L§3.9); None for a
+    unit variant (a value, not a constructor), a variant the enum lacks (E002) and the prelude's
+    `Option`/`Result`."""
+    declared = declared_type(program, scoped.scope)
+    if not isinstance(declared, ast.EnumDecl):
+        return None
+    return next((v for v in declared.variants if v.name == scoped.name and v.has_payload), None)
 
 
 _RESOLVED: WeakKeyDictionary[Program, list[tuple[SourceFile, ast.Call, Callee]]] = WeakKeyDictionary()

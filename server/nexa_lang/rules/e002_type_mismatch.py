@@ -3,9 +3,10 @@
 Why: each case fails every time the line runs (a RuntimeError, or a reply that can never match).
 Cases: an operator whose operands L§5.5 rejects (`"items: " - count`); `let x: T = e`, `return e` and
 parameter defaults not assignable to the declared type; a field that a protocol or struct lacks
-(`q.cost` on a `Quote`), an unknown field in a struct construction, an enum variant that does not
-exist; a protocol, struct, enum, type, trait, handle or server in a runnable position; an agent whose
-`output_type` / `-> T` disagrees with the protocol it implements. Equality and logic never report.
+(`q.cost` on a `Quote`), an unknown field in a struct or payload variant construction
+(`Shape::Circle(rad: 1)`), an enum variant that does not exist; a protocol, struct, enum, type,
+trait, handle or server in a runnable position; an agent whose `output_type` / `-> T` disagrees
+with the protocol it implements. Equality and logic never report.
 Example: `total = q.cost * count` where `q = Pricer.run(…)` and `Pricer implements Quote`. No fix.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nexa_lang import ast
+from nexa_lang.callees import payload_variant
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
@@ -79,7 +81,7 @@ def _expressions(program: Program, types: Types, file: SourceFile) -> Iterator[D
         elif isinstance(node, ast.Member):
             yield from _field(program, types, file, node)
         elif isinstance(node, ast.Call):
-            yield from _struct_construction(types, file, node)
+            yield from _construction(program, types, file, node)
         elif isinstance(node, ast.ScopedName):
             yield from _variant(program, file, node.scope, node.name, node.name_span)
 
@@ -167,15 +169,23 @@ def _field(program: Program, types: Types, file: SourceFile, member: ast.Member)
     yield Diagnostic.error(member.name_span, f"'{record}' has no field '{member.name}'", path=file.path)
 
 
-def _struct_construction(types: Types, file: SourceFile, call: ast.Call) -> Iterator[Diagnostic]:
+def _construction(program: Program, types: Types, file: SourceFile, call: ast.Call) -> Iterator[Diagnostic]:
+    """Named arguments that are no field of the struct or payload variant constructed (L§3.9)."""
     target = types.callee_declaration(call, id(file))
-    if not isinstance(target, ast.StructDecl):
+    if isinstance(target, ast.StructDecl):
+        constructed, declared = target.name, target.fields
+    elif isinstance(call.function, ast.ScopedName):
+        variant = payload_variant(program, call.function)
+        if variant is None:
+            return
+        constructed, declared = f"{call.function.scope}::{variant.name}", variant.fields
+    else:
         return
-    fields = {f.name for f in target.fields}
+    fields = {f.name for f in declared}
     for argument in call.arguments:
         if argument.name is not None and argument.name not in fields:
             span = argument.name_span or argument.span
-            yield Diagnostic.error(span, f"'{target.name}' has no field '{argument.name}'", path=file.path)
+            yield Diagnostic.error(span, f"'{constructed}' has no field '{argument.name}'", path=file.path)
 
 
 def _variant(program: Program, file: SourceFile, enum: str, variant: str, span: Span) -> Iterator[Diagnostic]:

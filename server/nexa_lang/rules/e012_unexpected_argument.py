@@ -2,9 +2,10 @@
 
 Why: the VM raises a RuntimeError for such a call (L D62), so the line always fails.
 Callees with a known parameter list: flows, member functions, lambdas bound to a name once,
-`@tool fn`s, struct constructors, declared tools, std functions and prelude functions with a fixed
+`@tool fn`s, struct constructors, payload variants of the program's enums (`Shape::Circle(1, 2)`
+for `Circle(r: float)`, L§3.9), declared tools, std functions and prelude functions with a fixed
 signature. Agents take any number of inputs and are never reported.
-A named argument that is not a field of a constructed struct is E002 instead (its case 4).
+A named argument that is not a field of a constructed struct or variant is E002 instead (its case 4).
 Example: `greet("Ada", "Lovelace")` for `flow greet(name: str)`; `greet(person = "Ada")`.
 A call on the right of `>>`/`|>` counts the piped value as its first argument (L§5.6):
 `"Ada" |> greet("Lovelace")` is the same extra argument.
@@ -41,8 +42,8 @@ def check(program: Program) -> Iterator[Diagnostic]:
                 path=file.path,
                 fix=removal(call.arguments, written, "Remove the extra arguments") if written else None,
             )
-        if callee.kind == "struct":
-            continue  # an unknown field of a struct construction is E002 (case 4)
+        if callee.kind in ("struct", "variant"):
+            continue  # an unknown field of a construction is E002 (case 4)
         for argument in binding.unknown:
             yield Diagnostic.error(
                 argument.span,
