@@ -409,6 +409,7 @@ class CompiledProgram:
         self.tools: dict[str, ToolSpecDecl] = {}
         self.tool_fns: dict[str, ToolFnSpec] = {}
         self.type_aliases: dict[str, Any] = {}
+        self.semantic_types: dict[str, str] = {}  # type name -> its constraint (`T @ "…"`, L§3.8)
         self.unsupported: list[tuple[str, str, str | None, tuple[int, int]]] = []
         self.has_server = False
         # service declarations (services/specs.py): db/kv/auth handles in source order, jobs, servers

@@ -206,6 +206,10 @@ class ProgramCompiler:
             )
         elif isinstance(item, ast.TypeDecl):
             result.type_aliases[item.name] = type_spec(item.type)
+            if item.constraint is not None:  # a semantic type: the constraint is judged (typemodes.py)
+                result.semantic_types[item.name] = item.constraint.value
+            else:
+                result.semantic_types.pop(item.name, None)
         elif isinstance(item, ast.ServerDecl | ast.JobDecl | ast.HandleDecl):
             from .services.compiling import declare_service
 

@@ -42,6 +42,7 @@ from nexa_lang.positions import LineIndex, Unit
 from .agents import (
     UNSET,
     AgentRuntime,
+    Validation,
     parse_json_reply,
     tool_specs,
     validate_reply,
@@ -1395,9 +1396,11 @@ class Interpreter:
             if param.name not in locals_:
                 locals_[param.name] = param.default if param.has_default else None
         if self.type_mode != "forgiving" and params:
-            from .typemodes import check_arguments
+            from .typemodes import check_arguments, judge_pending
 
-            check_arguments(self, code, locals_, caller)
+            pending = check_arguments(self, code, locals_, caller)
+            if pending:  # semantic types: their constraints are judged (R23)
+                await judge_pending(self, pending)
         return await self.run_function(function, locals_, caller)
 
     async def run_function(self, function: Function, locals_: dict[str, Any], caller: Frame | None) -> Any:
@@ -1662,13 +1665,42 @@ class Interpreter:
 
         return await call_from_model(self, name, arguments, frame)
 
-    def op_VALIDATE(self, frame: Frame, instr: Instr) -> None:
+    def op_VALIDATE(self, frame: Frame, instr: Instr) -> Any:
         run = frame.run
         assert run is not None
         agent = run.agent
         text = frame.stack.pop()
         run.attempts += 1
         validation = validate_reply(text, agent.spec.protocol, self.program.protocols)
+        if validation.ok and self.type_mode != "forgiving" and self.program.semantic_types:
+            return self._validate_semantic_fields(frame, instr, text, validation)
+        self._validated(frame, instr, text, validation)
+        return None
+
+    async def _validate_semantic_fields(
+        self, frame: Frame, instr: Instr, text: str, validation: Validation
+    ) -> None:
+        """L§7.3.3: a protocol field of a semantic type is judged (R23); an unmet constraint is a
+        problem of the reply like a wrong type (a correction round, then ProtocolError)."""
+        from .typemodes import judge_constraints, semantic_obligations
+
+        assert frame.run is not None
+        protocol = self.program.protocols.get(frame.run.agent.spec.protocol or "", [])
+        record = validation.value
+        problems: list[str] = []
+        for field, spec in protocol:
+            value = record.get(field) if isinstance(record, dict) else None
+            if value is None or not conforms(value, spec, self.program):
+                continue
+            failed = await judge_constraints(self, semantic_obligations(value, spec, self.program))
+            if failed is not None:
+                problems.append(f"'{field}' does not satisfy {failed.name} (\"{failed.constraint}\")")
+        self._validated(frame, instr, text, Validation(record, problems) if problems else validation)
+
+    def _validated(self, frame: Frame, instr: Instr, text: str, validation: Validation) -> None:
+        run = frame.run
+        assert run is not None
+        agent = run.agent
         if validation.ok:
             frame.stack.append(validation.value)
             return
@@ -1972,16 +2004,20 @@ class Interpreter:
                     return value.last_value
         return value
 
-    def op_CHECK_TYPE(self, frame: Frame, instr: Instr) -> None:
+    def op_CHECK_TYPE(self, frame: Frame, instr: Instr) -> Any:
         if self.type_mode == "forgiving":
-            return
-        from .typemodes import check_value
+            return None
+        from .typemodes import check_value, judge_pending, pending_check
 
         spec, place, of_result = instr.arg
+        value = frame.locals.get("result") if of_result else frame.stack[-1]
+        checked = check_value(self, value, spec, place, instr)
         if of_result:  # the end of a flow's body returns its local `result` (D16)
-            frame.locals["result"] = check_value(self, frame.locals.get("result"), spec, place, instr)
+            frame.locals["result"] = checked
         else:
-            frame.stack[-1] = check_value(self, frame.stack[-1], spec, place, instr)
+            frame.stack[-1] = checked
+        pending = pending_check(self, checked, spec, place, instr) if checked is value else []
+        return judge_pending(self, pending) if pending else None  # semantic types (R23)
 
     async def op_RECEIVE(self, frame: Frame, instr: Instr) -> None:
         actor = current_actor.get()
@@ -2027,7 +2063,15 @@ class Interpreter:
             condition = frame.stack.pop()
             ok = await self.judge(to_text(condition), to_text(value), JudgePurpose.VERIFY)
         elif mode == "type":
-            ok = conforms(frame.stack.pop(), spec, self.program)
+            value = frame.stack.pop()
+            ok = conforms(value, spec, self.program)
+            if ok and self.type_mode != "forgiving" and self.program.semantic_types:
+                from .typemodes import declared_as, judge_constraints, semantic_obligations
+
+                # semantic types (R23): the unmet constraint is named after the verified text
+                failed = await judge_constraints(self, semantic_obligations(value, spec, self.program))
+                if failed is not None:
+                    ok, text = False, f"{text} not satisfying {declared_as(failed, self.program)}"
         else:
             ok = truthy(frame.stack.pop())
         if ok:
@@ -2206,8 +2250,9 @@ def match_pattern(pattern: Any, value: Any, bindings: dict[str, Any]) -> bool:
 
 def conforms(value: Any, spec: Any, program: CompiledProgram, depth: int = 0) -> bool:
     """Whether `value` has the declared type `spec` (L§3.8, docs/runtime-decisions.md R21). A name
-    is a builtin type, a type alias (expanded; a semantic type's constraint is not judged here), a
-    protocol, a struct or an enum of the program; an unknown name is `any` (D17)."""
+    is a builtin type, a type alias (expanded; a semantic type's constraint is judged apart, R23:
+    `typemodes.semantic_obligations`), a protocol, a struct or an enum of the program; an unknown
+    name is `any` (D17)."""
     kind = spec[0]
     if kind == "any" or depth > 64:  # a cycle of aliases (`type A = B`, `type B = A`) is any
         return True

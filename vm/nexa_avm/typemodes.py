@@ -6,19 +6,24 @@ arguments are validated against its schema instead, E302: `schemas.bind_tool_fn_
 digits for an `int` or `float` is converted (in `warn` mode with a report); any other mismatch is
 reported on stderr and the trace in `warn` mode (`warning[E111]`), raises `TypeViolation` (E111) in
 `strict` mode, and is ignored in `forgiving` mode (`check_value`, one function for all of them).
+
+A semantic type (`type Name = T @ "constraint"`, L§3.8) is checked in two steps: its base type `T`
+as above, then, only when that holds and the mode is not `forgiving`, its constraint by the judge
+(L§7.4; `judge_constraints`), a failure having the same consequence (docs/runtime-decisions.md R23).
 """
 
 from __future__ import annotations
 
 import ast
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import NexaError
-from .values import kind_name
+from .providers.judge import JudgePurpose
+from .values import VariantValue, kind_name, to_text
 
 if TYPE_CHECKING:
-    from .bytecode import Code, Instr, ParamSpec
+    from .bytecode import Code, CompiledProgram, Instr, ParamSpec
     from .interpreter import Frame, Interpreter
 
 MODES = ("warn", "strict", "forgiving")
@@ -80,19 +85,39 @@ def command_line_value(word: str, param: ParamSpec) -> Any:
     return word
 
 
-def check_arguments(vm: Interpreter, code: Code, locals_: dict[str, Any], caller: Frame | None) -> None:
+class Pending(NamedTuple):
+    """A value whose base type held and whose semantic types' constraints are still to be judged."""
+
+    value: Any
+    spec: Any
+    place: str
+    site: Instr | None
+    span: tuple[int, int] | None
+    obligations: list[Obligation]
+
+
+def check_arguments(
+    vm: Interpreter, code: Code, locals_: dict[str, Any], caller: Frame | None
+) -> list[Pending]:
+    """The base types of the typed parameters; the arguments whose constraints are to be judged
+    (`judge_pending`) are returned, so that a call without semantic types stays synchronous."""
     params = typed_params(code)
+    pending: list[Pending] = []
     if not params:
-        return
+        return pending
     site = caller.instr if caller is not None else None
     for name, spec in params:
         value = locals_.get(name)
         if value is None:  # a missing argument is none (D49), not a mistyped one
             continue
         place = f"parameter '{name}' of {code.kind} '{code.name}'"
-        checked = check_value(vm, value, spec, place, site, _argument_span(code, caller, name))
+        span = _argument_span(code, caller, name)
+        checked = check_value(vm, value, spec, place, site, span)
         if checked is not value:
             locals_[name] = checked
+        else:
+            pending += pending_check(vm, value, spec, place, site, span)
+    return pending
 
 
 def _argument_span(code: Code, caller: Frame | None, name: str) -> tuple[int, int] | None:
@@ -128,7 +153,13 @@ def check_value(
     if conforms(value, spec, vm.program):
         return value
     expected = type_expression(spec, vm.program.type_aliases)
-    message = f"type violation: {place} expects {expected}, got {kind_name(value)}"
+    report(vm, f"type violation: {place} expects {expected}, got {kind_name(value)}", site, span)
+    converted = _convert(value, spec)
+    return value if converted is None else converted
+
+
+def report(vm: Interpreter, message: str, site: Instr | None, span: tuple[int, int] | None) -> None:
+    """A type violation per the type mode: `TypeViolation` in `strict` mode, else a warning."""
     if vm.type_mode == "strict":
         error = NexaError("TypeViolation", message, "E111")
         if site is not None and span is not None:
@@ -139,21 +170,141 @@ def check_value(
     else:
         vm.err.write(f"warning[E111]: {message}\n")
         vm.record("warning", code="E111", message=message)
-    converted = _convert(value, spec)
-    return value if converted is None else converted
 
 
-def type_expression(spec: Any, aliases: dict[str, Any], depth: int = 0) -> str:
+# ---- semantic types (L§3.8, docs/runtime-decisions.md R23) ----
+
+
+class Obligation(NamedTuple):
+    """One constraint to judge: the semantic type's name and constraint, and the value it covers."""
+
+    name: str
+    constraint: str
+    value: Any
+
+
+def semantic_obligations(value: Any, spec: Any, program: CompiledProgram, depth: int = 0) -> list[Obligation]:
+    """The constraints a value of `spec` must still satisfy, for a value whose base type holds
+    (`conforms`): the parts of the value that reach a semantic type, walked as `conforms` walks
+    them. `none` for an optional type reaches nothing. Of a union's members that hold, one without
+    constraints wins; otherwise the first one's constraints are judged (one judge path a value).
+    Outer constraints come before inner ones (`type Short = Summary @ "…"`: Short's, then Summary's)."""
+    from .interpreter import conforms
+
+    kind = spec[0]
+    if kind == "any" or depth > 64:
+        return []
+    depth += 1
+    if kind == "optional":
+        if value is None:
+            return []
+        if isinstance(value, VariantValue) and value.enum == "Option":
+            return [o for v in value.values for o in semantic_obligations(v, spec[1], program, depth)]
+        return semantic_obligations(value, spec[1], program, depth)
+    if kind == "list" and isinstance(value, list):
+        return [o for v in value for o in semantic_obligations(v, spec[1], program, depth)]
+    if kind == "dict" and len(spec) == 3 and isinstance(value, dict):
+        return [o for v in value.values() for o in semantic_obligations(v, spec[2], program, depth)]
+    if kind == "union":
+        found: list[Obligation] | None = None
+        for option in spec[1]:
+            if conforms(value, option, program):
+                obligations = semantic_obligations(value, option, program, depth)
+                if not obligations:
+                    return []
+                found = obligations if found is None else found
+        return found or []
+    if kind == "result" and isinstance(value, VariantValue) and value.values:
+        wanted = spec[1] if value.variant == "Ok" else spec[2]
+        return semantic_obligations(value.values[0], wanted, program, depth)
+    if kind != "named":
+        return []
+    name = spec[1]
+    alias = program.type_aliases.get(name)
+    if alias is not None:
+        constraint = program.semantic_types.get(name)
+        own = [Obligation(name, constraint, value)] if constraint is not None else []
+        return own + semantic_obligations(value, alias, program, depth)
+    protocol = program.protocols.get(name)
+    if protocol is not None and isinstance(value, dict):
+        return [
+            o
+            for field, field_spec in protocol
+            if value.get(field) is not None
+            for o in semantic_obligations(value[field], field_spec, program, depth)
+        ]
+    return []
+
+
+async def judge_constraints(vm: Interpreter, obligations: list[Obligation]) -> Obligation | None:
+    """The first constraint the judge finds unmet, or None. Each (type, value text) is judged once."""
+    seen: set[tuple[str, str]] = set()
+    for obligation in obligations:
+        target = to_text(obligation.value)
+        if (obligation.name, target) in seen:
+            continue
+        seen.add((obligation.name, target))
+        if not await vm.judge(obligation.constraint, target, JudgePurpose.SEMANTIC_TYPE):
+            return obligation
+    return None
+
+
+def constraint_message(place: str, spec: Any, failed: Obligation, program: CompiledProgram) -> str:
+    """E111 for an unmet constraint: the declared type with semantic types written by name, the
+    value's kind, and the semantic type that was not satisfied as its declaration reads."""
+    expected = type_expression(spec, program.type_aliases, keep=program.semantic_types)
+    found, declared = kind_name(failed.value), declared_as(failed, program)
+    return f"type violation: {place} expects {expected}, got {found} not satisfying {declared}"
+
+
+def declared_as(failed: Obligation, program: CompiledProgram) -> str:
+    """The unmet semantic type as its declaration reads: `Summary = str @ "a concise summary"`."""
+    base = type_expression(program.type_aliases[failed.name], program.type_aliases)
+    return f'{failed.name} = {base} @ "{failed.constraint}"'
+
+
+async def judge_pending(vm: Interpreter, pending: list[Pending]) -> None:
+    """Judge the constraints of values whose base type held; an unmet one is reported as E111."""
+    for item in pending:
+        failed = await judge_constraints(vm, item.obligations)
+        if failed is not None:
+            report(vm, constraint_message(item.place, item.spec, failed, vm.program), item.site, item.span)
+
+
+def pending_check(
+    vm: Interpreter,
+    value: Any,
+    spec: Any,
+    place: str,
+    site: Instr | None,
+    span: tuple[int, int] | None = None,
+) -> list[Pending]:
+    """The constraints still to judge for a value `check_value` has seen: none in `forgiving` mode,
+    for a program without semantic types, or when the base type did not hold (already reported)."""
+    if vm.type_mode == "forgiving" or not vm.program.semantic_types:
+        return []
+    from .interpreter import conforms
+
+    if not conforms(value, spec, vm.program):
+        return []
+    obligations = semantic_obligations(value, spec, vm.program)
+    return [Pending(value, spec, place, site, span, obligations)] if obligations else []
+
+
+def type_expression(
+    spec: Any, aliases: dict[str, Any], depth: int = 0, keep: dict[str, str] | None = None
+) -> str:
     """A declared type written back as a type expression (L§3.8), as the checker writes it:
-    `int?`, `list[int]`, `int | str`, `Result[int, str]`; an alias is written as its type."""
+    `int?`, `list[int]`, `int | str`, `Result[int, str]`; an alias is written as its type, except
+    the names in `keep` (semantic types, in the message of an unmet constraint)."""
 
     def text(inner: Any) -> str:
-        return type_expression(inner, aliases, depth + 1) if depth < 64 else "any"
+        return type_expression(inner, aliases, depth + 1, keep) if depth < 64 else "any"
 
     kind = spec[0]
     if kind == "named":
         alias = aliases.get(spec[1])
-        return spec[1] if alias is None else text(alias)
+        return spec[1] if alias is None or (keep and spec[1] in keep) else text(alias)
     if kind == "optional":
         return f"({text(spec[1])})?" if spec[1][0] == "union" else f"{text(spec[1])}?"
     if kind == "list":
