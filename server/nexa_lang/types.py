@@ -268,12 +268,16 @@ class Types:
             return self._variable(reference, file_id) if reference is not None else ANY
         if isinstance(expr, ast.Call):
             return self.call_result(expr, file_id)
+        if isinstance(expr, ast.Dag) and expr.op == ">>" and isinstance(expr.right, ast.Name):
+            return self._result_of(self.global_declaration(expr.right, file_id))  # `x >> A`: A's reply
         return ANY
 
     def call_result(self, call: ast.Call, file_id: int) -> StaticType:
         """The declared result type of a flow, member function, `@tool fn` or agent, or the struct
         a constructor `S(…)` makes; else any."""
-        target = self.callee_declaration(call, file_id)
+        return self._result_of(self.callee_declaration(call, file_id))
+
+    def _result_of(self, target: ast.Node | None) -> StaticType:
         if isinstance(target, ast.StructDecl):
             return type_of_annotation(self.program, ast.NamedType(name=target.name))
         if isinstance(target, ast.FlowDecl | ast.FunctionDecl | ast.ToolFnDecl):
@@ -284,6 +288,8 @@ class Types:
                 return type_of_annotation(self.program, declared.value)
             if target.return_type is not None and not isinstance(target.return_type, ast.LegacyGenericType):
                 return type_of_annotation(self.program, target.return_type)
+            if target.implements:  # the reply is a record of the protocol (L§7.3.3)
+                return type_of_annotation(self.program, ast.NamedType(name=target.implements[0].id))
         return ANY
 
     def callee_declaration(self, call: ast.Call, file_id: int) -> ast.Node | None:

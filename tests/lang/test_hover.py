@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import pytest
-
 from nexa_lang.analysis import analyze
 from nexa_lang.hover import Hover, hover
 from nexa_lang.model import Workspace
@@ -230,14 +228,15 @@ def test_prelude_function_listed_as_an_agent_tool_shows_its_doc():
     assert found is not None and "len(" in found.markdown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="types.py (not ours to edit): Types.call_result ignores `implements P` and Types._infer "
-    "has no case for a `>>` pipeline; the reply of an agent implementing P is a record of P (L§7.3.3)",
-)
 def test_local_bound_to_the_reply_of_an_agent_implementing_a_protocol_shows_the_protocol():
     text = 'protocol Digest { headline: str }\nagent S implements Digest { prompt: "p" }\n'
     assert "d: Digest" in markdown_at(text + 'flow main {\n    d = S.run("x")\n    print(‸d)\n}\n')
+    assert "d: Digest" in markdown_at(text + 'flow main {\n    d = "x" >> S\n    print(‸d)\n}\n')
+
+
+def test_near_miss_the_reply_of_an_agent_without_a_protocol_is_not_a_record():
+    text = 'protocol Digest { headline: str }\nagent S { prompt: "p" }\n'
+    assert "Digest" not in markdown_at(text + 'flow main {\n    d = "x" >> S\n    print(‸d)\n}\n')
 
 
 def test_triple_slash_doc_comment_shows_without_its_slashes():
