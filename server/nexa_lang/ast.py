@@ -79,6 +79,16 @@ def may_have_children(cls: type[Node]) -> bool:
     return any(field_.type not in _SCALAR_TYPES for field_ in fields(cls))
 
 
+def child_lister(cls: type[Node]) -> Callable[[Node], list[Node]] | None:
+    """The function listing the children of a `cls` instance (its `child_list`, generated if
+    need be), or None when an instance cannot have any: for a walker, which then calls it
+    directly rather than looking the method up on every node."""
+    if not may_have_children(cls):
+        return None
+    lister = cls.child_list
+    return _child_lister(cls) if lister is Node.child_list else lister
+
+
 @node
 class Node:
     span: Span = NO_SPAN

@@ -14,6 +14,7 @@ table used to walk each activation's body again.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
@@ -39,7 +40,9 @@ class FileNodes:
         self._queries: dict[tuple[type, ...], list[ast.Node]] = {}
         self._ordered: dict[tuple[type, ...], tuple[list[int], list[ast.Node]]] = {}
         places_of, end = self._places, self._end
-        may_have_children: dict[type, bool] = {}
+        # By class: its places and its child lister (None for a class whose nodes have no
+        # children), one dict read a node.
+        kinds: dict[type, tuple[list[int], Callable[[ast.Node], list[ast.Node]] | None]] = {}
         # `root.walk()` unrolled: this walk visits every node of every file once. An int on the
         # stack is the place of a node whose children were pushed above it: popped, its subtree ends.
         stack: list[ast.Node | int] = [root]
@@ -51,14 +54,15 @@ class FileNodes:
             if cls is int:
                 end[node] = order  # type: ignore[index]
                 continue
-            places = places_of.get(cls)
-            if places is None:
-                places = places_of[cls] = []
-                may_have_children[cls] = ast.may_have_children(cls)
+            kind = kinds.get(cls)
+            if kind is None:
+                places_of[cls] = []
+                kind = kinds[cls] = (places_of[cls], ast.child_lister(cls))
+            places, lister = kind
             places.append(order)
             visit(node)  # type: ignore[arg-type]
-            if may_have_children[cls]:
-                below = node.child_list()  # type: ignore[union-attr]
+            if lister is not None:
+                below = lister(node)  # type: ignore[arg-type]
                 if below:
                     push(order)
                     below.reverse()
