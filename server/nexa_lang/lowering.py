@@ -8,7 +8,7 @@ being typed still yields a model for completion and checks.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import cache, partial
+from functools import cache
 from typing import Any
 
 from tree_sitter import Node as TSNode
@@ -34,12 +34,12 @@ _ESCAPES = {
 
 # `Span(a, b)` runs the Python-level `__new__` that `NamedTuple` generates; lowering makes a span
 # for every node, so it builds the tuple directly (the same value, about twice as fast).
-_new_span = partial(tuple.__new__, Span)
+_tuple_new = tuple.__new__
 
 
 def span(node: TSNode) -> Span:
     # `byte_range`: one call into py-tree-sitter for both offsets, not two
-    return _new_span(node.byte_range)  # type: ignore[no-any-return]
+    return _tuple_new(Span, node.byte_range)  # type: ignore[no-any-return]
 
 
 class _FieldIds:
@@ -66,6 +66,9 @@ class Lowerer:
     def __init__(self, source: bytes, path: str | None = None) -> None:
         self.source = source
         self.path = path
+        # Where the text is ASCII (most files), a byte offset is also a character offset: a node's
+        # text is a slice of the decoded text, one step instead of slicing bytes then decoding.
+        self._ascii_text = source.decode("ascii") if source.isascii() else None
         self._declarations, self._statements, self._expressions = _builders_by_kind_id()
 
     # ------------------------------------------------------------------ basics
@@ -73,6 +76,8 @@ class Lowerer:
     def text(self, node: TSNode | None) -> str:
         if node is None:
             return ""
+        if self._ascii_text is not None:
+            return self._ascii_text[node.start_byte : node.end_byte]
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def field_text(self, node: TSNode, name: str) -> str:
@@ -289,7 +294,12 @@ class Lowerer:
     def _name(self, node: TSNode) -> ast.Name:
         # The commonest node: its offsets are read once (each read crosses into py-tree-sitter).
         start, end = node.start_byte, node.end_byte
-        return ast.Name(id=self.source[start:end].decode("utf-8", "replace"), span=_new_span((start, end)))
+        ascii_text = self._ascii_text
+        if ascii_text is not None:
+            name = ascii_text[start:end]
+        else:
+            name = self.source[start:end].decode("utf-8", "replace")
+        return ast.Name(id=name, span=_tuple_new(Span, (start, end)))
 
     def _number(self, node: TSNode) -> ast.Number:
         text = self.text(node)
