@@ -19,8 +19,10 @@ NO_SPAN = Span(0, 0)
 
 # Every node class is a keyword-only dataclass compared by identity. Its repr is the one generic
 # `Node.__repr__`: generating one per class cost a third of importing this module, which every
-# `nexa-lsp --check` and cold `nexa run` pays.
-node = dataclass(kw_only=True, eq=False, repr=False)
+# `nexa-lsp --check` and cold `nexa run` pays. Its fields are slots: a node is one allocation
+# instead of two (object and attribute values), which lowering makes and the checker frees for
+# every node of every file; it also means a node has no attributes beyond its fields.
+node = dataclass(kw_only=True, eq=False, repr=False, slots=True)
 
 
 # Field annotations that never hold a node: `children` skips these fields.
@@ -94,7 +96,8 @@ class Node:
     span: Span = NO_SPAN
 
     def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
+        # `super()` without arguments would name the class that `dataclass(slots=True)` replaced
+        super(Node, cls).__init_subclass__(**kwargs)  # noqa: UP008
         # Every class gets its own `child_list` entry, which its first call replaces with the
         # class's generated lister: a lister installed on a base class (an `Expr()` listed, say)
         # lists the base's fields and must never be inherited. A hand-written `child_list`, as
