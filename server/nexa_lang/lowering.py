@@ -331,12 +331,15 @@ class Lowerer:
             return ast.StringLit(value=self.text(node), span=span(node))
         where = span(node)
         kind = "single" if self.source[where.start : where.start + 1] == b"'" else "double"
-        children = node.named_children
-        if not children:
+        count = node.named_child_count  # read before `named_children`, which makes every child
+        if not count:
             return ast.StringLit(value="", kind=kind, parts=[], span=where)
-        if len(children) == 1 and children[0].type == "string_content":  # most strings: plain text
-            text = self.text(children[0])
-            return ast.StringLit(value=text, kind=kind, parts=[text] if text else [], span=where)
+        if count == 1:  # most strings: plain text
+            only = node.named_child(0)
+            if only is not None and only.type == "string_content":
+                text = self.text(only)
+                return ast.StringLit(value=text, kind=kind, parts=[text] if text else [], span=where)
+        children = node.named_children
         parts: list[str | ast.Interpolation] = []
         for child in children:
             child_type = child.type
