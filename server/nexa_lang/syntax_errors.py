@@ -97,7 +97,10 @@ _INFIX_OPERATORS = {
 }  # fmt: skip
 _OPERATOR_START = re.compile(rb"[<>!=]")  # the first characters of the comparison operators
 _LEADING_TOKEN = re.compile(
-    rb"[A-Za-z_][A-Za-z0-9_]*!?|[0-9]+(?:\.[0-9]+)?|\"\"\"|\|>>|&>>|>>|\|\||&&|\|>|\?\?|::|->|=>|==|!=|<=|>=|\.\.|/\*|\S"
+    rb"[A-Za-z_][A-Za-z0-9_]*!?|[0-9]+(?:\.[0-9]+)?|\"\"\"|\|>>|&>>|>>|\|\||&&|\|>|\?\?|::|->|=>|==|!=|<=|>=|\.\.|/\*"
+    # One whole UTF-8 character (lead byte and continuation bytes), so a message shows '名', not
+    # the replacement character decoded from its first byte, and its range covers the character.
+    rb"|[\xc2-\xf4][\x80-\xbf]{1,3}|\S"
 )
 
 

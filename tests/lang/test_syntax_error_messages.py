@@ -184,3 +184,27 @@ def test_no_message_on_truncated_corpus_files_names_a_hidden_token(corpus_files:
                     assert not re.search(r"'_\w", expected), (path.name, k, diagnostic.message)
                     assert "_scanner_hook" not in diagnostic.message, (path.name, k, diagnostic.message)
     assert checked > 500
+
+
+# --- a non-ASCII character --------------------------------------------------------------------
+
+
+def test_unexpected_non_ascii_character_is_named_whole_and_covered():
+    # Identifiers are ASCII (L§1.4): the message names the character itself (not U+FFFD decoded
+    # from its first byte) and the range covers that one character.
+    assert e008('flow main {\n    名字 = "x"\n}\n') == [
+        ("2:5", "2:6", "unexpected '名'; expected a statement or '}' in flow 'main'")
+    ]
+    assert e008("flow main {\n    print(t, 中🌍\n}\n") == [
+        ("2:14", "2:15", "unexpected '中'; expected an expression or ')' in flow 'main'")
+    ]
+    assert e008("flow main {\n    print(🌍)\n}\n") == [
+        ("2:11", "2:12", "unexpected '🌍'; expected an expression or ')' in flow 'main'")
+    ]
+
+
+def test_unexpected_ascii_character_keeps_its_message():
+    # Near miss: an ASCII junk character is still one byte wide and named as before.
+    assert e008('flow main {\n    $ = "x"\n}\n') == [
+        ("2:5", "2:6", "unexpected '$'; expected a statement or '}' in flow 'main'")
+    ]
