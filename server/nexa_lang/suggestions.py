@@ -42,3 +42,12 @@ def closest_name(name: str, candidates: Iterable[str]) -> str | None:
         if distance < best_distance:
             best, best_distance = candidate, distance
     return best
+
+
+def same_words_reordered(name: str, candidates: Iterable[str]) -> str | None:
+    """The first candidate made of the same `_`-separated words as `name` in another order
+    (`parse_json` → `json_parse`), or None. Edit distance misses such swaps entirely."""
+    words = sorted(name.split("_"))
+    if len(words) < 2:
+        return None
+    return next((c for c in candidates if c != name and sorted(c.split("_")) == words), None)

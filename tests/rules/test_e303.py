@@ -12,8 +12,27 @@ def test_e303_not_reported_for_known_namespaces_functions_and_strings(found) -> 
 
 
 def test_e303_unknown_function_in_a_call(found) -> None:
+    text = 'flow main { print(std.json.parse_js("{}")) }\n'
+    assert found(text, "E303") == [("E303", 1, 28, "'std.json' has no function 'parse_js'")]
+
+
+def test_e303_suggests_the_same_words_in_another_order_and_fixes_it(found, fixed) -> None:
+    # diagnostics.md E303's own example: edit distance misses the swap, the word order check finds it.
     text = 'flow main { print(std.json.parse_json("{}")) }\n'
-    assert found(text, "E303") == [("E303", 1, 28, "'std.json' has no function 'parse_json'")]
+    assert found(text, "E303") == [
+        ("E303", 1, 28, "'std.json' has no function 'parse_json'; did you mean 'json_parse'?")
+    ]
+    assert fixed(text, "E303") == 'flow main { print(std.json.json_parse("{}")) }\n'
+
+
+def test_e303_word_order_needs_exactly_the_same_words(found) -> None:
+    # Near misses: an extra or a missing word is no reordering, and one word has no order.
+    assert found('flow main { std.json.parse_json_now("{}") }\n', "E303") == [
+        ("E303", 1, 22, "'std.json' has no function 'parse_json_now'")
+    ]
+    assert found('flow main { std.json.parsejson("{}") }\n', "E303") == [
+        ("E303", 1, 22, "'std.json' has no function 'parsejson'")
+    ]
 
 
 def test_e303_suggests_the_closest_function_and_fixes_it(found, fixed) -> None:

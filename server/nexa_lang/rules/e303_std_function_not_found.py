@@ -4,7 +4,8 @@ Why: `uses std.web` offers no tool and `std.json.parse_json(…)` fails when it 
 is written out literally the checker can say so up front (S§2). Checked: `uses std.X`,
 `uses std.X.f`, `"std.X"` items, `import std.X` and calls `std.X.f(…)`. Calls through the internal
 compatibility namespaces (`std.pipe`, …) are errors too; deprecated short names are W003's.
-Example: `agent Browser uses std.web`. Fix (unsafe): change to the closest namespace or function.
+Example: `agent Browser uses std.web`. Fix (unsafe): change to the closest namespace or function
+(by edit distance, or a function of the same words in another order: `parse_json` → `json_parse`).
 """
 
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
 from nexa_lang.prelude import DEPRECATED_STD_NAMES, STD_NAMESPACES
 from nexa_lang.rules.unresolved import change_to, did_you_mean
+from nexa_lang.suggestions import same_words_reordered
 
 # The short aliases of S§2.12: accepted with W003, so never E303.
 DEPRECATED_ALIASES: dict[str, frozenset[str]] = {
@@ -89,6 +91,11 @@ def _check_path(parts: list[Part], file: SourceFile) -> Diagnostic | None:
     if function in functions or function in DEPRECATED_ALIASES.get(namespace, ()):
         return None
     hint, candidate = did_you_mean(function, list(functions))
+    if candidate is None:
+        # The std functions repeat their namespace as a word (`json_parse`), so a user often
+        # writes the words in the other order (`parse_json`, the spec's own E303 example).
+        candidate = same_words_reordered(function, functions)
+        hint = f"; did you mean '{candidate}'?" if candidate else ""
     message = f"'std.{namespace}' has no function '{function}'{hint}"
     return Diagnostic.error(span, message, path=file.path, fixes=change_to(span, candidate))
 
