@@ -421,6 +421,12 @@ def _hover_node(analysis: Analysis, node: ast.Node, offset: int) -> Hover | None
         return Hover(_code(file.text_of(node.span)) + "\n\nparameter", node.name_span)
     if isinstance(node, ast.Member) and _within(node.name_span, offset):
         return _hover_member(analysis, node)
+    if isinstance(node, ast.PrintCall | ast.Print):
+        # `print` is a reserved word with its own syntax (L§1.5.1, L§4.4), never a name reference,
+        # so it is recognised by its keyword at the start of the node.
+        keyword = Span(node.span.start, node.span.start + len("print"))
+        if _within(keyword, offset) and file.text_of(keyword) == "print":
+            return Hover(builtin_markdown("print") or "", keyword)
     return None
 
 

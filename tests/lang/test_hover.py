@@ -262,3 +262,19 @@ def test_each_segment_of_a_nested_std_path_shows_its_own_namespace():
     assert markdown_at(uses.replace("std.db", "std.d‸b")).startswith("```nexa\nstd.db\n```")
     call = 'flow main { x = std.db.sqli‸te.query("a") }\n'
     assert "SQLite databases" in markdown_at(call)
+
+
+def test_print_keyword_shows_the_prelude_signature_and_meaning():
+    # `print` is a reserved word (L§1.5.1), not a name: both its call and statement forms hover.
+    for text in ('flow main {\n    pr‸int("a", 1)\n}\n', 'flow main {\n    print‸ "a"\n}\n'):
+        found = hover_at(text)
+        assert found is not None
+        assert "print(*values: any) -> none" in found.markdown and "stdout" in found.markdown
+        assert found.span == (16, 21)
+
+
+def test_print_arguments_keep_their_own_hover():
+    # Near miss: a name inside print(…) shows that name, not print; a blank before it shows nothing.
+    text = markdown_at('flow main {\n    print(l‸en("a"))\n}\n')
+    assert "len(" in text and "print(" not in text
+    assert hover_at('flow main {\n   ‸ print("a")\n}\n') is None
