@@ -7,10 +7,18 @@ enum variants, struct and protocol fields when every `x.field` in the program ha
 known type. Refused: keywords, built-in (prelude) and std names, `self`/`result`/…, agent
 property keys (their meaning is fixed by the property table), unresolved names, strings outside
 their `#{…}` interpolations.
+
+A rename never changes what a name resolves to (L§6: a local hides an outer name in its whole
+body). It is refused when the new name is already used, where the renamed thing would become
+visible, for something else (a local renamed to a global, built-in, member or outer local that its
+body uses; a global renamed to a built-in or undeclared name the program uses), or when a use of
+the renamed thing would find an inner binding of the new name first (a global renamed to a local
+of a body that uses it, an outer local renamed to a lambda parameter where the lambda uses it).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,10 +28,19 @@ from nexa_lang.analysis import Analysis
 from nexa_lang.builtin_docs import AGENT_MEMBERS, JOB_MEMBERS, TOOL_MEMBERS
 from nexa_lang.keywords import CONTEXTUAL, RESERVED, TYPE_NAMES, is_identifier
 from nexa_lang.model import Program, SourceFile
-from nexa_lang.navigation import occurrence_at, occurrences_of
-from nexa_lang.occurrences import Category, Denotes, Occurrence, Target, member_category, program_occurrences
+from nexa_lang.navigation import definitions_of, occurrence_at, occurrences_of
+from nexa_lang.occurrences import (
+    Category,
+    Denotes,
+    Occurrence,
+    Target,
+    declaring_activation,
+    enclosing_agent,
+    member_category,
+    program_occurrences,
+)
 from nexa_lang.positions import Span
-from nexa_lang.scopes import Activation
+from nexa_lang.scopes import Activation, Reference, Resolution
 
 
 class RenameRefused(Exception):
@@ -95,7 +112,9 @@ def rename(
     target = occurrence.target
     if new_name == target.name:
         return []
-    clash = _clash(analysis.program, target, new_name)
+    clash = _clash(analysis.program, target, new_name) or _capture(
+        analysis.program, target, new_name, programs
+    )
     if clash is not None:
         raise RenameRefused(clash)
     by_file: dict[int, FileEdits] = {}
@@ -172,8 +191,6 @@ def _untyped_member_uses(program: Program, name: str) -> list[tuple[SourceFile, 
 def _clash(program: Program, target: Target, new_name: str) -> str | None:
     """A reason the rename would change what some name means, or None."""
     denotes = target.denotes
-    if denotes is Denotes.GLOBAL and program.lookup(new_name) is not None:
-        return f"'{new_name}' is already declared in this program"
     if denotes is Denotes.LOCAL and isinstance(target.owner, Activation):
         if new_name in target.owner.locals:
             return f"'{new_name}' is already a local of this body"
@@ -189,6 +206,139 @@ def _clash(program: Program, target: Target, new_name: str) -> str | None:
         if any(v.name == new_name for v in target.owner.variants):
             return f"'{new_name}' is already a variant of enum {target.owner.name}"
     return None
+
+
+def _capture(program: Program, target: Target, new_name: str, programs: Sequence[Program]) -> str | None:
+    """A reason the rename would make some name resolve to another declaration, or None.
+
+    A local hides every outer name in its whole body (L§6, D22: blocks do not scope), so a name
+    may only become a local or a global where no use of the new name means something else, and
+    where no use of the renamed thing would then find an inner binding of the new name first."""
+    if target.denotes is Denotes.LOCAL and isinstance(target.owner, Activation):
+        return _local_capture(program, target.owner, target.name, new_name)
+    if target.denotes is Denotes.GLOBAL:
+        home = _locations(program, target)
+        for other in (program, *programs):
+            if other is not program and (not home or _locations(other, target) != home):
+                continue  # a program that does not use this declaration
+            reason = _global_capture(other, target.name, new_name)
+            if reason is not None:
+                return reason
+    return None
+
+
+def _local_capture(program: Program, owner: Activation, old: str, new: str) -> str | None:
+    if new in owner.specials:
+        return f"'{new}' is provided by the language in {_body_name(owner)}"
+    for ref in program.scopes.named(new):
+        chain = _chain_inside(ref.activation, owner)
+        if chain is not None and _binder(chain, new) is None:  # it means something outside `owner`
+            return (
+                f"'{new}' is used in {_body_name(owner)} to refer to {_meaning(program, ref)} "
+                f"({_where(ref)}); the renamed local would hide it"
+            )
+    for ref in program.scopes.named(old):
+        chain = _chain_inside(ref.activation, owner)
+        if ref.resolution is not Resolution.LOCAL or chain is None or _binder(chain, old) is not None:
+            continue  # not a use of the renamed local
+        inner = _binder(chain, new)
+        if inner is not None:
+            return (
+                f"'{new}' is already a local of {_body_name(inner)}, which uses '{old}' "
+                f"({_where(ref)}); that use would then mean the inner '{new}'"
+            )
+    return None
+
+
+def _global_capture(program: Program, old: str, new: str) -> str | None:
+    if program.lookup(new) is not None:
+        return f"'{new}' is already declared in this program"
+    for ref in program.scopes.named(new):
+        # A member found only by its unique name (a route target, D70) gives way to a global too.
+        by_unique_name = ref.resolution is Resolution.MEMBER and enclosing_agent(ref.activation) is None
+        if ref.resolution in (Resolution.PRELUDE, Resolution.UNRESOLVED) or by_unique_name:
+            return (
+                f"'{new}' is used in this program to refer to {_meaning(program, ref)} "
+                f"({_where(ref)}); the renamed declaration would take its place"
+            )
+    for ref in program.scopes.named(old):
+        if ref.resolution is not Resolution.GLOBAL:
+            continue
+        chain = [a for a in _chain_inside(ref.activation, None) or [] if a.kind != "top"]
+        inner = _binder(chain, new)
+        if inner is not None:
+            return (
+                f"'{new}' is already a local of {_body_name(inner)}, which uses the global '{old}' "
+                f"({_where(ref)}); that use would then mean the local"
+            )
+        agent = enclosing_agent(ref.activation)
+        if agent is not None and member_category(agent, new) is not None:
+            return (
+                f"'{new}' is a member of agent {agent.name}, which uses the global '{old}' "
+                f"({_where(ref)}); that use would then mean the member"
+            )
+    return None
+
+
+def _chain_inside(activation: Activation, outer: Activation | None) -> list[Activation] | None:
+    """The activations from `activation` outwards, up to and without `outer` (all of them when
+    `outer` is None); None when `activation` is not inside `outer`."""
+    chain: list[Activation] = []
+    current: Activation | None = activation
+    while current is not None:
+        if current is outer:
+            return chain
+        chain.append(current)
+        current = current.parent
+    return chain if outer is None else None
+
+
+def _binder(chain: list[Activation], name: str) -> Activation | None:
+    """The innermost activation of `chain` that binds `name` (a local or a language-provided name)."""
+    return next((a for a in chain if name in a.locals or name in a.specials), None)
+
+
+def _meaning(program: Program, ref: Reference) -> str:
+    """What a reference refers to, in words."""
+    name = ref.name
+    if ref.resolution is Resolution.GLOBAL:
+        symbol = program.lookup(name)
+        kind = symbol.kind if symbol is not None else "global"
+        return f"the global variable '{name}'" if kind == "global" else f"the {kind} '{name}'"
+    if ref.resolution is Resolution.LOCAL:
+        outer = declaring_activation(ref.activation, name)
+        return f"the local '{name}' of {_body_name(outer)}" if outer else f"the local '{name}'"
+    if ref.resolution is Resolution.MEMBER:
+        agent = enclosing_agent(ref.activation)
+        return f"the member '{name}' of agent {agent.name}" if agent else f"the agent function '{name}'"
+    if ref.resolution is Resolution.PRELUDE:
+        return f"the built-in '{name}'"
+    if ref.resolution is Resolution.SPECIAL:
+        return f"the language-provided '{name}'"
+    return f"'{name}', which is not declared"
+
+
+def _body_name(activation: Activation) -> str:
+    if activation.kind == "lambda":
+        return f"the lambda at line {activation.file.line_of(activation.node.span.start) + 1}"
+    word = {"function": "fn", "tool_fn": "@tool fn", "top": "the top level"}.get(
+        activation.kind, activation.kind
+    )
+    name = getattr(activation.node, "name", None)
+    return f"{word} {name}" if isinstance(name, str) and activation.kind != "top" else word
+
+
+def _where(ref: Reference) -> str:
+    line = f"line {ref.file.line_of(ref.span.start) + 1}"
+    return f"{line} of {ref.file.path}" if ref.file.path else line
+
+
+def _locations(program: Program, target: Target) -> list[tuple[str, Span]]:
+    """Where `target` is declared in `program`, comparable across programs."""
+    return [
+        (os.path.normpath(os.path.abspath(x.file.path)) if x.file.path else str(id(x.file)), x.span)
+        for x in definitions_of(program, target)
+    ]
 
 
 _WORD_CHARS = re.compile(rb"[A-Za-z0-9_]")
