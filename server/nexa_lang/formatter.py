@@ -10,12 +10,14 @@ byte for byte. Only the white space *between* atoms is rewritten:
   the formatter never joins two lines and never splits one. Runs of blank lines become one blank
   line; blank lines right after an opening bracket, right before a closing one, at the start and at
   the end of the file are dropped. The file ends with exactly one line break.
-* **Indentation is 4 spaces per open bracket** (blocks, agent and other declaration bodies, dict and
+* **Indentation is one unit per open bracket** (blocks, agent and other declaration bodies, dict and
   list literals, argument lists that span lines). A line that starts with a closing bracket gets
   the indentation of the line that opened it, so `foo({` … `})` indents its body once. A line that
   continues an expression or a statement of the line above (`>> Next`, `.method()`, the value after
   `key:` …) gets one more level. The content of multi-line strings and block comments is not
-  re-indented.
+  re-indented. The unit is 4 spaces (the house style, used by `nexa-lsp --format`); the language
+  server passes the editor's `FormattingOptions` instead (`tabSize` spaces, or a tab when
+  `insertSpaces` is false), which is safe since indentation has no meaning in Nexa (L§1.2).
 * **Spacing within a line** follows a small table (`_spacing`): one space around binary, comparison
   and DAG operators, `=`, `=>`, `->`, `??` and the `:` of `x ?? A : B`; `key: value` (no space
   before the colon, one after); none inside `( )` and `[ ]`, before `,` `;` `)` `]` `?`, around
@@ -24,9 +26,9 @@ byte for byte. Only the white space *between* atoms is rewritten:
   the inside of dict-literal and map-pattern braces (`{a: 1}` / `{ a: 1 }`), the `=` of named
   arguments (`f(n=1)` / `f(n = 1)`) and the colon of `mcp:"uri"`. Where removing a space could glue
   two tokens into one (`- -x`, `? ??`), the space stays.
-* Trailing white space is removed (also at the end of `//` comments); tabs used for indentation
-  become spaces. The spaces before a comment that ends a line are kept, so aligned trailing
-  comments stay aligned (a gap holding a tab becomes one space).
+* Trailing white space is removed (also at the end of `//` comments); indentation is rewritten
+  in the unit, whatever the line had. The spaces before a comment that ends a line are kept, so
+  aligned trailing comments stay aligned (a gap holding a tab becomes one space).
 * **Line ends**: the output uses the file's dominant line end (CRLF files stay CRLF, LF stay LF;
   mixed files get the most common one between tokens). Line ends inside strings and block comments
   are part of those atoms and are kept as they are. A leading byte-order mark is kept.
@@ -52,7 +54,7 @@ from nexa_lang.parsing import parse
 
 __all__ = ["FormatError", "format_source", "syntax_signature"]
 
-INDENT = b"    "
+INDENT = "    "  # the house style's unit of indentation
 _BOM = "\ufeff"
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
@@ -126,9 +128,11 @@ class _Atom:
         return self.ancestors[-1].type if self.ancestors else ""
 
 
-def format_source(text: str) -> str:
-    """`text` pretty-printed (see the module documentation); raises `FormatError` when it has
-    syntax errors."""
+def format_source(text: str, indent: str = INDENT) -> str:
+    """`text` pretty-printed (see the module documentation), indented by `indent` per level
+    (spaces or one tab); raises `FormatError` when it has syntax errors."""
+    if indent != "\t" and (not indent or indent.strip(" ")):
+        raise ValueError(f"an indentation unit is spaces or one tab, not {indent!r}")
     bom = text.startswith(_BOM)
     body = text[1:] if bom else text
     source = body.encode("utf-8")
@@ -137,7 +141,7 @@ def format_source(text: str) -> str:
         line = _first_error_line(tree.root_node, source)
         raise FormatError(f"the file has syntax errors (first at line {line}); not formatted", text, line)
     atoms = list(_atoms(tree.root_node))
-    formatted = _layout(source, atoms, _dominant_line_end(source))
+    formatted = _layout(source, atoms, _dominant_line_end(source), indent.encode())
     check = parse(formatted)
     if check.root_node.has_error or syntax_signature(formatted, check.root_node) != syntax_signature(
         source, tree.root_node
@@ -155,12 +159,12 @@ class LineEdit:
     new_text: str
 
 
-def format_lines(text: str, first_line: int, last_line: int) -> list[LineEdit]:
+def format_lines(text: str, first_line: int, last_line: int, indent: str = INDENT) -> list[LineEdit]:
     """The edits that format only lines `first_line`..`last_line` (0-based, inclusive) of `text`,
     as an editor's "format selection" wants: the whole file is formatted (so indentation is right
     for the context) and only the changed lines inside the range are returned. Raises
     `FormatError` like `format_source`."""
-    formatted = format_source(text)
+    formatted = format_source(text, indent)
     if formatted == text:
         return []
     old = text.splitlines(keepends=True)
@@ -225,7 +229,7 @@ def _dominant_line_end(source: bytes) -> bytes:
 # ------------------------------------------------------------------------------------ layout
 
 
-def _layout(source: bytes, atoms: list[_Atom], line_end: bytes) -> bytes:
+def _layout(source: bytes, atoms: list[_Atom], line_end: bytes, indent: bytes) -> bytes:
     out = bytearray()
     open_levels: list[int] = []  # for each open bracket: the level its contents are indented from
     line_level = line_base = 0  # the current line's level, and that level without continuation
@@ -246,7 +250,7 @@ def _layout(source: bytes, atoms: list[_Atom], line_end: bytes) -> bytes:
                 blank = breaks >= 2 and not after_opener and not before_closer
                 out += line_end * (2 if blank else 1)
                 line_base, line_level = _line_level(atom, text, previous_code, open_levels)
-                out += INDENT * line_level
+                out += indent * line_level
         out += text
         if atom.kind != "comment":
             if text in OPENERS:

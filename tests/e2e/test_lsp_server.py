@@ -398,6 +398,42 @@ async def test_range_formatting_edits_only_the_selected_lines_at_utf16_positions
     assert (edit.range.end.line, edit.range.end.character) == (2, 0)
 
 
+async def test_formatting_follows_the_editors_options_and_is_quiet_on_syntax_errors(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    await initialize(client, tmp_path)
+    uri = open_document(client, tmp_path / "t.nx", "flow main {\nif true {\nprint(1)\n}\n}\n")
+    document = types.TextDocumentIdentifier(uri=uri)
+
+    async def format_with(options: types.FormattingOptions) -> str:
+        (edit,) = await client.text_document_formatting_async(
+            types.DocumentFormattingParams(text_document=document, options=options)
+        )
+        return edit.new_text
+
+    tabs = await format_with(types.FormattingOptions(tab_size=2, insert_spaces=False))
+    assert tabs == "flow main {\n\tif true {\n\t\tprint(1)\n\t}\n}\n"
+    two = await format_with(types.FormattingOptions(tab_size=2, insert_spaces=True))
+    assert two == "flow main {\n  if true {\n    print(1)\n  }\n}\n"
+
+    # Half-typed text: no edits and no error response (format-on-save must stay quiet).
+    broken = open_document(client, tmp_path / "b.nx", "flow main {\n  x = (1 +\n}\n")
+    spaces = types.FormattingOptions(tab_size=4, insert_spaces=True)
+    whole = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(text_document=types.TextDocumentIdentifier(uri=broken), options=spaces)
+    )
+    lines = await client.text_document_range_formatting_async(
+        types.DocumentRangeFormattingParams(
+            text_document=types.TextDocumentIdentifier(uri=broken),
+            range=types.Range(
+                start=types.Position(line=0, character=0), end=types.Position(line=1, character=0)
+            ),
+            options=spaces,
+        )
+    )
+    assert whole is None and lines is None
+
+
 def test_format_cli_formats_files_in_place(tmp_path: Path) -> None:
     from nexa_lang.formatter import format_source
 

@@ -57,6 +57,21 @@ def test_blocks_and_bodies_are_indented_by_four_spaces() -> None:
     )
 
 
+def test_the_indentation_unit_can_be_two_spaces_or_a_tab() -> None:
+    text = "flow main {\nif true {\n    print([\n1])\n}\n}\n"
+    assert format_source(text, "  ") == "flow main {\n  if true {\n    print([\n      1])\n  }\n}\n"
+    tabbed = format_source(text, "\t")
+    assert tabbed == "flow main {\n\tif true {\n\t\tprint([\n\t\t\t1])\n\t}\n}\n"
+    assert format_source(tabbed, "\t") == tabbed
+    assert format_source(tabbed) == format_source(text)  # back to the house style
+
+
+@pytest.mark.parametrize("unit", ["", "\t\t", " \t", "x"])
+def test_an_indentation_unit_that_is_not_spaces_or_one_tab_is_refused(unit: str) -> None:
+    with pytest.raises(ValueError, match="indentation unit"):
+        format_source("flow main {}\n", unit)
+
+
 def test_two_space_indentation_becomes_four() -> None:
     text = "flow main {\n  x = 1\n  loop {\n    x = x + 1\n  } until (x > 3)\n}\n"
     assert format_source(text) == (

@@ -193,6 +193,7 @@ class Session:
         self.attached_options = attached_options  # its `nexa run` options
         self.tee = tee  # its own stdout and stderr, which get the output too
         self.exit_code: int | None = None
+        self.ended = False  # the launched program has finished (`exited`/`terminated` sent)
         self._table: StatementTable | None = None  # built when a breakpoint needs it: `_statements`
         self.history: History | None = None
         self.memo: ReplyMemo | None = None
@@ -339,6 +340,9 @@ class Session:
             self.output(report.getvalue(), "stderr")
         if loaded.program is None:
             self.vm = None
+            unreadable = _unreadable(report.getvalue())
+            if unreadable is not None:  # no program at all: say why, not "the program has errors"
+                raise RequestError(f"cannot launch {os.path.basename(config.program)}: {unreadable}")
             raise RequestError(
                 f"cannot launch {os.path.basename(config.program)}: the program has errors "
                 f"(exit {loaded.exit_code or 2}; the diagnostics are in the Debug Console)"
@@ -422,6 +426,7 @@ class Session:
 
     def _start(self) -> None:
         prepare_process()
+        self.ended = False
         self.run_task = self.loop.create_task(self._run())
         self._register_thread(self.run_task, "main")
 
@@ -446,6 +451,11 @@ class Session:
         self.exit_code = code
         if self.restarting:
             return
+        # The program is over: its threads are gone, so `threads` lists none and run control
+        # requests say the program has ended instead of acting on a thread that no longer runs.
+        self.ended = True
+        for thread in list(self.threads.values()):
+            self._thread_exited(thread)
         if code is not None:
             self.conn.send_event("exited", {"exitCode": code})
         self.conn.send_event("terminated")
@@ -800,8 +810,14 @@ class Session:
         arguments = request.get("arguments") or {}
         thread = self.threads_by_id.get(arguments.get("threadId"))  # type: ignore[arg-type]
         if thread is None:
+            self._check_running()
             raise RequestError(f"no thread {arguments.get('threadId')}")
         return thread
+
+    def _check_running(self) -> None:
+        if self.ended:
+            code = "" if self.exit_code is None else f" (exit code {self.exit_code})"
+            raise RequestError(f"the program has ended{code}")
 
     def _stopped_thread(self, request: Message) -> ThreadState:
         thread = self._thread(request)
@@ -849,6 +865,7 @@ class Session:
         return await self._step(request, "out")
 
     async def on_pause(self, request: Message) -> Message:
+        self._check_running()
         arguments = request.get("arguments") or {}
         thread = self.threads_by_id.get(arguments.get("threadId"))  # type: ignore[arg-type]
         if thread is not None and thread.resume is not None:
@@ -984,7 +1001,9 @@ class Session:
 
     async def on_threads(self, request: Message) -> Message:
         threads = [{"id": t.id, "name": t.name} for t in sorted(self.threads.values(), key=lambda t: t.id)]
-        return {"threads": threads or [{"id": 1, "name": "main"}]}
+        if self.ended:
+            return {"threads": threads}
+        return {"threads": threads or [{"id": 1, "name": "main"}]}  # the thread about to start
 
     def _frame_id(self, frame: Frame) -> int:
         key = id(frame)
@@ -1135,6 +1154,14 @@ class RequestError(Exception):
 
 _RESPONDED = object()
 _THREAD_KINDS = {"agent_run": "agent", "branch": "fork branch", "lambda": "fn"}  # a thread's name
+
+
+def _unreadable(report: str) -> str | None:
+    """`cannot read '{path}': {reason}` when loading stopped because the file could not be read
+    (loading.load_program's report), else None."""
+    first = report.partition("\n")[0]
+    prefix = "nexa: cannot read "
+    return first[len("nexa: ") :] if first.startswith(prefix) else None
 
 
 def is_caught(frame: Frame, error: NexaError) -> bool:
