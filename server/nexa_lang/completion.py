@@ -4,6 +4,7 @@
 around it, most specific first:
 
 1. a model string (`model: "…`, `fallback: "…`, `clone(model="…`) → model identifiers (S§4);
+   after `@` starting a top-level item → the decorators that fit the declaration after it (S§3.2);
 2. after `std.` / `std.ns.` → namespaces or their functions (S§2);
 3. after `X.` → members of agent, tool or job `X` (`run`, `run_result`, `clone`, member fns,
    flows, lets, properties; S§1.4, S§1.10), or of `self` in an agent's member;
@@ -48,6 +49,7 @@ from nexa_lang.prelude import PREDEFINED_VALUES, PRELUDE_NAMES, STD_NAMESPACES
 from nexa_lang.properties import (
     AGENT_PROPERTIES,
     BOOL,
+    DECORATORS,
     DICT,
     ENUM,
     INT,
@@ -272,6 +274,9 @@ def _complete(ctx: CursorContext) -> Completions:
             return Completions(members, ctx.word)
         named = [i for i in general_items(ctx) if i.sort_text[:1] in (_LOCAL, _MEMBER, _GLOBAL)]
         return Completions([replace(i, insert_text=None, is_snippet=False) for i in named], ctx.word)
+    decorators = ctx.decorator_neighbours
+    if decorators is not None:
+        return Completions(decorator_items(ctx, *decorators), ctx.word)
     line = ctx.line_before
     std = _STD_PATH.search(line)
     if std is not None:
@@ -363,6 +368,63 @@ def model_items(typed: str = "") -> list[CompletionItem]:
 
 def _usual_provider(name: str) -> str | None:
     return next((p for prefix, p in _MODEL_PROVIDERS if name.startswith(prefix)), None)
+
+
+# ------------------------------------------------------------------------------ decorators
+
+TOOL_DECORATOR_SNIPPET = 'tool("${1:what it does}")'
+
+
+def decorator_items(
+    ctx: CursorContext, others: frozenset[str], following: str | None
+) -> list[CompletionItem]:
+    """After `@` at the start of a top-level item: the agent decorators (S§3.2) and `tool` (L§3.3),
+    only those that fit the declaration that follows (`agent` or `fn`) and the other decorators
+    of the run (`@tool` stands alone before a `fn`; agent decorators go together)."""
+    agent_names = frozenset(DECORATORS)
+    names: list[str] = [*DECORATORS, "tool"]
+    if following == "agent" or others & agent_names:
+        names = [*DECORATORS]
+    elif following == "fn" or "tool" in others:
+        names = [] if "tool" in others else ["tool"]
+    renaming = ctx.source[ctx.word.end : ctx.word.end + 1] == b"("  # keep the arguments written
+    items: list[CompletionItem] = []
+    for name in names:
+        if name == "tool":
+            detail, documentation = (
+                '@tool("description", key: value…) fn',
+                (
+                    "Declares the `fn` that follows as a tool function: callable from Nexa code and offered "
+                    "to every agent; the string is the description given to models (L§3.3)."
+                ),
+            )
+            snippet = TOOL_DECORATOR_SNIPPET
+        else:
+            spec = DECORATORS[name]
+            placeholder = "F" if name == "temperature" else "N"  # as S§3.2 writes the forms
+            forms = [f"@{name}({parameter}={placeholder})" for parameter in spec.parameters]
+            detail = " or ".join(forms)
+            setting = AGENT_PROPERTIES[spec.property]
+            documentation = (
+                f"Sets the agent's `{spec.property}` ({setting.meaning}); accepts {setting.value.expected}. "
+                "When the property is also set, the decorator wins (S§3.2)."
+            )
+            if len(spec.parameters) == 1:
+                snippet = f"{name}({spec.parameters[0]}=${{1:{placeholder}}})"
+            else:
+                snippet = f"{name}(${{1|{','.join(spec.parameters)}|}}=${{2:{placeholder}}})"
+        items.append(
+            CompletionItem(
+                name,
+                CompletionKind.FUNCTION,
+                detail,
+                documentation,
+                None if renaming else snippet,
+                not renaming,
+                _MEMBER + name,
+            )
+        )
+    return items
 
 
 # ------------------------------------------------------------------------------ std

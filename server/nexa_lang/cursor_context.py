@@ -33,6 +33,16 @@ PLACEHOLDER = "__nexa_cursor__"
 _CLOSERS = {"(": ")", "[": "]", "{": "}"}
 # Keywords that continue an expression (`a and b`, `x otherwise y`): not offered at a line start.
 INFIX_KEYWORDS = frozenset({"and", "or", "otherwise", "fallback", "in", "as", "to", "satisfies", "against"})
+# One decorator, `@name` with an optional argument list (strings in it may hold parentheses).
+_DECORATOR = r'@([A-Za-z_]\w*)\s*(?:\((?:"[^"\n]*"|[^()"\n])*\))?'
+# A line whose text before the word being typed is decorators and then the `@` of a new one (not
+# `type T = str @"…"`, whose `@` starts a constraint).
+_DECORATOR_LINE = re.compile(rf"^\s*(?:{_DECORATOR}\s*)*@$")
+_DECORATORS_BEFORE = re.compile(rf"(?:{_DECORATOR}\s*)+$")
+_ONE_DECORATOR = re.compile(_DECORATOR)
+_GAP = re.compile(r"(?:\s+|//[^\n]*)*")
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_DECORATOR_REACH = 4000  # characters around the cursor searched for neighbouring decorators
 
 
 def word_span(source: bytes, offset: int) -> Span:
@@ -146,6 +156,30 @@ class CursorContext:
             if span.start <= self.anchor <= span.end and (best is None or best.node.span.contains(span)):
                 best = activation
         return best or top
+
+    @cached_property
+    def decorator_neighbours(self) -> tuple[frozenset[str], str | None] | None:
+        """When the word being typed is the name of a decorator (`@‸` at the start of a top-level
+        item): the names of the other decorators of the same run, before and after it, and the
+        first word after the run (`agent`, `fn`, …; None when nothing follows). Else None."""
+        if not _DECORATOR_LINE.match(self.line_before) or unclosed_brackets(self.text_before):
+            return None
+        before = self.text_before[-_DECORATOR_REACH:-1]
+        run = _DECORATORS_BEFORE.search(before)
+        names = {m.group(1) for m in _ONE_DECORATOR.finditer(run.group(0))} if run else set()
+        after = self.source[self.word.end : self.word.end + _DECORATOR_REACH].decode("utf-8", "replace")
+        index = _GAP.match(after).end()
+        if after.startswith("(", index):  # the argument list of the decorator being renamed
+            index = after.find(")", index) + 1 or len(after)
+        while True:
+            index = _GAP.match(after, index).end()
+            following = _ONE_DECORATOR.match(after, index)
+            if following is None:
+                break
+            names.add(following.group(1))
+            index = following.end()
+        word = _WORD.match(after, index)
+        return frozenset(names), word.group(0) if word else None
 
     @cached_property
     def in_comment_or_string(self) -> bool:

@@ -362,3 +362,62 @@ def test_no_arm_patterns_inside_an_arm_body_or_for_an_untyped_subject():
 def test_member_of_an_agents_reply_offers_the_protocol_fields():
     text = 'protocol Digest { headline: str, mood: str }\nagent S implements Digest { prompt: "p" }\n'
     assert labels_at(text + 'flow main { d = "x" >> S\n    print(d.‸) }\n') == ["headline", "mood"]
+
+
+# ---- decorators (S§3.2, L§3.3)
+
+AGENT_DECORATORS = ["limit", "timeout", "retry", "temperature"]
+
+
+def test_after_at_before_an_agent_offers_the_agent_decorators_with_their_argument_forms():
+    found = completions('@‸\nagent A { prompt: "x" }\n')
+    assert found.labels() == AGENT_DECORATORS
+    limit = found.item("limit")
+    assert limit is not None and limit.insert_text == "limit(max_tokens=${1:N})" and limit.is_snippet
+    assert limit.detail == "@limit(max_tokens=N)"
+    retry = found.item("retry")
+    assert retry is not None and retry.detail == "@retry(max_attempts=N) or @retry(count=N)"
+    assert retry.insert_text == "retry(${1|max_attempts,count|}=${2:N})"
+    temperature = found.item("temperature")
+    assert temperature is not None and temperature.insert_text == "temperature(value=${1:F})"
+
+
+def test_a_typed_decorator_prefix_filters_to_the_decorator():
+    assert completions('@li‸\nagent A { prompt: "x" }\n').matching().labels() == ["limit"]
+
+
+def test_after_at_before_a_fn_offers_tool_once():
+    found = completions("@‸\nfn f(x: int) -> int { return x }\n")
+    assert found.labels() == ["tool"]
+    tool = found.item("tool")
+    assert tool is not None and tool.insert_text == 'tool("${1:what it does}")'
+
+
+def test_after_at_with_nothing_following_offers_every_decorator_once():
+    assert completions("@‸").labels() == [*AGENT_DECORATORS, "tool"]
+    assert completions('@tool("d")\nfn f() { }\n@‸\nflow main { }\n').labels() == [*AGENT_DECORATORS, "tool"]
+
+
+def test_decorators_fit_the_other_decorators_of_the_run():
+    assert completions("@limit(max_tokens=5)\n@‸").labels() == AGENT_DECORATORS
+    assert completions('@tool("a (b)")\n@‸\nfn f() { }\n').labels() == []
+
+
+def test_renaming_a_decorator_keeps_its_arguments():
+    item = completions("@li‸mit(max_tokens=3)\nagent A { }\n").item("limit")
+    assert item is not None and item.insert_text is None and not item.is_snippet
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'flow main() {\n  x = "@‸"\n}\n',
+        "// @‸\nflow main() { }\n",
+        "type T = str @‸",
+        "flow main() {\n  @‸\n}\n",
+    ],
+)
+def test_at_in_a_string_a_comment_a_type_constraint_or_a_body_offers_no_decorator(text: str):
+    found = completions(text)
+    assert not set(AGENT_DECORATORS) & set(found.labels())
+    assert all(i.kind is not CompletionKind.FUNCTION for i in found.items if i.label == "tool")
