@@ -280,7 +280,7 @@ def _complete(ctx: CursorContext) -> Completions:
     line = ctx.line_before
     std = _STD_PATH.search(line)
     if std is not None:
-        return Completions(std_items(std.group(1).lstrip(".")), ctx.word)
+        return Completions(std_items(std.group(1).lstrip("."), with_empty=_in_uses(ctx)), ctx.word)
     member = _MEMBER_ACCESS.search(line)
     if member is not None:
         return Completions(member_items(ctx, member.group(1)), ctx.word)
@@ -430,8 +430,10 @@ def decorator_items(
 # ------------------------------------------------------------------------------ std
 
 
-def std_items(path: str) -> list[CompletionItem]:
-    """After `std.` (path ""), `std.db.` or `std.ns.`: the next namespace part or the functions."""
+def std_items(path: str, with_empty: bool = False) -> list[CompletionItem]:
+    """After `std.` (path ""), `std.db.` or `std.ns.`: the next namespace part or the functions.
+    The namespaces that hold no function (`std.pipe`, …; S§2) only `with_empty` (in a `uses`
+    list, which accepts them): in code a call through them is E303."""
     items: list[CompletionItem] = []
     if path in STD_NAMESPACES and STD_NAMESPACES[path]:
         for name in STD_NAMESPACES[path]:
@@ -445,7 +447,13 @@ def std_items(path: str) -> list[CompletionItem]:
             )
         return items
     prefix = f"{path}." if path else ""
-    children = sorted({ns[len(prefix) :].split(".")[0] for ns in STD_NAMESPACES if ns.startswith(prefix)})
+    children = sorted(
+        {
+            ns[len(prefix) :].split(".")[0]
+            for ns, functions in STD_NAMESPACES.items()
+            if ns.startswith(prefix) and (functions or with_empty)
+        }
+    )
     for child in children:
         full = prefix + child
         items.append(

@@ -421,3 +421,18 @@ def test_at_in_a_string_a_comment_a_type_constraint_or_a_body_offers_no_decorato
     found = completions(text)
     assert not set(AGENT_DECORATORS) & set(found.labels())
     assert all(i.kind is not CompletionKind.FUNCTION for i in found.items if i.label == "tool")
+
+
+# ---- std namespaces without functions (S§2)
+
+EMPTY_NAMESPACES = {"defer", "enum", "match", "null_coalesce", "pipe", "string", "struct", "trait"}
+
+
+def test_std_dot_in_code_leaves_out_the_namespaces_without_functions():
+    labels = set(completions("flow main() {\n  print(std.‸)\n}\n").labels())
+    assert {"fs", "json", "db", "kv"} <= labels and not labels & EMPTY_NAMESPACES
+
+
+@pytest.mark.parametrize("text", ["agent A uses std.‸ {\n}\n", "agent A {\n  uses std.‸\n}\n"])
+def test_std_dot_in_a_uses_list_still_offers_every_namespace(text: str):
+    assert EMPTY_NAMESPACES | {"fs", "db"} <= set(completions(text).labels())
