@@ -1,7 +1,8 @@
 """textDocument/codeAction: `nexa_lang.code_actions` for the requested range, with the document's
 current diagnostics (the last check moved through later edits): one quick fix per fix the rules
-attach, the declarations W005 lacks, and `source.fixAll`, every safe fix of the document that does
-not overlap another (`nexa_lang.fixes`, as `nexa-lsp --check --fix` applies them)."""
+attach, the declarations W005 lacks, the suppression comments of §13 for the diagnostics the
+request asks about (`nexa_lang.suppression_actions`), and `source.fixAll`, every safe fix of the
+document that does not overlap another (`nexa_lang.fixes`, as `nexa-lsp --check --fix` applies them)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from lsprotocol import types
 from nexa_lang.code_actions import CodeAction, code_actions
 from nexa_lang.diagnostics import Diagnostic, Edit
 from nexa_lang.fixes import applicable_fix, apply_fixes
+from nexa_lang.suppression_actions import in_context, suppression_actions
 from nexa_lsp.diagnostics import to_lsp
 from nexa_lsp.documents import Document
 from nexa_lsp.server import NexaServer
@@ -28,9 +30,16 @@ def register(server: NexaServer) -> None:
         only = params.context.only
         result = []
         if _wanted(types.CodeActionKind.QuickFix, only):
-            found = code_actions(
-                ls.documents.analysis(document), document.ranges.span(params.range), diagnostics
-            )
+            analysis = ls.documents.analysis(document)
+            span = document.ranges.span(params.range)
+            found = code_actions(analysis, span, diagnostics)
+            own = [d for d in diagnostics if d.path is None or d.path == document.path]
+            context = [
+                (str(d.code), document.ranges.span(d.range))
+                for d in params.context.diagnostics
+                if d.code is not None and d.source in (None, "nexa")
+            ]
+            found += suppression_actions(analysis.file, in_context(own, span, context))
             result += [_action(ls, document, action) for action in found]
         if _wanted(FIX_ALL, only):
             fix_all = _fix_all(ls, document, diagnostics)
