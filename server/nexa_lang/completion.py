@@ -154,39 +154,52 @@ _USES = re.compile(r"""\buses\b[^{}=;]*$|\btools\s*[:=]\s*\[[^\]]*$""")
 _VALUE_AFTER_KEY = re.compile(r"^\s*([A-Za-z_]\w*)\s*[:=]\s*$")
 _DAG_OPERATOR = re.compile(r"(>>|\|>>|\|\||&>>|&&|\|>|\?\?|:)\s*$")
 
-DECLARATION_SNIPPETS: dict[str, tuple[str, str]] = {
-    # keyword that must be valid → (label, snippet)
+# A snippet whose label is a keyword replaces the keyword's item (one item per label); its
+# detail says what it inserts.
+DECLARATION_SNIPPETS: dict[str, tuple[str, str, str]] = {
+    # keyword that must be valid → (label, snippet, detail)
     "agent": (
         "agent",
         'agent ${1:Name} {\n    role: "${2:role}"\n    model: "${3:openai/gpt-4o-mini}"\n'
         '    prompt: "${4:what the agent does}"\n}\n',
+        "agent Name { role, model, prompt } (declaration)",
     ),
-    "flow": ("flow", "flow ${1:main}(${2}) {\n    $0\n}\n"),
+    "flow": ("flow", "flow ${1:main}(${2}) {\n    $0\n}\n", "flow main() { … } (declaration)"),
     "tool": (
         "tool",
         'tool ${1:name} {\n    description: "${2:what the tool does}"\n'
         '    parameters: {"${3:arg}": "string"}\n}\n',
+        "tool name { description, parameters } (declaration)",
     ),
-    "protocol": ("protocol", "protocol ${1:Name} {\n    ${2:field}: ${3:str}\n}\n"),
-    "test": ("test", 'test "${1:what it checks}" {\n    $0\n}\n'),
+    "protocol": (
+        "protocol",
+        "protocol ${1:Name} {\n    ${2:field}: ${3:str}\n}\n",
+        "protocol Name { field: type } (declaration)",
+    ),
+    "test": ("test", 'test "${1:what it checks}" {\n    $0\n}\n', 'test "…" { … } (declaration)'),
 }
 TOOL_FN_SNIPPET = '@tool("${1:what it does}")\nfn ${2:name}(${3:arg}: str) -> str {\n    $0\n}\n'
-STATEMENT_SNIPPETS: dict[str, tuple[str, str]] = {
+STATEMENT_SNIPPETS: dict[str, tuple[str, str, str]] = {
     "match": (
         "match intent",
         'match ${1:message} {\n    intent("${2:what the text asks for}") => ${3:Agent}.run(${1:message})\n'
         "    _ => ${4:none}\n}",
+        'match x { intent("…") => … }',
     ),
-    "semantic_if": ("semantic_if", 'semantic_if "${1:condition}" against ${2:text} {\n    $0\n}'),
-    "for": ("for each", "for each ${1:item} in ${2:items} {\n    $0\n}"),
-    "try": ("try catch", "try {\n    $1\n} catch (${2:e}) {\n    $0\n}"),
-    "loop": ("loop until", 'loop {\n    $1\n} until ("${2:condition}")'),
+    "semantic_if": (
+        "semantic_if",
+        'semantic_if "${1:condition}" against ${2:text} {\n    $0\n}',
+        'semantic_if "…" against text { … }',
+    ),
+    "for": ("for each", "for each ${1:item} in ${2:items} {\n    $0\n}", "for each item in items { … }"),
+    "try": ("try catch", "try {\n    $1\n} catch (${2:e}) {\n    $0\n}", "try { … } catch (e) { … }"),
+    "loop": ("loop until", 'loop {\n    $1\n} until ("${2:condition}")', 'loop { … } until ("…")'),
 }
 AGENT_MEMBER_SNIPPETS: tuple[tuple[str, str, str], ...] = (
-    ("fn", "fn ${1:name}(${2}) {\n    $0\n}", "member function"),
-    ("flow", "flow ${1:name}(${2}) {\n    $0\n}", "member flow"),
-    ("let", "let ${1:name} = $0", "member value"),
-    ("uses", "uses ${1:std.fs}", "tools offered to the model"),
+    ("fn", "fn ${1:name}(${2}) {\n    $0\n}", "fn name() { … } (member function)"),
+    ("flow", "flow ${1:name}(${2}) {\n    $0\n}", "flow name() { … } (member flow)"),
+    ("let", "let ${1:name} = $0", "let name = … (member value)"),
+    ("uses", "uses ${1:std.fs}", "uses std.fs (tools offered to the model)"),
 )
 # Keywords when the parse state is unknown (the fallback rules).
 _DECLARATION_WORDS = (
@@ -806,9 +819,10 @@ def agent_body_items(ctx: CursorContext) -> list[CompletionItem]:
     present = {p.key for p in agent.properties}
     typed = ctx.prefix
     items: list[CompletionItem] = []
+    members = {label for label, _, _ in AGENT_MEMBER_SNIPPETS}
     for key, spec in AGENT_PROPERTIES.items():
-        if key in present and key != typed:
-            continue
+        if (key in present and key != typed) or key in members:
+            continue  # set already, or offered as a member snippet (`uses`)
         items.append(
             CompletionItem(
                 key,
@@ -821,11 +835,13 @@ def agent_body_items(ctx: CursorContext) -> list[CompletionItem]:
             )
         )
     for label, snippet, detail in AGENT_MEMBER_SNIPPETS:
+        spec = AGENT_PROPERTIES.get(label)
         items.append(
             CompletionItem(
                 label,
                 CompletionKind.KEYWORD,
                 detail,
+                property_documentation(spec) if spec is not None else "",
                 insert_text=snippet,
                 is_snippet=True,
                 sort_text=_KEYWORD + label,
@@ -929,44 +945,37 @@ def general_items(ctx: CursorContext) -> list[CompletionItem]:
         add(item)
     for item in prelude_items():
         add(item)
-    for word in sorted(keywords):
+    snippets = _snippet_items(keywords, after_dag)
+    with_snippet = {item.label for item in snippets}
+    for word in sorted(keywords - with_snippet):
         add(CompletionItem(word, CompletionKind.KEYWORD, "keyword", sort_text=_KEYWORD + word))
-    for keyword, (label, snippet) in DECLARATION_SNIPPETS.items():
-        if keyword in keywords and not after_dag:
-            items.append(
-                CompletionItem(
-                    label,
-                    CompletionKind.SNIPPET,
-                    f"{label} declaration",
-                    insert_text=snippet,
-                    is_snippet=True,
-                    sort_text=_SNIPPET + label,
-                )
-            )
-    if "agent" in keywords and not after_dag:
-        items.append(
-            CompletionItem(
-                "@tool fn",
-                CompletionKind.SNIPPET,
-                "tool function declaration",
-                insert_text=TOOL_FN_SNIPPET,
-                is_snippet=True,
-                sort_text=_SNIPPET + "tool fn",
-            )
-        )
-    for keyword, (label, snippet) in STATEMENT_SNIPPETS.items():
-        if keyword in keywords:
-            items.append(
-                CompletionItem(
-                    label,
-                    CompletionKind.SNIPPET,
-                    f"{label} template",
-                    insert_text=snippet,
-                    is_snippet=True,
-                    sort_text=_SNIPPET + label,
-                )
-            )
+    for item in snippets:
+        add(item)
     return items
+
+
+def _snippet_items(keywords: frozenset[str], after_dag: bool) -> list[CompletionItem]:
+    """The declaration and statement snippets whose keyword is valid; one labelled as its keyword
+    sorts with the keywords, in its place."""
+    found: list[tuple[str, str, str]] = []
+    if not after_dag:
+        found += [entry for keyword, entry in DECLARATION_SNIPPETS.items() if keyword in keywords]
+        if "agent" in keywords:
+            found.append(
+                ("@tool fn", TOOL_FN_SNIPPET, '@tool("…") fn name(arg: str) -> str { … } (declaration)')
+            )
+    found += [entry for keyword, entry in STATEMENT_SNIPPETS.items() if keyword in keywords]
+    return [
+        CompletionItem(
+            label,
+            CompletionKind.SNIPPET,
+            detail,
+            insert_text=snippet,
+            is_snippet=True,
+            sort_text=(_KEYWORD if label in keywords else _SNIPPET) + label,
+        )
+        for label, snippet, detail in found
+    ]
 
 
 def _enclosing_agent(activation: object) -> ast.AgentDecl | None:

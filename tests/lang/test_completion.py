@@ -436,3 +436,41 @@ def test_std_dot_in_code_leaves_out_the_namespaces_without_functions():
 @pytest.mark.parametrize("text", ["agent A uses std.‸ {\n}\n", "agent A {\n  uses std.‸\n}\n"])
 def test_std_dot_in_a_uses_list_still_offers_every_namespace(text: str):
     assert EMPTY_NAMESPACES | {"fs", "db"} <= set(completions(text).labels())
+
+
+# ---- one item per label: a keyword's snippet stands for the keyword
+
+
+def _with_label(text: str, label: str) -> list:
+    return [i for i in completions(text).items if i.label == label]
+
+
+def test_a_declaration_keyword_and_its_snippet_are_one_item():
+    (agent,) = _with_label("ag‸\n", "agent")
+    assert agent.kind is CompletionKind.SNIPPET and agent.is_snippet
+    assert agent.insert_text is not None and agent.insert_text.startswith("agent ${1:Name} {")
+    assert agent.detail == "agent Name { role, model, prompt } (declaration)"
+    assert agent.sort_text == "4agent"  # where the keyword sorted
+    (tool,) = _with_label("‸", "tool")
+    assert tool.kind is CompletionKind.SNIPPET
+
+
+def test_a_statement_keyword_and_its_snippet_are_one_item():
+    (item,) = _with_label("flow main() {\n  ‸\n}\n", "semantic_if")
+    assert item.kind is CompletionKind.SNIPPET and item.detail == 'semantic_if "…" against text { … }'
+
+
+def test_the_uses_member_of_an_agent_body_is_one_item():
+    (uses,) = _with_label('agent A {\n    prompt: "x",\n    ‸\n}\n', "uses")
+    assert (
+        uses.insert_text == "uses ${1:std.fs}" and uses.detail == "uses std.fs (tools offered to the model)"
+    )
+    assert "uses" in uses.documentation
+
+
+def test_keywords_without_a_snippet_of_their_label_stay_keywords():
+    found = completions("flow main() {\n  ‸\n}\n")
+    (for_keyword,) = [i for i in found.items if i.label == "for"]
+    assert for_keyword.kind is CompletionKind.KEYWORD and found.item("for each") is not None
+    (struct,) = _with_label("‸", "struct")
+    assert struct.kind is CompletionKind.KEYWORD
