@@ -4,7 +4,8 @@ Why: the VM raises a RuntimeError for such a call (L D62), so the line always fa
 Callees with a known parameter list: flows, member functions, lambdas bound to a name once,
 `@tool fn`s, struct constructors, payload variants of the program's enums (`Shape::Circle(1, 2)`
 for `Circle(r: float)`, L§3.9), declared tools, std functions and prelude functions with a fixed
-signature. Agents take any number of inputs and are never reported.
+signature. Agents take any number of inputs and are never reported, and neither are MCP and
+Python tools, whose parameters come from the server or module (S§5.2), not from the program.
 A named argument that is not a field of a constructed struct or variant is E002 instead (its case 4).
 Example: `greet("Ada", "Lovelace")` for `flow greet(name: str)`; `greet(person = "Ada")`.
 A call on the right of `>>`/`|>` counts the piped value as its first argument (L§5.6):
@@ -27,6 +28,8 @@ from nexa_lang.rules.piped_calls import arguments, is_inserted
 @rule("E012", "unexpected-argument")
 def check(program: Program) -> Iterator[Diagnostic]:
     for file, call, callee in resolved_calls(program):
+        if callee.kind == "tool" and _schema_is_external(program, callee.name):
+            continue
         given_arguments = arguments(program, call)
         binding = bind_arguments(callee, given_arguments)
         if binding.extra:
@@ -51,6 +54,14 @@ def check(program: Program) -> Iterator[Diagnostic]:
                 path=file.path,
                 fix=removal(call.arguments, [argument], f"Remove the argument '{argument.name}'"),
             )
+
+
+def _schema_is_external(program: Program, name: str) -> bool:
+    """A declared `mcp:` or `python:` tool (`name` or `name.run`): its parameter list is unknown
+    to the checker, so no argument of a call can be judged extra."""
+    symbol = program.lookup(name.removesuffix(".run"))
+    decl = symbol.decl if symbol is not None else None
+    return isinstance(decl, ast.ToolDecl) and any(decl.property(k) for k in ("mcp", "python"))
 
 
 def removal(arguments: list[ast.Argument], removed: list[ast.Argument], title: str) -> Fix:
