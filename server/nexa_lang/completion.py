@@ -42,7 +42,7 @@ from nexa_lang.builtin_docs import (
 from nexa_lang.cursor_context import CursorContext
 from nexa_lang.keywords import RESERVED
 from nexa_lang.model import Program, Symbol, pattern_bindings
-from nexa_lang.model_ids import KNOWN_MODEL_NAMES, KNOWN_PROVIDERS
+from nexa_lang.model_ids import KNOWN_MODEL_NAMES, KNOWN_PROVIDERS, split_provider, usual_provider
 from nexa_lang.outline import match_score
 from nexa_lang.positions import Span
 from nexa_lang.prelude import PREDEFINED_VALUES, PRELUDE_NAMES, STD_NAMESPACES
@@ -257,12 +257,6 @@ _EXPRESSION_WORDS = (
     "semantic_if",
 )
 
-# How a known model name is usually addressed (S§4.1): the provider prefix completion offers.
-_MODEL_PROVIDERS = (
-    ("gpt-", "openai"), ("claude-", "anthropic"), ("deepseek-", "deepseek"), ("minimax-", "minimax"),
-    ("glm-", "zhipu"), ("llama", "ollama"), ("mistral", "mistral"),
-)  # fmt: skip
-
 
 def complete(analysis: Analysis, offset: int) -> Completions:
     """The completion items at byte `offset` of the analysed file."""
@@ -347,9 +341,20 @@ def _inside_string(line: str, content_start: int) -> bool:
 
 
 def model_items(typed: str = "") -> list[CompletionItem]:
-    """Model identifiers: `provider/name` for the known names, the bare names, the provider
-    prefixes and `offline`; with a provider typed, that provider's names first."""
-    provider = typed.split("/", 1)[0] if "/" in typed else None
+    """Model identifiers. With nothing or a bare name typed: `offline`, `provider/name` for the
+    known names under their usual provider, the bare names and the provider prefixes. After a
+    `provider/` (or known `provider:`) prefix: that provider's own known names first, then the
+    other known names under it (S§4.2 makes no list check: a provider may serve any name)."""
+    provider, separator, _ = split_provider(typed)
+    if separator:
+        assert provider is not None
+        ranked = sorted(KNOWN_MODEL_NAMES, key=lambda name: usual_provider(name) != provider)
+        return [
+            _model_item(
+                f"{provider}{separator}{name}", name, "1" if usual_provider(name) == provider else "2"
+            )
+            for name in ranked
+        ]
     items = [
         CompletionItem(
             "offline",
@@ -360,27 +365,22 @@ def model_items(typed: str = "") -> list[CompletionItem]:
         )
     ]
     for name in KNOWN_MODEL_NAMES:
-        usual = _usual_provider(name)
-        window = context_window(name)
-        detail = f"context: {window:,} tokens" if window else "context: unknown"
-        for prefix in dict.fromkeys(p for p in (provider, usual) if p):
-            rank = "1" if prefix == usual else "2"
+        usual = usual_provider(name)
+        if usual is not None:
+            items.append(_model_item(f"{usual}/{name}", name, "1"))
+        items.append(_model_item(name, name, "3"))
+    for known in KNOWN_PROVIDERS:
+        if known != "offline":
             items.append(
-                CompletionItem(f"{prefix}/{name}", CompletionKind.VALUE, detail, sort_text=rank + name)
+                CompletionItem(f"{known}/", CompletionKind.MODULE, "provider", sort_text="4" + known)
             )
-        if provider is None:
-            items.append(CompletionItem(name, CompletionKind.VALUE, detail, sort_text="3" + name))
-    if provider is None:
-        for known in KNOWN_PROVIDERS:
-            if known != "offline":
-                items.append(
-                    CompletionItem(f"{known}/", CompletionKind.MODULE, "provider", sort_text="4" + known)
-                )
     return items
 
 
-def _usual_provider(name: str) -> str | None:
-    return next((p for prefix, p in _MODEL_PROVIDERS if name.startswith(prefix)), None)
+def _model_item(label: str, name: str, rank: str) -> CompletionItem:
+    window = context_window(name)
+    detail = f"context: {window:,} tokens" if window else "context: unknown"
+    return CompletionItem(label, CompletionKind.VALUE, detail, sort_text=rank + name)
 
 
 # ------------------------------------------------------------------------------ decorators

@@ -2,7 +2,7 @@
 
 `check_model_id` returns E005's reason for a bad string (word for word) or None, and
 `model_id_fix` the repaired text the safe fixes write (trimmed, provider lower-cased).
-Completion reads `KNOWN_PROVIDERS` and `KNOWN_MODEL_NAMES`.
+Completion reads `KNOWN_PROVIDERS`, `KNOWN_MODEL_NAMES` and `usual_provider`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,18 @@ KNOWN_MODEL_NAMES: tuple[str, ...] = (
     "claude-haiku-4-20250514", "deepseek-chat", "deepseek-v3", "minimax-m2.5", "glm-5", "llama-2",
     "mistral",
 )  # fmt: skip
+
+# Which provider serves a known name (S§4.1: upstream's router and docs), by the name's start.
+_USUAL_PROVIDERS: tuple[tuple[str, str], ...] = (
+    ("gpt-", "openai"), ("claude-", "anthropic"), ("deepseek-", "deepseek"), ("minimax-", "minimax"),
+    ("glm-", "zhipu"), ("llama", "ollama"), ("mistral", "mistral"),
+)  # fmt: skip
+
+
+def usual_provider(name: str) -> str | None:
+    """The provider that usually serves the known model `name` (its own models), or None."""
+    return next((provider for start, provider in _USUAL_PROVIDERS if name.startswith(start)), None)
+
 
 _ALLOWED = re.compile(r"[A-Za-z0-9._\-:/@+]")
 _PROVIDER = re.compile(r"[a-z][a-z0-9_-]*")

@@ -474,3 +474,26 @@ def test_keywords_without_a_snippet_of_their_label_stay_keywords():
     assert for_keyword.kind is CompletionKind.KEYWORD and found.item("for each") is not None
     (struct,) = _with_label("‸", "struct")
     assert struct.kind is CompletionKind.KEYWORD
+
+
+# ---- model strings after a provider prefix (S§4.1, S§4.2)
+
+
+def test_after_a_provider_prefix_its_own_models_come_first():
+    found = completions('agent A {\n  model: "deepseek/‸"\n}\n')
+    labels = found.labels()
+    assert labels[:2] == ["deepseek/deepseek-chat", "deepseek/deepseek-v3"]
+    assert all(label.startswith("deepseek/") for label in labels) and "deepseek/gpt-4o" in labels
+    own = {i.sort_text for i in found.items[:2]}
+    assert max(own) < min(i.sort_text for i in found.items[2:])
+
+
+def test_a_known_provider_with_a_colon_keeps_the_colon():
+    labels = completions('agent A { model: "openai:gp‸" }').labels()
+    assert labels[0] == "openai:gpt-4" and "openai:claude-3-opus" in labels
+    assert not any(label.startswith("openai/") for label in labels)
+
+
+def test_a_colon_after_an_unknown_provider_is_part_of_the_name():
+    labels = completions('agent A { model: "llama3:8‸" }').labels()
+    assert {"offline", "openai/gpt-4o", "gpt-4o", "ollama/"} <= set(labels)
