@@ -29,7 +29,7 @@ from typing import Any
 from nexa_lang import ast
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
-from nexa_lang.scopes import Activation
+from nexa_lang.scopes import Activation, Resolution
 
 NODE_KINDS = (
     "input",
@@ -144,13 +144,15 @@ class ActivationGraph:
     values: list[ValueSite] = field(default_factory=list)
     stages: list[StagePair] = field(default_factory=list)
     reads: dict[str, list[int]] = field(default_factory=dict)  # local → start offsets of its reads
+    # top-level variables that another body (a flow, a test, …) reads: those may run at any time
+    read_elsewhere: set[str] = field(default_factory=set)
 
     @property
     def file(self) -> SourceFile:
         return self.activation.file
 
     def is_read_after(self, name: str, offset: int) -> bool:
-        return any(start >= offset for start in self.reads.get(name, ()))
+        return name in self.read_elsewhere or any(start >= offset for start in self.reads.get(name, ()))
 
 
 def flow_names(program: Program) -> list[str]:
@@ -233,12 +235,20 @@ def _activation_bodies(program: Program) -> list[tuple[Activation, list[ast.Stmt
 def _record_reads(program: Program, graphs: dict[int, ActivationGraph]) -> None:
     """Each reference to a local goes to the graph of the activation that binds it (a lambda's
     read of its creator's local is a read in the creator)."""
+    tops = {id(a.file): graphs.get(id(a)) for a in program.scopes.activations if a.kind == "top"}
     for reference in program.scopes.references:
         activation: Activation | None = reference.activation
         name = reference.name
         while activation is not None and name not in activation.locals and name not in activation.specials:
             activation = activation.parent
-        if activation is None or activation.file is not reference.file:
+        if activation is None:
+            symbol = reference.symbol
+            if reference.resolution is Resolution.GLOBAL and symbol is not None and symbol.kind == "global":
+                top = tops.get(id(symbol.file))
+                if top is not None:
+                    top.read_elsewhere.add(name)
+            continue
+        if activation.file is not reference.file:
             continue
         graph = graphs.get(id(activation))
         if graph is not None:
@@ -292,6 +302,9 @@ class _Builder:
         self.returned: Outputs = []
         self.sites = sites
         self.top: tuple[ast.Node, str, str | None, int] | None = None  # the statement's whole value
+        # the start of the outermost loop being walked: a read anywhere in a loop body may follow
+        # an assignment made further down in it (in the next iteration)
+        self.loop_start: int | None = None
 
     def value_site(self, expr: ast.Dag | ast.Spawn) -> None:
         """Record a followed value and what its statement does with it."""
@@ -366,7 +379,8 @@ class _Builder:
         self.top = None
         if isinstance(stmt, ast.Assign | ast.Let):
             single = _assigned_name(stmt)
-            self.top = (stmt.value, "assigned", single, stmt.span.end) if single else None
+            after = stmt.span.end if self.loop_start is None else self.loop_start
+            self.top = (stmt.value, "assigned", single, after) if single else None
             outputs = self.expr(stmt.value)
             targets = []
             if isinstance(stmt, ast.Assign) and isinstance(stmt.target, ast.Name):
@@ -427,7 +441,10 @@ class _Builder:
             # `loop … until` runs its body at least once; the others may not run it at all
             paths = Paths(self.variables, may_skip=not isinstance(stmt, ast.Loop))
             self.variables = paths.start()
+            outer_loop = self.loop_start
+            self.loop_start = stmt.span.start if outer_loop is None else outer_loop
             self.branch_block(stmt.body, node, None)
+            self.loop_start = outer_loop
             paths.end(self.variables)
             self.variables = paths.merged()
             return [node]

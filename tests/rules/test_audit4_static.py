@@ -23,3 +23,64 @@ def test_e012_not_reported_for_mcp_and_python_tools(found: Found) -> None:
 def test_e012_still_reported_for_a_described_tool_without_parameters(found: Found) -> None:
     text = 'tool d { description: "Described, no parameters" }\nflow main { print(d("x")) }\n'
     assert found(text, "E012") == [("E012", 2, 21, "'d' takes 0 argument(s) but 1 were given")]
+
+
+AGENTS = (
+    'agent Pro { prompt: "Argue for." }\n'
+    'agent Con { prompt: "Argue against." }\n'
+    'agent Indexer { prompt: "Index the documents." }\n'
+)
+
+
+def test_g001_g007_g010_count_a_read_of_a_top_level_variable_from_a_flow(found: Found) -> None:
+    # a top-level variable is a global: a flow that reads it may run at any time (L§6.1)
+    text = AGENTS + (
+        'views = "four-day week" |>> [Pro, Con]\n'
+        'job = spawn Indexer("corpus/")\n'
+        'sent = "notice" || [Pro, Con]\n'
+        "flow main {\n"
+        "    print(views)\n"
+        "    print(await job)\n"
+        "    print(sent)\n"
+        "}\n"
+    )
+    assert [f[:3] for f in found(text, "G001", "G007", "G010")] == [("G010", 6, 17)]
+
+
+def test_g001_g007_still_reported_for_top_level_values_nobody_reads(found: Found) -> None:
+    text = AGENTS + (
+        'views = "four-day week" |>> [Pro, Con]\n'
+        'job = spawn Indexer("corpus/")\n'
+        "flow main {\n"
+        '    views2 = "x"\n'
+        "    print(views2)\n"
+        "}\n"
+    )
+    assert [f[:3] for f in found(text, "G001", "G007")] == [("G001", 4, 25), ("G007", 5, 7)]
+
+
+def test_g001_counts_a_read_earlier_in_the_same_loop_body(found: Found) -> None:
+    # the read runs in the next iteration, after the assignment
+    text = AGENTS + (
+        "flow main(a) {\n"
+        "    k = none\n"
+        "    for each i in [1, 2] {\n"
+        "        if (k != none) { print(k) }\n"
+        "        k = a |>> [Pro, Con]\n"
+        "    }\n"
+        "}\n"
+    )
+    assert found(text, "G001") == []
+
+
+def test_g001_a_read_before_the_loop_does_not_count(found: Found) -> None:
+    text = AGENTS + (
+        "flow main(a) {\n"
+        "    k = none\n"
+        "    print(k)\n"
+        "    for each i in [1, 2] {\n"
+        "        k = a |>> [Pro, Con]\n"
+        "    }\n"
+        "}\n"
+    )
+    assert [f[:3] for f in found(text, "G001")] == [("G001", 8, 15)]
