@@ -23,13 +23,14 @@ import cattrs
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, default_converter
+from pygls.protocol import default_converter
 from pygls.protocol.language_server import lsp_method
 
 from nexa_lang.model import SourceFile, Workspace
 from nexa_lang.positions import Span
 from nexa_lsp.diagnostics import DiagnosticsService
 from nexa_lsp.documents import Document, DocumentStore, uri_of
+from nexa_lsp.protocol import AnsweringProtocol
 from nexa_lsp.ranges import Ranges, unit_of
 from nexa_lsp.workspace_index import WorkspaceIndex
 
@@ -56,7 +57,7 @@ def make_converter() -> cattrs.Converter:
     return converter
 
 
-class NexaProtocol(LanguageServerProtocol):
+class NexaProtocol(AnsweringProtocol):
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
         general = params.capabilities.general
