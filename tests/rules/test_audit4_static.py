@@ -84,3 +84,31 @@ def test_g001_a_read_before_the_loop_does_not_count(found: Found) -> None:
         "}\n"
     )
     assert [f[:3] for f in found(text, "G001")] == [("G001", 8, 15)]
+
+
+def test_g006_follows_member_calls_through_the_agent_and_self(found: Found) -> None:
+    text = (
+        "agent Bot {\n"
+        '    prompt: "Answer the question."\n'
+        "    fn a(x) { return Bot.b(x) }\n"
+        "    fn b(x) { return Bot.a(x) }\n"
+        "    fn c(x) { return self.c(x) }\n"
+        "}\n"
+        "flow main { print([Bot.a(1), Bot.c(1)]) }\n"
+    )
+    assert found(text, "G006") == [
+        ("G006", 3, 22, "flows call each other in a cycle: Bot.a → Bot.b → Bot.a"),
+        ("G006", 5, 22, "flows call each other in a cycle: Bot.c → Bot.c"),
+    ]
+
+
+def test_g006_no_cycle_for_member_calls_that_end(found: Found) -> None:
+    text = (
+        "agent Bot {\n"
+        '    prompt: "Answer the question."\n'
+        "    fn a(x) { return Bot.b(x) }\n"
+        "    fn b(x) { return self.run(x) }\n"
+        "}\n"
+        "flow main { print(Bot.a(1)) }\n"
+    )
+    assert found(text, "G006") == []

@@ -119,6 +119,7 @@ def _build_call_graph(program: Program) -> CallGraph:
                 caller = owners[id(reference.activation)] = owner_of(reference.activation)
             runs = reference.position in _RUNNING
             graph.calls.append(Call(caller, callee, reference.span, reference.file, runs))
+    graph.calls.extend(_member_calls(program, agents))
     for file, decl in program.declarations():
         if isinstance(decl, ast.AgentDecl):
             owner = Owner("agent", decl.name, f"agent '{decl.name}'")
@@ -134,6 +135,31 @@ def _build_call_graph(program: Program) -> CallGraph:
                 if target is not None:
                     graph.calls.append(Call(owner, target, item.span, file))
     return graph
+
+
+def _member_calls(program: Program, agents: dict[str, ast.AgentDecl]) -> Iterator[Call]:
+    """`Agent.m(…)` and, inside the agent, `self.m(…)` where `m` is a member function or flow: a
+    call of that member (G006 follows it like a call of a flow). The receiver alone only reaches
+    the agent, which reaches every member, so reachability (G002) does not change."""
+    references = program.scopes.by_span()
+    for file, call in program.nodes.of(ast.Call):
+        assert isinstance(call, ast.Call)
+        member = call.function
+        if not (isinstance(member, ast.Member) and isinstance(member.object, ast.Name)):
+            continue
+        reference = references.get((id(file), member.object.span))
+        if reference is None:
+            continue
+        agent: ast.AgentDecl | None = None
+        if reference.resolution is Resolution.GLOBAL and reference.symbol is not None:
+            agent = agents.get(reference.symbol.name) if reference.symbol.kind == "agent" else None
+        elif reference.resolution is Resolution.SPECIAL and reference.name == "self":
+            agent = _agent_of(reference.activation)
+        if agent is None or not any(m.name == member.name for m in [*agent.functions, *agent.flows]):
+            continue
+        name = f"{agent.name}.{member.name}"
+        span = Span(member.object.span.start, member.name_span.end)
+        yield Call(owner_of(reference.activation), Owner("member", name, f"'{name}'"), span, file)
 
 
 _CALLING = (Resolution.GLOBAL, Resolution.MEMBER)
