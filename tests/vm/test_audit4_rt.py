@@ -1,0 +1,170 @@
+"""Audit 4 (agent run time and harness primitives): `nexa run --provider openai` against a real
+OpenAI-compatible HTTP server on 127.0.0.1 whose answers each test scripts (no mocks)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+Reply = tuple[int, Any]  # (HTTP status, JSON body)
+Responder = Callable[[dict[str, Any]], Reply | None]
+
+
+def completion(text: str | None, tool_calls: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": text}
+    if tool_calls:
+        message["tool_calls"] = tool_calls
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "model": "m",
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": "tool_calls" if tool_calls else "stop"}
+        ],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+
+
+def tool_call(number: int, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": f"call{number}",
+        "type": "function",
+        "function": {"name": name, "arguments": json.dumps(arguments)},
+    }
+
+
+class FakeLLM:
+    """Answers with `respond(body)` when it returns something, else echoes the last user message.
+
+    Judge requests (L§7.4) are answered by rule: a condition holds when it contains "YES"; a
+    classification picks the first label whose name occurs in the target."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.respond: Responder = lambda body: None
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def agent_requests(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if not _is_judge(r)]
+
+    def answer(self, body: dict[str, Any]) -> Reply:
+        scripted = self.respond(body)
+        if scripted is not None:
+            return scripted
+        messages = body["messages"]
+        system = messages[0]["content"] if messages and messages[0]["role"] == "system" else ""
+        user = messages[-1]["content"] if isinstance(messages[-1]["content"], str) else ""
+        if system.startswith("You are a strict judge"):
+            condition = user.split("\n\nTarget:")[0]
+            return 200, completion(json.dumps({"matched": "YES" in condition, "confidence": 1}))
+        if system.startswith("You are a strict classifier"):
+            labels_part, target = user.split("Target:\n", 1)
+            for label in re.findall(r"^- ([^:\n]+)", labels_part, re.MULTILINE):
+                if label.lower() in target.lower():
+                    return 200, completion(json.dumps({"label": label}))
+            return 200, completion(json.dumps({"label": None}))
+        return 200, completion(f"echo: {user}")
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                fake.requests.append(body)
+                status, payload = fake.answer(body)
+                data = json.dumps(payload).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def _is_judge(body: dict[str, Any]) -> bool:
+    first = body["messages"][0]
+    return first["role"] == "system" and str(first["content"]).startswith("You are a strict")
+
+
+@pytest.fixture
+def llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLLM]:
+    fake = FakeLLM()
+    fake.thread.start()
+    monkeypatch.setenv("NEXA_OPENAI_BASE_URL", fake.base_url)
+    for name in ("NEXA_OPENAI_API_KEY", "OPENAI_API_KEY", "NEXA_DEFAULT_MODEL", "NEXA_JUDGE_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    try:
+        yield fake
+    finally:
+        fake.server.shutdown()
+        fake.server.server_close()
+
+
+def run_online(nexa, source: str, *options: str):
+    return nexa(source, "--provider", "openai", *options)
+
+
+def texts(body: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(m["role"], m.get("content") or "") for m in body["messages"]]
+
+
+# ---- finding 1: the E301/E303 code names (S§0.4 error texts, the run-time report) ----
+
+TOOLER = """
+@tool("double a number")
+fn dbl(n: int) -> int { return n * 2 }
+agent T { prompt: "use tools" }
+flow main() { print(T.run("go")) }
+"""
+
+
+def calling(name: str, arguments: dict[str, Any]) -> Responder:
+    def respond(body: dict[str, Any]) -> Reply | None:
+        if _is_judge(body):
+            return None
+        if body["messages"][-1]["role"] == "tool":
+            return 200, completion("result: " + body["messages"][-1]["content"])
+        return 200, completion(None, [tool_call(1, name, arguments)])
+
+    return respond
+
+
+def test_an_unknown_tool_asked_by_the_model_gets_the_e303_name(nexa, llm):
+    llm.respond = calling("nosuch", {})
+    outcome = run_online(nexa, TOOLER)
+    assert outcome.code == 0, outcome.err
+    assert (
+        outcome.out == "result: Error: E303 std-function-not-found: nosuch: no tool of this name is offered\n"
+    )
+
+
+def test_near_miss_invalid_arguments_keep_the_e302_name(nexa, llm):
+    llm.respond = calling("dbl", {"n": "x"})
+    outcome = run_online(nexa, TOOLER)
+    assert outcome.out.startswith("result: Error: E302 invalid-tool-arguments: invalid arguments for 'dbl'")
+
+
+def test_an_uncaught_e303_names_its_code_in_the_report(nexa):
+    outcome = nexa('flow main() {\n    n = std.json\n    print(n.nosuch("x"))\n}\n')
+    assert outcome.code == 1
+    assert "= code E303 (std-function-not-found)" in outcome.err
