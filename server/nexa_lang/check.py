@@ -12,7 +12,8 @@ they report the same diagnostics for the same text (ARCHITECTURE.md). The steps:
 
 In a checking context (§2.1, nexa_lang.context) a root's check also collects what its program finds
 inside the libraries it includes (`check_root`); `finish_library` merges those findings over the
-library's includers and finishes them like step 3–5.
+library's includers and finishes them like step 3–5; `check_library` does both for one library
+(the language server's open library, checked through the workspace's roots that include it).
 """
 
 from __future__ import annotations
@@ -177,6 +178,33 @@ def finish_library(
     enabled = settings.selection.enabled_for(parsed.path)
     checked = {r.code for r in rules() if r.code in enabled}
     return finish_file(parsed, merged, settings, checked)
+
+
+def check_library(
+    parsed: ParsedFile,
+    settings: Settings | None,
+    roots: Sequence[tuple[ParsedFile, Settings]],
+    workspace: Workspace | None = None,
+    dependencies: list[str] | None = None,
+) -> list[Diagnostic]:
+    """The diagnostics of the library `parsed` checked as part of each of `roots` (the roots of
+    the context that include it, in the context's order; §2.1): `check_root` for each, reporting
+    on this library, then `finish_library`, as `nexa-lsp --check` does over its units. The roots'
+    paths and the files of their programs are appended to `dependencies` when given."""
+    settings = settings if settings is not None else Settings()
+    path = parsed.path or ""
+    library = LibraryOfRoot(path, Workspace.key(path), settings)
+    findings: list[list[Diagnostic]] = []
+    for root, root_settings in roots:
+        try:
+            checked = check_root(root, root_settings, [library], workspace)
+        except RecursionError:  # a root too deeply nested to check reports nothing here (as in --check)
+            continue
+        findings.append(checked.libraries[path])
+        if dependencies is not None and root.path is not None:
+            dependencies.append(root.path)
+            dependencies.extend(checked.dependencies)
+    return finish_library(parsed, settings, findings)
 
 
 def finish_file(

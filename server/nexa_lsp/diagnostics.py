@@ -188,13 +188,18 @@ class DiagnosticsService:
         self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def refresh_dependents(self, path: str | None) -> None:
-        """Check again every open document whose program includes `path`."""
+        """Check again every open document whose check depends on `path` (its program includes
+        it, or, for a library, a root including it is or includes `path`), and the open libraries
+        that `path`'s text may have made part of a root's program (§2.1)."""
         if path is None:
             return
         key = Workspace.key(path)
+        reached = {d.uri for d in self.server.index.open_libraries(reached_from=path)}
         for document in self.server.documents:
             state = self._states.get(document.uri)
-            if state and state.result and key in state.result.outcome.dependencies:
+            if document.uri in reached or (
+                state and state.result and key in state.result.outcome.dependencies
+            ):
                 self.schedule(document)
 
     def refresh_all(self) -> None:
@@ -253,6 +258,7 @@ class DiagnosticsService:
                 document.text,
                 self.server.documents.overlays(except_path=document.path),
                 self.config_generation,
+                tuple(self.server.index.including_roots(document.path)),
             )
             loop = asyncio.get_running_loop()
             outcome = await loop.run_in_executor(self._executor, run_check, request)

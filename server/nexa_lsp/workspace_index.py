@@ -1,6 +1,7 @@
 """The workspace index: every .nx/.nxlib file under the workspace folders, parsed into the shared
 `Workspace` at start (with work-done progress), with its includes followed, and kept current by
-`workspace/didChangeWatchedFiles`.
+`workspace/didChangeWatchedFiles`. It also tells which roots of the workspace include a library, so
+that the library is checked as part of their programs (diagnostics.md §2.1).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from nexa_lang.model import NEXA_SOURCE_SUFFIXES, Workspace
+from nexa_lang.model import NEXA_SOURCE_SUFFIXES, SourceFile, Workspace
 from nexa_lsp.documents import path_of
 
 if TYPE_CHECKING:
+    from nexa_lsp.documents import Document
     from nexa_lsp.server import NexaServer
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,9 @@ class WorkspaceIndex:
             await asyncio.sleep(0)  # let requests through between files
         if reporting:
             progress.end(token, types.WorkDoneProgressEnd(message=f"indexed {len(paths)} file(s)"))
+        # Libraries opened while indexing were checked before their including roots were known.
+        for document in self.open_libraries():
+            self.server.diagnostics.schedule(document)
 
     def add(self, path: str) -> None:
         """Parse `path` (and, through its program, every file it includes) into the workspace."""
@@ -96,6 +101,78 @@ class WorkspaceIndex:
     def includers(self, path: str) -> list[str]:
         """Indexed files whose programs include `path`."""
         return self.server.model.includers(path, sorted(self.paths))
+
+    def including_roots(self, path: str | None) -> list[str]:
+        """The program roots of the workspace (indexed files and open documents, the editor's text
+        before the disk's) that include the library `path`, in the order `nexa-lsp --check` takes
+        the files of the workspace folders. Empty when `path` is itself a root: a root is checked as
+        its own program (§2.1), and so is a library no root includes."""
+        if path is None:
+            return []
+        try:
+            file = self._current(path)
+            if file is None or file.is_program_root:
+                return []
+            key = Workspace.key(path)
+            open_paths = {Workspace.key(d.path) for d in self.server.documents if d.path}
+            roots = [
+                candidate
+                for candidate in sorted((self.paths | open_paths) - {key})
+                if (root := self._current(candidate)) is not None and root.is_program_root
+            ]
+            return sorted(self.server.model.includers(path, roots), key=self._walk_order)
+        except Exception:  # a failure here must not stop the check: the file is checked on its own
+            log.exception("finding the roots that include %s failed", path)
+            return []
+
+    def open_libraries(self, reached_from: str | None = None) -> list[Document]:
+        """The open documents that are libraries; with `reached_from`, only those (other than it)
+        in the program of that root, or in the programs of the roots including that library: a
+        change there can make a root include them (they depend on it only once included)."""
+        skip = Workspace.key(reached_from) if reached_from is not None else None
+        documents = [d for d in self.server.documents if d.path and Workspace.key(d.path) != skip]
+        try:
+            libraries = [d for d in documents if not d.file.is_program_root]
+            if reached_from is None or not libraries:
+                return libraries  # (the common case while typing: no other open library to look for)
+            start = self._current(reached_from)
+            if start is None:
+                return []
+            roots = [start] if start.is_program_root else self._files(self.including_roots(reached_from))
+            reached = {
+                Workspace.key(f.path)
+                for root in roots
+                for f in self.server.model.program(root).files
+                if f.path
+            }
+            return [d for d in libraries if Workspace.key(d.path or "") in reached]
+        except Exception:
+            log.exception("finding the open libraries reached from %s failed", reached_from)
+            return []
+
+    def _current(self, path: str) -> SourceFile | None:
+        """The file at `path`: an open document's current text (parsed now if it was edited since),
+        else the disk's."""
+        document = self.server.documents.by_path(path)
+        return document.file if document is not None else self.server.model.file(path)
+
+    def _files(self, paths: list[str]) -> list[SourceFile]:
+        return [file for path in paths if (file := self._current(path)) is not None]
+
+    def _walk_order(self, path: str) -> tuple[int, list[tuple[int, str]]]:
+        """Sort key: the order in which `nexa-lsp --check` walks the workspace folders (folder by
+        folder; in each directory its files, then its subdirectories, each by name). Files outside
+        the folders (open documents) come last."""
+        folders = [Workspace.key(root) for root in self.roots()]
+        for number, folder in enumerate(folders):
+            try:
+                relative = os.path.relpath(path, folder)
+            except ValueError:  # another drive
+                continue
+            if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
+                *directories, name = relative.split(os.sep)
+                return number, [(1, d) for d in directories] + [(0, name)]
+        return len(folders), [(0, path)]
 
     def _client_shows_progress(self) -> bool:
         window = self.server.client_capabilities.window
