@@ -168,3 +168,44 @@ def test_an_uncaught_e303_names_its_code_in_the_report(nexa):
     outcome = nexa('flow main() {\n    n = std.json\n    print(n.nosuch("x"))\n}\n')
     assert outcome.code == 1
     assert "= code E303 (std-function-not-found)" in outcome.err
+
+
+# ---- finding 2: a `reflect` note reaches the next agent run only (L§7.10.7, L§7.3.2 step 4) ----
+
+REFLECTING = """
+agent A { prompt: "answer" }
+flow main() {
+    A.run("one")
+    reflect "check the units"
+    A.run("two")
+    A.run("three")
+}
+"""
+
+
+def test_a_reflect_note_is_sent_with_the_next_run_and_not_kept_in_the_history(nexa, llm):
+    outcome = run_online(nexa, REFLECTING)
+    assert outcome.code == 0, outcome.err
+    first, second, third = llm.agent_requests()
+    assert texts(second) == [
+        ("system", "answer"),
+        ("user", "one"),
+        ("assistant", "echo: one"),
+        ("system", "check the units"),
+        ("user", "two"),
+    ]
+    assert ("system", "check the units") not in texts(third)
+    assert texts(third)[-3:] == [("user", "two"), ("assistant", "echo: two"), ("user", "three")]
+
+
+def test_near_miss_without_reflect_the_history_grows_turn_by_turn(nexa, llm):
+    outcome = run_online(nexa, REFLECTING.replace('reflect "check the units"', ""))
+    assert outcome.code == 0, outcome.err
+    assert texts(llm.agent_requests()[2]) == [
+        ("system", "answer"),
+        ("user", "one"),
+        ("assistant", "echo: one"),
+        ("user", "two"),
+        ("assistant", "echo: two"),
+        ("user", "three"),
+    ]

@@ -296,9 +296,8 @@ flow main {
     _, _, provider = run_captured(source, tmp_path, monkeypatch)
     first, second = provider.requests
     assert ("system", "Be shorter next time") in texts(first)
-    assert (
-        texts(second).count(("system", "Be shorter next time")) == 1
-    )  # kept in the history, not added again
+    # sent with the next run only: the note is not stored in the history (L§7.10.7, R24)
+    assert ("system", "Be shorter next time") not in texts(second)
 
 
 def test_autoloop_exit_when_is_judged_after_each_iteration(nexa):

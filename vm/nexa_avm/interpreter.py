@@ -331,7 +331,7 @@ class LoopState:
 class RunState:
     """The state of one agent run (the instructions AGENT_INPUT … AGENT_COMMIT share it)."""
 
-    __slots__ = ("agent", "branch", "messages", "attempts", "input_text", "reply_text", "problems")
+    __slots__ = ("agent", "branch", "messages", "attempts", "input_text", "reply_text", "problems", "notes")
 
     def __init__(self, agent: AgentRuntime, branch: bool, history: list[Message]) -> None:
         self.agent = agent
@@ -341,6 +341,7 @@ class RunState:
         self.input_text = ""
         self.reply_text = ""
         self.problems: list[str] = []
+        self.notes: list[Message] = []  # `reflect` notes: sent with this run, never stored (L§7.10.7)
 
 
 class Frame:
@@ -1554,7 +1555,8 @@ class Interpreter:
         frame.locals["input"] = run.input_text
         if self.reflections:
             notes, self.reflections = self.reflections, []
-            run.messages.extend(Message.system(n) for n in notes)
+            run.notes = [Message.system(n) for n in notes]
+            run.messages.extend(run.notes)
         if images:
             parts: list[Any] = [TextPart(run.input_text)] + [
                 ImagePart(i.media_type, i.data_base64) for i in images
@@ -1730,6 +1732,9 @@ class Interpreter:
         if not run.branch:
             agent = run.agent
             run.messages.append(Message.assistant(run.reply_text))
+            if run.notes:  # only the run after `reflect` receives its notes (L§7.10.7)
+                notes = {id(note) for note in run.notes}
+                run.messages = [m for m in run.messages if id(m) not in notes]
             agent.history = run.messages
             agent.last_reply = value
             self.agent_commits += 1
