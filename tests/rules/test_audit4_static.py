@@ -112,3 +112,20 @@ def test_g006_no_cycle_for_member_calls_that_end(found: Found) -> None:
         "flow main { print(Bot.a(1)) }\n"
     )
     assert found(text, "G006") == []
+
+
+def test_h018_not_reported_for_an_interpolated_condition(found: Found) -> None:
+    # the condition is an expression: its text is only known at run time (L§1.6.5)
+    text = (
+        "flow main {\n"
+        '    goal = "the summary names every speaker"\n'
+        '    x = "a"\n'
+        '    verify "#{goal}" against x\n'
+        "}\n"
+    )
+    assert found(text, "H018") == []
+
+
+def test_h018_still_reported_for_a_short_plain_condition(found: Found) -> None:
+    text = 'flow main {\n    x = "a"\n    verify "  short  " against x\n}\n'
+    assert found(text, "H018") == [("H018", 3, 12, "verify condition 'short' is too short to judge reliably")]

@@ -2,7 +2,8 @@
 after trimming.
 
 Why: the condition is judged by a model; a few words ("ok", "good") give it nothing to judge by.
-Range: the string. The message quotes the trimmed condition.
+Range: the string. The message quotes the trimmed condition. A condition with `#{…}`
+interpolations is not judged: its text is only known at run time (L§1.6.5).
 Example: `verify "ok" against reply`. No fix.
 """
 
@@ -21,7 +22,7 @@ def check(program: Program) -> Iterator[Diagnostic]:
     for file, node in harnessed_of(program, ast.Verify):
         assert isinstance(node, ast.Verify)
         condition = node.subject
-        if node.against is None or not isinstance(condition, ast.StringLit):
+        if node.against is None or not isinstance(condition, ast.StringLit) or condition.interpolations:
             continue
         text = condition.value.strip()
         if len(text) < MINIMUM:
