@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -209,3 +210,78 @@ def test_near_miss_without_reflect_the_history_grows_turn_by_turn(nexa, llm):
         ("assistant", "echo: two"),
         ("user", "three"),
     ]
+
+
+# ---- finding 3: E404 for a consensus whose voters fail or run out of time (diagnostics.md E404) ----
+
+VOTERS = """
+agent Bad { model: "openai/broken", retry: 1, prompt: "b" }
+agent Slow { model: "openai/slow", timeout: 20, retry: 1, prompt: "s" }
+agent Good { prompt: "g" }
+agent Good2 { prompt: "g2" }
+agent Chair { prompt: "c" }
+flow main() {
+    try { print(EXPR) } catch (e) { print(e.kind, e.code, e.message) }
+}
+"""
+
+
+def failing_and_slow_models(body: dict[str, Any]) -> Reply | None:
+    if body["model"] == "broken":
+        return 400, {"error": {"message": "bad request"}}
+    if body["model"] == "slow":
+        time.sleep(3)
+    return None
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        (
+            '"q" && [Bad, Bad, Good]',
+            "TimeoutError E404 consensus did not finish: 1 of 3 voters replied within 1 s",
+        ),
+        (
+            '"q" |>> [Bad, Bad, Good] && Chair',
+            "TimeoutError E404 consensus did not finish: 1 of 3 voters replied within 1 s",
+        ),
+        (
+            '"q" |>> [Slow, Good, Good2] && Chair',
+            "TimeoutError E404 consensus did not finish: 2 of 3 voters replied within 1 s",
+        ),
+    ],
+)
+def test_a_consensus_with_too_few_voters_in_time_is_e404(nexa, llm, tmp_path, expression, expected):
+    llm.respond = failing_and_slow_models
+    (tmp_path / "nexa.toml").write_text("[runtime]\nconsensus_timeout = 1\n", encoding="utf-8")
+    outcome = run_online(nexa, VOTERS.replace("EXPR", expression))
+    assert outcome.code == 0, outcome.err
+    assert outcome.out == expected + "\n"
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        # half of the voters replied: a failed voter only counts as missing
+        ('"q" && [Bad, Good]', "echo: q"),
+        (
+            '"q" |>> [Bad, Good] && Chair',
+            "echo: Reach one consensus answer from the following 1 responses:\n\necho: q",
+        ),
+        # near miss: every voter replies, the judge gets all of them
+        (
+            '"q" |>> [Good, Good2] && Chair',
+            "echo: Reach one consensus answer from the following 2 responses:\n\necho: q\n---\necho: q",
+        ),
+        # near miss: a fork alone still raises its first failure (D58)
+        (
+            '"q" |>> [Bad, Good]',
+            "AgentError E102 model call failed for agent 'Bad' on 'openai/broken': HTTP 400: bad request",
+        ),
+    ],
+)
+def test_near_miss_enough_voters_reach_a_consensus(nexa, llm, expression, expected):
+    llm.respond = failing_and_slow_models
+    outcome = run_online(nexa, VOTERS.replace("EXPR", expression))
+    assert outcome.code == 0, outcome.err
+    assert outcome.out == expected + "\n"

@@ -293,6 +293,7 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, proces
         default_model=default_model,
         judge_model=judge_model,
         max_loop=loaded.settings.max_loop,
+        consensus_timeout=loaded.settings.consensus_timeout,
         allow_python=getattr(args, "allow_python", False),
         trace=trace,
         log_internal=trace_target is not None,

@@ -1072,6 +1072,13 @@ class FunctionCompiler:
 
     def expr_Dag(self, node: ast.Dag) -> None:
         span = tuple(node.op_span) if node.op_span != (0, 0) else tuple(node.span)
+        if node.op == "&&" and isinstance(node.left, ast.Dag) and node.left.op == "|>>":
+            # `x |>> [R…] && J`: the fork's branches are the consensus voters (E404, R25)
+            self.expression(node.left.left)
+            self.runnable(node.left.right)
+            self.runnable(node.right)
+            self.emit(Op.CONSENSUS, "fork", span)
+            return
         self.expression(node.left)
         if node.op in (">>", "|>") and isinstance(node.right, ast.Call):
             self.expression(node.right.function)

@@ -418,8 +418,10 @@ class Interpreter:
         strategy: str = "adaptive",
         rate_limits: Any = (),
         type_mode: str = "warn",
+        consensus_timeout: float = 120.0,
     ) -> None:
         self.program = program
+        self.consensus_timeout = consensus_timeout  # [runtime] consensus_timeout (E404)
         self.provider = provider
         self.out = stdout or sys.stdout
         self.err = stderr or sys.stderr
@@ -1838,18 +1840,18 @@ class Interpreter:
         except NexaError as error:
             self.err.write(f"warning: fire-and-forget branch failed: {error.kind}: {error.message}\n")
 
+    async def item_text(self, item: Any, frame: Frame) -> str:
+        """An item of `&>>`/`&&` (L§7.5.5): an agent's latest reply, or its run with empty input."""
+        if isinstance(item, AgentRuntime):
+            if item.last_reply is not UNSET:
+                return to_text(item.last_reply)
+            return to_text(await self.run_agent(item, [], frame, branch=True))
+        return to_text(item)
+
     async def merge_items(self, items: Any, frame: Frame) -> list[str]:
         if not isinstance(items, list):
             items = [items]
-
-        async def item_text(item: Any) -> str:
-            if isinstance(item, AgentRuntime):
-                if item.last_reply is not UNSET:
-                    return to_text(item.last_reply)
-                return to_text(await self.run_agent(item, [], frame, branch=True))
-            return to_text(item)
-
-        texts = await self.gather_bounded(items, item_text)
+        texts = await self.gather_bounded(items, lambda item: self.item_text(item, frame))
         return [t for t in texts if t]
 
     async def op_MERGE(self, frame: Frame, instr: Instr) -> None:
@@ -1858,25 +1860,68 @@ class Interpreter:
         frame.stack.append(await self.run_stage(merger, "\n---\n".join(texts), frame))
 
     async def op_CONSENSUS(self, frame: Frame, instr: Instr) -> None:
+        """L§7.5.5 with E404: the voters run under `[runtime] consensus_timeout`; a failed voter
+        counts as missing, and fewer than half replying is E404 (diagnostics.md; R25)."""
         right = frame.stack.pop()
-        left = frame.stack.pop()
-        if isinstance(right, list) and not isinstance(left, list):
-            value = await self.data_source(left, frame)
-            replies = await self.gather_in_order(
-                [self.run_stage(r, value, frame, branch=True) for r in right]
-            )
-            counts: dict[str, int] = {}
-            for reply in replies:
-                counts[to_text(reply)] = counts.get(to_text(reply), 0) + 1
-            best = max(counts.values()) if counts else 0
-            frame.stack.append(next((r for r in replies if counts[to_text(r)] == best), None))
-            return
-        texts = await self.merge_items(left, frame)
+        if instr.arg == "fork":  # `x |>> [R…] && J`: the fork's branches are the voters
+            stages = frame.stack.pop()
+            value = await self.data_source(frame.stack.pop(), frame)
+            if isinstance(stages, list):
+                voters = [self.run_stage(r, value, frame, branch=True) for r in stages]
+            elif isinstance(value, list):
+                voters = [self.run_stage(stages, item, frame, branch=True) for item in value]
+            else:
+                voters = [self.run_stage(stages, value, frame, branch=True)]
+            replies = await self.gather_voters(voters)
+            texts = [t for t in (to_text(r) for r in replies) if t]
+        else:
+            left = frame.stack.pop()
+            if isinstance(right, list) and not isinstance(left, list):  # `a && [R…]`: a vote
+                value = await self.data_source(left, frame)
+                replies = await self.gather_voters(
+                    [self.run_stage(r, value, frame, branch=True) for r in right]
+                )
+                counts: dict[str, int] = {}
+                for reply in replies:
+                    counts[to_text(reply)] = counts.get(to_text(reply), 0) + 1
+                best = max(counts.values()) if counts else 0
+                frame.stack.append(next((r for r in replies if counts[to_text(r)] == best), None))
+                return
+            items = left if isinstance(left, list) else [left]
+            replies = await self.gather_voters([self.item_text(item, frame) for item in items])
+            texts = [t for t in replies if t]
         request = (
             f"Reach one consensus answer from the following {len(texts)} responses:\n\n"
             + "\n---\n".join(texts)
         )
         frame.stack.append(await self.run_stage(right, request, frame))
+
+    async def gather_voters(self, voters: list[Awaitable[Any]]) -> list[Any]:
+        """The replies of the voters that succeeded within the consensus timeout, in list order."""
+        tasks = [asyncio.ensure_future(voter) for voter in voters]
+        if not tasks:
+            return []
+        _, pending = await asyncio.wait(tasks, timeout=self.consensus_timeout)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        replies: list[Any] = []
+        for task in tasks:
+            if task.cancelled():
+                continue
+            error = task.exception()
+            if error is None:
+                replies.append(task.result())
+            elif not isinstance(error, NexaError):
+                raise error  # not a failed voter: an internal error or exit()
+        if pending or len(replies) * 2 < len(tasks):
+            raise NexaError(
+                "TimeoutError",
+                f"consensus did not finish: {len(replies)} of {len(tasks)} voters replied "
+                f"within {self.consensus_timeout:g} s",
+                "E404",
+            )
+        return replies
 
     async def op_PIPE(self, frame: Frame, instr: Instr) -> None:
         function = frame.stack.pop()

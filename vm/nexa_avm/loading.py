@@ -38,6 +38,7 @@ class RunSettings:
         rate_limits: tuple[tuple[str, float], ...] = (),
         sandbox: Any = None,  # [sandbox] as a sandbox.SandboxConfig, paths absolute
         type_mode: str = "warn",  # [type] mode
+        consensus_timeout: float = 120.0,  # [runtime] consensus_timeout (E404)
     ) -> None:
         self.provider_config = provider_config if provider_config is not None else {}
         self.max_loop = max_loop
@@ -46,6 +47,7 @@ class RunSettings:
         self.rate_limits = rate_limits
         self.sandbox = sandbox
         self.type_mode = type_mode
+        self.consensus_timeout = consensus_timeout
 
 
 class Loaded:
@@ -120,6 +122,7 @@ def _check_and_compile(path: str, stderr: TextIO, config: str | None) -> tuple[L
         rate_limits=tuple(settings.scheduler.rate_limits),
         sandbox=config_from_settings(settings),
         type_mode=settings.type.mode,
+        consensus_timeout=settings.runtime.consensus_timeout,
     )
     workspace = Workspace()
     root = workspace.file(path)
