@@ -285,3 +285,49 @@ def test_near_miss_enough_voters_reach_a_consensus(nexa, llm, expression, expect
     outcome = run_online(nexa, VOTERS.replace("EXPR", expression))
     assert outcome.code == 0, outcome.err
     assert outcome.out == expected + "\n"
+
+
+# ---- finding 4: a model's tool call is found, then validated, then approved, then run (S§5.5 step 3) ----
+
+APPROVAL = """
+@tool("add two numbers", requires_approval: true)
+fn add(a: int, b: int) -> int { return a + b }
+agent T { prompt: "use tools" }
+flow main() {
+    before_tool(add) { print("before add") }
+    print(T.run("go"))
+}
+"""
+
+
+def calling_raw(name: str, arguments: str) -> Responder:
+    def respond(body: dict[str, Any]) -> Reply | None:
+        if body["messages"][-1]["role"] == "tool":
+            return 200, completion("result: " + body["messages"][-1]["content"])
+        call = {"id": "call1", "type": "function", "function": {"name": name, "arguments": arguments}}
+        return 200, completion(None, [call])
+
+    return respond
+
+
+def test_invalid_arguments_are_refused_before_approval_is_asked(nexa, llm):
+    llm.respond = calling_raw("add", '{"a": "one", "b": 2}')
+    outcome = run_online(nexa, APPROVAL)
+    assert outcome.out == (
+        "result: Error: E302 invalid-tool-arguments: invalid arguments for 'add': "
+        "'a' must be an integer, found a string\n"
+    )
+
+
+def test_an_unknown_tool_is_e303_even_with_unreadable_arguments(nexa, llm):
+    llm.respond = calling_raw("nosuch", "{not json")
+    outcome = run_online(nexa, APPROVAL)
+    assert outcome.out.startswith("result: Error: E303 std-function-not-found: nosuch:")
+
+
+def test_near_miss_valid_arguments_still_need_approval_and_run_when_approved(nexa, llm):
+    llm.respond = calling_raw("add", '{"a": 1, "b": 2}')
+    refused = run_online(nexa, APPROVAL)
+    assert refused.out.startswith("result: Error: E402 permission-denied: add denied")
+    approved = run_online(nexa, APPROVAL, "--approve-all")
+    assert approved.out == "before add\nresult: 3\n"

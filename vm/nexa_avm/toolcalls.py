@@ -1,7 +1,7 @@
 """Tool calls made by a model (S§5.5 step 3, S§5.6, S§0.4).
 
-For each call: parse the arguments (E302), find the tool among those offered to the agent (std
-functions of its `uses`, then `@tool fn`s, then declared tools; unknown → E303), ask for approval
+For each call: find the tool among those offered to the agent (std functions of its `uses`, then
+`@tool fn`s, then declared tools; unknown → E303), parse and validate the arguments (E302), ask for approval
 when the tool `requires_approval` (S§5.6; refused → E402), fire `before_tool`, run it under the
 sandbox and the agent's `tool_timeout` (E104 when it is exceeded), fire `after_tool`, and turn the
 value into the result text of S§0.4, cut at 16,384 characters. Every failure is an error *text* for
@@ -63,6 +63,11 @@ async def approved(vm: Interpreter, tool: str, arguments: dict[str, Any]) -> boo
 
 async def call_from_model(vm: Interpreter, name: str, arguments: str, frame: Frame) -> str:
     agent = frame.run.agent if frame.run is not None else None
+    std = std_tools_of(agent).get(name) if agent is not None else None
+    tool_fn = vm.program.tool_fns.get(name)
+    declared = vm.program.tools.get(name)
+    if std is None and tool_fn is None and declared is None:
+        return _failed(vm, name, NexaError("ToolError", f"{name}: no tool of this name is offered", "E303"))
     try:
         args = json.loads(arguments or "{}")
         if not isinstance(args, dict):
@@ -70,12 +75,9 @@ async def call_from_model(vm: Interpreter, name: str, arguments: str, frame: Fra
     except ValueError as error:
         message = f"invalid arguments for '{name}': {error}"
         return _failed(vm, name, NexaError("ToolError", message, "E302"))
-    std = std_tools_of(agent).get(name) if agent is not None else None
-    tool_fn = vm.program.tool_fns.get(name)
-    declared = vm.program.tools.get(name)
-    if std is None and tool_fn is None and declared is None:
-        return _failed(vm, name, NexaError("ToolError", f"{name}: no tool of this name is offered", "E303"))
     try:
+        # S§5.5 step 3: validation (c) before approval (d) and before the hooks and the run (e)
+        _validate(vm, std, tool_fn, declared, args)
         if std is None and tool_fn is not None and _requires_approval(tool_fn.options):
             if not await approved(vm, name, args):
                 raise NexaError(
@@ -99,6 +101,24 @@ async def call_from_model(vm: Interpreter, name: str, arguments: str, frame: Fra
     text = std.model_text(value) if std is not None else _text(value)
     vm.record("tool_result", tool=name, chars=len(text))
     return truncate_for_model(text)
+
+
+def _validate(
+    vm: Interpreter, std: StdFunction | None, tool_fn: Any, declared: Any, args: dict[str, Any]
+) -> None:
+    """E302 for arguments that do not fit the tool's schema (S§5.5 step 3c); the run validates again."""
+    if std is not None:
+        from .stdlib.functions import StdCall
+
+        std.bind([], args, StdCall(vm, std.full_name, True))
+    elif tool_fn is not None:
+        from .schemas import bind_tool_fn_arguments
+
+        bind_tool_fn_arguments(tool_fn.code, [], args, vm.program)
+    elif isinstance(declared.properties.get("parameters"), dict):
+        from .tools_wasm import bind_arguments
+
+        bind_arguments(declared, [], args)
 
 
 def _requires_approval(options: dict[str, Any]) -> bool:
