@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -49,8 +48,8 @@ class FakeLLM:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.respond: Responder = lambda body: None
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.release = threading.Event()  # set at teardown: ends the waits of slow answers
+        self.server = _QuietServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
 
     @property
@@ -102,6 +101,13 @@ class FakeLLM:
         return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that gave up on a slow answer (the consensus timeout) leaves a broken pipe
+
+
 def _is_judge(body: dict[str, Any]) -> bool:
     first = body["messages"][0]
     return first["role"] == "system" and str(first["content"]).startswith("You are a strict")
@@ -117,6 +123,7 @@ def llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLLM]:
     try:
         yield fake
     finally:
+        fake.release.set()
         fake.server.shutdown()
         fake.server.server_close()
 
@@ -226,12 +233,17 @@ flow main() {
 """
 
 
-def failing_and_slow_models(body: dict[str, Any]) -> Reply | None:
-    if body["model"] == "broken":
-        return 400, {"error": {"message": "bad request"}}
-    if body["model"] == "slow":
-        time.sleep(3)
-    return None
+@pytest.fixture
+def voters(llm: FakeLLM) -> FakeLLM:
+    def respond(body: dict[str, Any]) -> Reply | None:
+        if body["model"] == "broken":
+            return 400, {"error": {"message": "bad request"}}
+        if body["model"] == "slow":
+            llm.release.wait(3)
+        return None
+
+    llm.respond = respond
+    return llm
 
 
 @pytest.mark.parametrize(
@@ -251,8 +263,7 @@ def failing_and_slow_models(body: dict[str, Any]) -> Reply | None:
         ),
     ],
 )
-def test_a_consensus_with_too_few_voters_in_time_is_e404(nexa, llm, tmp_path, expression, expected):
-    llm.respond = failing_and_slow_models
+def test_a_consensus_with_too_few_voters_in_time_is_e404(nexa, voters, tmp_path, expression, expected):
     (tmp_path / "nexa.toml").write_text("[runtime]\nconsensus_timeout = 1\n", encoding="utf-8")
     outcome = run_online(nexa, VOTERS.replace("EXPR", expression))
     assert outcome.code == 0, outcome.err
@@ -280,8 +291,7 @@ def test_a_consensus_with_too_few_voters_in_time_is_e404(nexa, llm, tmp_path, ex
         ),
     ],
 )
-def test_near_miss_enough_voters_reach_a_consensus(nexa, llm, expression, expected):
-    llm.respond = failing_and_slow_models
+def test_near_miss_enough_voters_reach_a_consensus(nexa, voters, expression, expected):
     outcome = run_online(nexa, VOTERS.replace("EXPR", expression))
     assert outcome.code == 0, outcome.err
     assert outcome.out == expected + "\n"
@@ -331,3 +341,61 @@ def test_near_miss_valid_arguments_still_need_approval_and_run_when_approved(nex
     assert refused.out.startswith("result: Error: E402 permission-denied: add denied")
     approved = run_online(nexa, APPROVAL, "--approve-all")
     assert approved.out == "before add\nresult: 3\n"
+
+
+# ---- finding 5: failed requests and validation rounds share the `retry` attempts (L§7.3.6, S§3.1) ----
+
+FLAKY = """
+protocol P { name: "string" }
+agent F implements P { model: "openai/flaky", retry: RETRY, retry_delay: 0, prompt: "x" }
+flow main() {
+    try { print(F.run("a")) } catch (e) { print(e.kind, e.code, e.message) }
+}
+"""
+
+
+def flaky_then(*texts_after: str) -> Responder:
+    """The first request fails with HTTP 500, the later ones answer the given texts in turn."""
+    answers = iter(texts_after)
+
+    def respond(body: dict[str, Any]) -> Reply | None:
+        if body["model"] != "flaky":
+            return None
+        if not any(r["model"] == "flaky" for r in llm_requests(body)[:-1]):
+            return 500, {"error": {"message": "transient"}}
+        return 200, completion(next(answers, "not json"))
+
+    return respond
+
+
+def llm_requests(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return body["_seen"]
+
+
+@pytest.fixture
+def seen(llm: FakeLLM) -> FakeLLM:
+    """Lets a responder see the requests before the current one (`body["_seen"]`)."""
+    original = llm.answer
+
+    def answer(body: dict[str, Any]) -> Reply:
+        body["_seen"] = list(llm.requests)
+        return original(body)
+
+    llm.answer = answer  # type: ignore[method-assign]
+    return llm
+
+
+def test_a_failed_request_counts_against_the_validation_attempts(nexa, seen):
+    seen.respond = flaky_then("not json")
+    outcome = run_online(nexa, FLAKY.replace("RETRY", "2"))
+    assert outcome.out == (
+        "ProtocolError E103 agent 'F' did not return a valid P after 2 attempts: the reply is not JSON\n"
+    )
+    assert len(seen.requests) == 2
+
+
+def test_near_miss_a_third_attempt_is_made_with_retry_3_and_a_valid_reply_is_kept(nexa, seen):
+    seen.respond = flaky_then("not json", '{"name": "ok"}')
+    outcome = run_online(nexa, FLAKY.replace("RETRY", "3"))
+    assert outcome.out == '{"name": "ok"}\n'
+    assert len(seen.requests) == 3

@@ -1615,13 +1615,19 @@ class Interpreter:
         tools = self.tools_of(agent)
         last_error: ProviderError | None = None
         tried: list[str] = []
-        for model in agent.models:
+        for index, model in enumerate(agent.models):
             messages_at_start = list(run.messages)
+            # L§7.3.6: `retry` attempts per model and run, shared by failed requests and validation
+            # rounds (run.attempts); a fallback model starts with a fresh budget
+            used = run.attempts if index == 0 else 0
             try:
                 rounds = 0
                 while True:
                     offered = tools if rounds < agent.max_tool_calls else []
                     request = self.request_for(run, model, offered, rounds)
+                    budget = max(1, agent.retry - used)
+                    if request.retry.attempts != budget:
+                        request = request._replace(retry=request.retry._replace(attempts=budget))
                     request = await fit_context(self, frame, agent, request)  # L§7.10.2 (harness.py)
                     await self.scheduler.before_request(model)  # rate limits (scheduler.py)
                     if stream:
@@ -1643,6 +1649,9 @@ class Interpreter:
                         reply_chars=len(reply.text),
                         tool_calls=len(reply.tool_calls),
                     )
+                    failed = max(reply.attempts, 1) - 1  # attempts that failed before this reply
+                    used += failed
+                    run.attempts += failed
                     if reply.tool_calls and offered:
                         run.messages.append(Message.assistant(reply.text, reply.tool_calls))
                         for call in reply.tool_calls:
