@@ -129,3 +129,16 @@ def test_h018_not_reported_for_an_interpolated_condition(found: Found) -> None:
 def test_h018_still_reported_for_a_short_plain_condition(found: Found) -> None:
     text = 'flow main {\n    x = "a"\n    verify "  short  " against x\n}\n'
     assert found(text, "H018") == [("H018", 3, 12, "verify condition 'short' is too short to judge reliably")]
+
+
+def test_w004_a_blank_description_alone_means_no_instructions(
+    found: Found, fixed: Callable[..., str]
+) -> None:
+    text = 'agent Quiet { description: "" }\nflow main { print(Quiet.run("x")) }\n'
+    assert found(text, "W004") == [("W004", 1, 7, "agent 'Quiet' has no instructions; add a 'prompt'")]
+    assert fixed(text, "W004").startswith('agent Quiet { prompt: "", description: "" }')
+
+
+def test_w004_a_blank_prompt_is_still_an_empty_prompt(found: Found) -> None:
+    text = 'agent Quiet { prompt: "  ", description: "" }\nflow main { print(Quiet.run("x")) }\n'
+    assert found(text, "W004") == [("W004", 1, 7, "agent 'Quiet' has an empty prompt")]

@@ -24,7 +24,9 @@ def check(program: Program) -> Iterator[Diagnostic]:
         given = [p for p in decl.properties if p.key in INSTRUCTION_KEYS]
         if any(_has_text(p.value) for p in given):
             continue
-        if given:  # a second `prompt` would be E004: no fix, the text must be written in place
+        # a blank `prompt` is "an empty prompt" (a second one would be E004: no fix, the text must be
+        # written in place); a blank `description` alone leaves the agent with no instructions
+        if any(p.key == "prompt" for p in given):
             yield Diagnostic.warning(
                 decl.name_span, f"agent '{decl.name}' has an empty prompt", path=file.path
             )
