@@ -399,3 +399,45 @@ def test_near_miss_a_third_attempt_is_made_with_retry_3_and_a_valid_reply_is_kep
     outcome = run_online(nexa, FLAKY.replace("RETRY", "3"))
     assert outcome.out == '{"name": "ok"}\n'
     assert len(seen.requests) == 3
+
+
+# ---- finding 6: `logging: true` puts the full request and reply in the trace; tool calls keep
+# their arguments and full result text (L§7.3.8, S§3.1, S§5.5 f, S§5.7) ----
+
+LOGGING = """
+@tool("double a number")
+fn dbl(n: int) -> int { return n * 2 }
+agent L { logging: true, prompt: "p" }
+agent N { prompt: "p" }
+flow main() {
+    L.run("logged input")
+    N.run("quiet input\\n@call dbl {\\"n\\": 4}")
+}
+"""
+
+
+def trace_events(nexa, tmp_path, source: str) -> list[dict[str, Any]]:
+    outcome = nexa(source, "--trace", "trace.json")
+    assert outcome.code == 0, outcome.err
+    return json.loads((tmp_path / "trace.json").read_text(encoding="utf-8"))
+
+
+def test_a_logging_agent_records_its_request_and_reply_texts(nexa, tmp_path):
+    runs = [e for e in trace_events(nexa, tmp_path, LOGGING) if e["event"] == "agent_run"]
+    logged = runs[0]
+    assert logged["agent"] == "L"
+    assert logged["request"] == [
+        {"role": "system", "content": "p"},
+        {"role": "user", "content": "logged input"},
+    ]
+    assert logged["reply"] == "[L] logged input"
+
+
+def test_near_miss_other_agents_record_sizes_and_their_tool_calls(nexa, tmp_path):
+    events = trace_events(nexa, tmp_path, LOGGING)
+    quiet = [e for e in events if e["event"] == "agent_run" and e["agent"] == "N"]
+    assert all("request" not in e and "reply" not in e for e in quiet)
+    assert quiet[0]["input_chars"] == len('quiet input\n@call dbl {"n": 4}')
+    assert quiet[0]["calls"] == [{"name": "dbl", "arguments": '{"n": 4}'}]
+    (result,) = [e for e in events if e["event"] == "tool_result"]
+    assert (result["tool"], result["arguments"], result["text"]) == ("dbl", {"n": 4}, "8")

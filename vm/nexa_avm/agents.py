@@ -99,6 +99,12 @@ class AgentRuntime:
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(attempts=self.retry, delay=self.retry_delay)
 
+    @property
+    def logs_full_text(self) -> bool:
+        """`logging: true` (S§3.1; the string "true" is accepted with W003)."""
+        value = self.settings.get("logging")
+        return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
     def build_system_prompt(self, protocols: dict[str, list[tuple[str, Any]]], base_dir: str | None) -> None:
         """L§7.3.1."""
         prompt = self.settings.get("prompt") or self.settings.get("description") or ""

@@ -328,6 +328,15 @@ class LoopState:
         self.deadline = deadline
 
 
+def full_texts(request: ModelRequest, reply: Any) -> dict[str, Any]:
+    """The texts a `logging: true` agent's trace records carry (S§3.1, L§7.3.8); other agents'
+    records carry their sizes only."""
+    return {
+        "request": [{"role": m.role, "content": m.text()} for m in request.messages],
+        "reply": reply.text,
+    }
+
+
 class RunState:
     """The state of one agent run (the instructions AGENT_INPUT … AGENT_COMMIT share it)."""
 
@@ -1641,14 +1650,17 @@ class Interpreter:
                         from .reply_cache import complete
 
                         reply = await complete(self, agent, request)
-                    self.record(
-                        "agent_run",
-                        agent=agent.name,
-                        model=model,
-                        input_chars=len(run.input_text),
-                        reply_chars=len(reply.text),
-                        tool_calls=len(reply.tool_calls),
-                    )
+                    if self.trace is not None:
+                        self.record(
+                            "agent_run",
+                            agent=agent.name,
+                            model=model,
+                            input_chars=len(run.input_text),
+                            reply_chars=len(reply.text),
+                            tool_calls=len(reply.tool_calls),
+                            calls=[{"name": c.name, "arguments": c.arguments} for c in reply.tool_calls],
+                            **(full_texts(request, reply) if agent.logs_full_text else {}),
+                        )
                     failed = max(reply.attempts, 1) - 1  # attempts that failed before this reply
                     used += failed
                     run.attempts += failed

@@ -99,7 +99,8 @@ async def call_from_model(vm: Interpreter, name: str, arguments: str, frame: Fra
     except NexaError as error:
         return _failed(vm, name, error)
     text = std.model_text(value) if std is not None else _text(value)
-    vm.record("tool_result", tool=name, chars=len(text))
+    # S§5.5 f, S§5.7: the trace keeps the arguments and the full result text (the model's is cut)
+    vm.record("tool_result", tool=name, chars=len(text), arguments=args, text=text)
     return truncate_for_model(text)
 
 
