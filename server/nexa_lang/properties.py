@@ -380,7 +380,9 @@ def number_of(expr: ast.Expr) -> int | float | None:
 
 def describe(expr: ast.Expr, text: str) -> str:
     """E010's `{found}`: `a string`, `3`, `true`, `a list`, `a call`, …; `text` is the source."""
-    if isinstance(expr, ast.StringLit | ast.TemplateLit):
+    if isinstance(expr, ast.TemplateLit):  # not a string literal (S§3 value forms): it renders at run time
+        return "a template string"
+    if isinstance(expr, ast.StringLit):
         return "a string"
     if number_of(expr) is not None or isinstance(expr, ast.Bool | ast.NoneLit):
         return text

@@ -188,3 +188,12 @@ def test_e010_context_policy_entries(found):
     assert found(text, "E010") == [
         ("E010", 1, 53, "invalid value for 'max_tokens': expected an integer >= 1, found 0")
     ]
+
+
+def test_e010_a_template_string_is_not_a_string_literal_and_is_named_so(found):
+    # S§3's str accepts "…", '…', """…""" and r"…"; a template renders at run time.
+    text = 'agent T {\n    prompt: template"""Hi {{ name }}"""\n}\n'
+    assert found(text, "E010") == [
+        ("E010", 2, 13, "invalid value for 'prompt': expected a string, found a template string")
+    ]
+    assert found('agent T {\n    prompt: """Hi {{ name }}"""\n}\n', "E010") == []
