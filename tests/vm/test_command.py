@@ -123,6 +123,21 @@ def test_trace_file_holds_agent_runs(nexa, tmp_path):
     assert events[0]["agent"] == "A"
 
 
+def test_trace_written_before_the_program_traces_to_stderr_and_leaves_the_source_alone(tmp_path, monkeypatch):
+    # `nexa run --trace prog.nx` (R26): the source is the program, never the trace file.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEXA_TRACE", raising=False)
+    source = 'agent A { prompt: "x" }\nflow main { print(A.run("q")) }\n'
+    (tmp_path / "prog.nx").write_text(source, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["run", "--trace", "prog.nx"], out, err) == 0
+    assert (tmp_path / "prog.nx").read_text(encoding="utf-8") == source
+    assert "agent_run" in err.getvalue() and out.getvalue() != ""
+    # Near miss: a value that is not a Nexa source is still the trace file.
+    assert main(["run", "--trace", "t.json", "prog.nx"], io.StringIO(), io.StringIO()) == 0
+    assert json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))[0]["event"] == "agent_run"
+
+
 # ---------------------------------------------------------------------------- nexa test
 
 

@@ -203,7 +203,7 @@ def main(
         at = argv.index("--")
         argv, program_args = argv[:at], argv[at + 1 :]
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    args, extra = parser.parse_known_args(_trace_before_program(argv))
     if extra:  # `nexa run FILE a b`: the words after the file go to flow main too (D49)
         if args.command != "run" or any(word.startswith("--") for word in extra):
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -221,6 +221,20 @@ def main(
 
         return build_main(args.options)
     return run_command(args, out, err, process=process)
+
+
+def _trace_before_program(argv: list[str]) -> list[str]:
+    """`nexa run --trace prog.nx`: a Nexa source after `--trace` is the program, and the trace goes
+    to stderr, never into that file (R26)."""
+    if "--trace" not in argv:
+        return argv
+    from nexa_lang.model import NEXA_SOURCE_SUFFIXES  # only here: a cached run need not load it
+
+    out = list(argv)
+    for at, word in enumerate(out[:-1]):
+        if word == "--trace" and out[at + 1].endswith(NEXA_SOURCE_SUFFIXES):
+            out[at] = "--trace=-"
+    return out
 
 
 def disasm(path: str, config: str | None, stdout: TextIO, stderr: TextIO) -> int:
