@@ -180,6 +180,8 @@ def runtime_options(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
         "strategy": getattr(args, "strategy", None) or settings.strategy,
         "rate_limits": settings.rate_limits,
         "type_mode": type_mode if type_mode in ("warn", "strict", "forgiving") else "warn",
+        "max_loop": settings.max_loop,
+        "consensus_timeout": settings.consensus_timeout,
     }
 
 
@@ -306,8 +308,6 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, proces
         stderr=stderr,
         default_model=default_model,
         judge_model=judge_model,
-        max_loop=loaded.settings.max_loop,
-        consensus_timeout=loaded.settings.consensus_timeout,
         allow_python=getattr(args, "allow_python", False),
         trace=trace,
         log_internal=trace_target is not None,

@@ -363,7 +363,6 @@ class Session:
             stdin=self.console,
             default_model=default_model,
             judge_model=judge_model,
-            max_loop=loaded.settings.max_loop,
             allow_python=options.allow_python,
             harness_mode="warn",
             **extra,
