@@ -2,7 +2,10 @@
 
 import os
 
+import pytest
+
 from nexa_lang.checker import check_text
+from nexa_lang.rules.w006_file_not_found import is_local_path
 
 
 def check(tmp_path, text: str) -> list[tuple[int, str]]:
@@ -49,3 +52,57 @@ def test_w006_tool_python_path(tmp_path) -> None:
 
 def test_w006_experience_files_are_not_checked(tmp_path) -> None:
     assert check(tmp_path, 'agent A { prompt: "x", experience: "memory.md" }\n') == []
+
+
+# ---- `mcp:` values: a local `.json` descriptor path must exist, in a tool's `mcp:` and in a
+# `uses mcp:"…"` item alike; a URL (`scheme://…`) names a server, not a file (S§5.2) ----
+
+URL = "https://tools.example.org/mcp.json"
+
+
+def test_w006_no_warning_for_a_url_ending_in_json_in_either_form(tmp_path) -> None:
+    # audit 2, finding 4: the tool form warned with "looked for '…/https:/tools.example.org/mcp.json'"
+    text = f'tool T {{ mcp: "{URL}" }}\nagent W uses T, mcp:"{URL}" {{ prompt: "w" }}\n'
+    assert check(tmp_path, text) == []
+
+
+@pytest.mark.parametrize(
+    "url", ["http://h/m.json", "HTTPS://h/m.json", "file:///tmp/nowhere/m.json", "ws+x://h/m.json"]
+)
+def test_w006_any_scheme_is_a_url(tmp_path, url: str) -> None:
+    assert check(tmp_path, f'tool T {{ mcp: "{url}" }}\nagent W uses mcp:"{url}" {{ prompt: "w" }}\n') == []
+
+
+def test_w006_missing_local_descriptor_in_either_form(tmp_path) -> None:
+    text = 'tool T { mcp: "desc/tools.json" }\nagent W uses T, mcp : "desc/more.json" { prompt: "w" }\n'
+    # The range is the string literal, also for the uses item (not its `mcp :` prefix).
+    assert check(tmp_path, text) == [
+        (14, missing(tmp_path, "desc/tools.json")),
+        (text.index('"desc/more'), missing(tmp_path, "desc/more.json")),
+    ]
+
+
+def test_w006_existing_descriptor_and_server_names_are_quiet(tmp_path) -> None:
+    (tmp_path / "tools.json").write_text('{"url": "https://h/mcp"}')
+    text = 'tool T { mcp: "tools.json" }\nagent W uses T, mcp:"tools.json", mcp:"github" { prompt: "w" }\n'
+    assert check(tmp_path, text) == []
+
+
+def test_w006_a_url_is_still_a_missing_file_where_only_files_are_read(tmp_path) -> None:
+    # `python:` and `img(…)` read local files only, so a URL there fails at run time (E104, E100).
+    text = 'tool T { python: "https://h/t.py" }\nflow main { p = img("https://h/logo.png") }\n'
+    assert [start for start, _ in check(tmp_path, text)] == [17, text.index('"https://h/logo')]
+
+
+@pytest.mark.parametrize(
+    ("text", "local"),
+    [
+        ("https://h/x.json", False),
+        ("a+b.c-d://x", False),
+        ("c:/dir/x.json", True),
+        ("x.json", True),
+        ("://x", True),
+    ],
+)
+def test_is_local_path(text: str, local: bool) -> None:
+    assert is_local_path(text) is local

@@ -5,30 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-Reply = tuple[int, Any]  # (HTTP status, JSON body)
-Responder = Callable[[dict[str, Any]], Reply | None]
-
-
-def completion(text: str | None, tool_calls: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    message: dict[str, Any] = {"role": "assistant", "content": text}
-    if tool_calls:
-        message["tool_calls"] = tool_calls
-    return {
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "model": "m",
-        "choices": [
-            {"index": 0, "message": message, "finish_reason": "tool_calls" if tool_calls else "stop"}
-        ],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
+from tests.fake_openai import FakeOpenAI, Reply, Responder, completion
 
 
 def tool_call(number: int, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -39,73 +20,33 @@ def tool_call(number: int, name: str, arguments: dict[str, Any]) -> dict[str, An
     }
 
 
-class FakeLLM:
+class FakeLLM(FakeOpenAI):
     """Answers with `respond(body)` when it returns something, else echoes the last user message.
 
     Judge requests (L§7.4) are answered by rule: a condition holds when it contains "YES"; a
     classification picks the first label whose name occurs in the target."""
 
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.respond: Responder = lambda body: None
-        self.release = threading.Event()  # set at teardown: ends the waits of slow answers
-        self.server = _QuietServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
     def agent_requests(self) -> list[dict[str, Any]]:
-        return [r for r in self.requests if not _is_judge(r)]
+        return [r.body for r in self.requests if not _is_judge(r.body)]
 
-    def answer(self, body: dict[str, Any]) -> Reply:
-        scripted = self.respond(body)
-        if scripted is not None:
-            return scripted
-        messages = body["messages"]
-        system = messages[0]["content"] if messages and messages[0]["role"] == "system" else ""
-        user = messages[-1]["content"] if isinstance(messages[-1]["content"], str) else ""
-        if system.startswith("You are a strict judge"):
-            condition = user.split("\n\nTarget:")[0]
-            return 200, completion(json.dumps({"matched": "YES" in condition, "confidence": 1}))
-        if system.startswith("You are a strict classifier"):
-            labels_part, target = user.split("Target:\n", 1)
-            for label in re.findall(r"^- ([^:\n]+)", labels_part, re.MULTILINE):
-                if label.lower() in target.lower():
-                    return 200, completion(json.dumps({"label": label}))
-            return 200, completion(json.dumps({"label": None}))
-        return 200, completion(f"echo: {user}")
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                fake.requests.append(body)
-                status, payload = fake.answer(body)
-                data = json.dumps(payload).encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        return Handler
+    def reply(self, body: dict[str, Any]) -> Reply | None:
+        return self.respond(body) or judged(body)
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a client that gave up on a slow answer (the consensus timeout) leaves a broken pipe
+def judged(body: dict[str, Any]) -> Reply | None:
+    messages = body["messages"]
+    system = messages[0]["content"] if messages and messages[0]["role"] == "system" else ""
+    user = messages[-1]["content"] if isinstance(messages[-1]["content"], str) else ""
+    if system.startswith("You are a strict judge"):
+        condition = user.split("\n\nTarget:")[0]
+        return 200, completion(json.dumps({"matched": "YES" in condition, "confidence": 1}))
+    if system.startswith("You are a strict classifier"):
+        labels_part, target = user.split("Target:\n", 1)
+        for label in re.findall(r"^- ([^:\n]+)", labels_part, re.MULTILINE):
+            if label.lower() in target.lower():
+                return 200, completion(json.dumps({"label": label}))
+        return 200, completion(json.dumps({"label": None}))
+    return None
 
 
 def _is_judge(body: dict[str, Any]) -> bool:
@@ -115,17 +56,11 @@ def _is_judge(body: dict[str, Any]) -> bool:
 
 @pytest.fixture
 def llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLLM]:
-    fake = FakeLLM()
-    fake.thread.start()
-    monkeypatch.setenv("NEXA_OPENAI_BASE_URL", fake.base_url)
-    for name in ("NEXA_OPENAI_API_KEY", "OPENAI_API_KEY", "NEXA_DEFAULT_MODEL", "NEXA_JUDGE_MODEL"):
-        monkeypatch.delenv(name, raising=False)
-    try:
+    with FakeLLM() as fake:
+        monkeypatch.setenv("NEXA_OPENAI_BASE_URL", fake.base_url)
+        for name in ("NEXA_OPENAI_API_KEY", "OPENAI_API_KEY", "NEXA_DEFAULT_MODEL", "NEXA_JUDGE_MODEL"):
+            monkeypatch.delenv(name, raising=False)
         yield fake
-    finally:
-        fake.release.set()
-        fake.server.shutdown()
-        fake.server.server_close()
 
 
 def run_online(nexa, source: str, *options: str):
@@ -152,7 +87,7 @@ def calling(name: str, arguments: dict[str, Any]) -> Responder:
             return None
         if body["messages"][-1]["role"] == "tool":
             return 200, completion("result: " + body["messages"][-1]["content"])
-        return 200, completion(None, [tool_call(1, name, arguments)])
+        return 200, completion(None, tool_calls=[tool_call(1, name, arguments)])
 
     return respond
 
@@ -315,7 +250,7 @@ def calling_raw(name: str, arguments: str) -> Responder:
         if body["messages"][-1]["role"] == "tool":
             return 200, completion("result: " + body["messages"][-1]["content"])
         call = {"id": "call1", "type": "function", "function": {"name": name, "arguments": arguments}}
-        return 200, completion(None, [call])
+        return 200, completion(None, tool_calls=[call])
 
     return respond
 
@@ -375,13 +310,13 @@ def llm_requests(body: dict[str, Any]) -> list[dict[str, Any]]:
 @pytest.fixture
 def seen(llm: FakeLLM) -> FakeLLM:
     """Lets a responder see the requests before the current one (`body["_seen"]`)."""
-    original = llm.answer
+    original = llm.reply
 
-    def answer(body: dict[str, Any]) -> Reply:
-        body["_seen"] = list(llm.requests)
+    def reply(body: dict[str, Any]) -> Reply | None:
+        body["_seen"] = [r.body for r in llm.requests]
         return original(body)
 
-    llm.answer = answer  # type: ignore[method-assign]
+    llm.reply = reply  # type: ignore[method-assign]
     return llm
 
 
