@@ -106,12 +106,18 @@ def analyze_scopes(program: Program) -> Scopes:
     for file in program.files:
         builder.file(file)
     member_names: dict[int, set[str]] = {}  # by id of an agent (its members are asked many times)
+    # Every name bound at top level is a global (L§6.1), also when bound inside a block, by a
+    # `for`, a `match` arm, a `catch` or a `fork` branch; the program's symbols list only the
+    # plain top-level assignments and lets.
+    top_names = {name for a in builder.activations if a.kind == "top" for name in a.locals}
     for reference in builder.references:
-        _resolve(program, reference, member_names)
+        _resolve(program, reference, member_names, top_names)
     return Scopes(builder.activations, builder.references)
 
 
-def _resolve(program: Program, ref: Reference, member_names: dict[int, set[str]]) -> None:
+def _resolve(
+    program: Program, ref: Reference, member_names: dict[int, set[str]], top_names: set[str]
+) -> None:
     activation = ref.activation
     name = ref.name
     chain: Activation | None = activation
@@ -135,6 +141,9 @@ def _resolve(program: Program, ref: Reference, member_names: dict[int, set[str]]
     symbol = program.lookup(ref.name)
     if symbol is not None:
         ref.resolution, ref.symbol = Resolution.GLOBAL, symbol
+        return
+    if name in top_names:
+        ref.resolution = Resolution.GLOBAL
         return
     if is_prelude_name(ref.name):
         ref.resolution = Resolution.PRELUDE

@@ -1,0 +1,37 @@
+"""Audit 5 (static E-codes): each test pins a disagreement with diagnostics.md / nexa-language.md that
+was fixed, next to a near miss that must not change."""
+
+from collections.abc import Callable
+
+Found = Callable[..., list[tuple[str, int, int, str]]]
+
+
+def test_e001_not_reported_for_globals_bound_in_top_level_blocks_loops_matches_catches_forks(
+    found: Found,
+) -> None:
+    # L§6.1: for/for each variables, match bindings, catch variables and fork branch names are
+    # globals at top level, and blocks open no scope (L§6.2), so a flow may read all of them
+    text = (
+        'agent Bot { prompt: "Answer." }\n'
+        "if (true) { in_block = 1 }\n"
+        "for each item in [1, 2] { last_item = item }\n"
+        "for (k, v) in [[1, 2]] { print(k) }\n"
+        "match [1, 2] { [m1, m2] => print(m1) }\n"
+        'try { raise Oops("x") } catch (top_err) { print(top_err) }\n'
+        'best = fork [b1 = Bot.run("a"), b2 = Bot.run("b")] merge first\n'
+        "flow main {\n"
+        "    print(in_block, item, last_item, k, v, m1, m2, top_err, b1, b2, best)\n"
+        "}\n"
+    )
+    assert found(text, "E001") == []
+
+
+def test_e001_still_reported_for_a_name_bound_only_in_another_flow(found: Found) -> None:
+    text = (
+        "flow other() { for each item in [1] { seen = item } }\n"
+        "flow main {\n"
+        "    other()\n"
+        "    print(seen)\n"
+        "}\n"
+    )
+    assert found(text, "E001") == [("E001", 4, 11, "undeclared name 'seen'")]
