@@ -127,6 +127,9 @@ module.exports = grammar({
     // `uses A, B` inside an agent body: a comma continues the list or ends the member
     // (`uses A,` followed by `model: …`); the next tokens decide.
     [$.use_list],
+    // A type as an agent property value (`output_type: dict[str, int]`, `input_type: A | B`, G16):
+    // the parser tries the expression and the type; only one of them survives the next tokens.
+    [$.generic_type, $._or_operand],
   ],
 
   rules: {
@@ -305,11 +308,15 @@ module.exports = grammar({
     property: $ => seq(
       field('key', $._property_key),
       choice(
-        seq(':', field('value', $._expression)),
+        seq(':', field('value', choice($._expression, $._property_type))),
         field('value', $._literal),
       ),
       optional(','),
     ),
+    // `input_type: A | B`, `output_type: dict[str, int]` (§3.1.5: a type expression is a value
+    // there, G16). Where the text is also an expression (`list[str]`, `str?`, `str`), the expression
+    // wins (dynamic precedence), as G7 had it.
+    _property_type: $ => prec.dynamic(-1, $._type),
     member_assignment: $ => seq(
       field('key', $._property_key), '=', field('value', $._expression), optional(','),
     ),

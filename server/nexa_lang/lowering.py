@@ -756,11 +756,40 @@ class Lowerer:
         return ast.Property(
             key=self.text(key),
             key_span=span(key) if key else span(node),
-            value=self.expr(node.child_by_field_id(FIELD.value)),
+            value=self._property_value(node.child_by_field_id(FIELD.value)),
             colonless=not has_colon and not is_assignment,
             is_assignment=is_assignment,
             span=span(node),
         )
+
+    def _property_value(self, node: TSNode | None) -> ast.Expr:
+        """A property value; a type that is not also an expression (`input_type: A | B`,
+        `output_type: dict[str, int]`, G16) takes the expression shape that `output_type: list[str]`
+        already has, so the property rules and the type reader see one form."""
+        if node is None or node.type not in ("union_type", "generic_type", "optional_type", "named_type"):
+            return self.expr(node)
+        return self._type_as_expr(node)
+
+    def _type_as_expr(self, node: TSNode | None) -> ast.Expr:
+        if node is None or node.is_missing:
+            return self.expr(node)
+        where = span(node)
+        if node.type == "union_type":
+            left = self._type_as_expr(node.child_by_field_name("left"))
+            return ast.Binary(
+                op="|", left=left, right=self._type_as_expr(node.child_by_field_name("right")), span=where
+            )
+        if node.type == "generic_type":
+            arguments = [self._type_as_expr(a) for a in self.fields(node, "argument")]
+            index = arguments[0] if len(arguments) == 1 else ast.ListLit(elements=arguments, span=where)
+            return ast.Index(
+                object=self._type_as_expr(node.child_by_field_id(FIELD.name)), index=index, span=where
+            )
+        if node.type == "optional_type":
+            return ast.TryExpr(operand=self._type_as_expr(node.child_by_field_id(FIELD.type)), span=where)
+        if node.type == "named_type":
+            return self._type_as_expr(node.child_by_field_id(FIELD.name))
+        return self.expr(node)
 
     def contracts(self, nodes: list[TSNode]) -> list[ast.Contract]:
         return [
