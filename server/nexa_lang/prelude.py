@@ -48,7 +48,7 @@ STD_NAMESPACES: dict[str, tuple[str, ...]] = {
     "db.sqlite": ("connect", "query", "query_one", "execute", "close", "begin", "commit", "rollback"),
     "db.postgres": ("connect", "query", "query_one", "execute", "close", "begin", "commit", "rollback"),
     "db.memory": ("query", "store", "delete", "list"),
-    "kv": tuple(sorted(KV_FUNCTIONS | {"open"})),
+    "kv": tuple(sorted(KV_FUNCTIONS | {"open", "agent_kv_query", "agent_kv_store", "agent_kv_context"})),
     "concurrent": tuple(sorted(CONCURRENCY_FUNCTIONS - {"spawn"})),
     "auth": (
         "enable_auth",
@@ -63,6 +63,14 @@ STD_NAMESPACES: dict[str, tuple[str, ...]] = {
         "csrf_token",
         "csrf_field",
         "verify_csrf",
+        "session_data",
+        "set_session",
+        "agent_api_key_generate",
+        "agent_api_key_verify",
+        "agent_auth_context",
+        "handle_auth_start",
+        "handle_auth_callback",
+        "handle_auth_logout",
     ),
     "template": (
         "render",

@@ -35,3 +35,34 @@ def test_e001_still_reported_for_a_name_bound_only_in_another_flow(found: Found)
         "}\n"
     )
     assert found(text, "E001") == [("E001", 4, 11, "undeclared name 'seen'")]
+
+
+def test_e303_not_reported_for_std_kv_and_std_auth_functions_of_their_tables(found: Found) -> None:
+    # S§2.11: std.kv holds every function of S§1.11 (agent_kv_*, and the kv_ names too) and
+    # std.auth every auth function of S§1.8; the VM runs all of these
+    text = (
+        'kv cache = open(":memory:")\n'
+        'agent Keeper uses std.kv.agent_kv_query, std.auth.agent_auth_context { prompt: "Keep." }\n'
+        "flow main {\n"
+        '    print(std.kv.agent_kv_store(cache, "agent:A:k", "v"), std.kv.agent_kv_context(cache, "A"))\n'
+        '    print(std.kv.kv_get(cache, "k"), std.kv.kv_set(cache, "k", 1))\n'
+        '    print(std.auth.agent_api_key_generate("A"), std.auth.session_data(none))\n'
+        "    print(std.auth.set_session(none, {}))\n"
+        '    print(std.auth.handle_auth_start(none, "google"), std.auth.handle_auth_logout(none))\n'
+        "}\n"
+    )
+    assert found(text, "E303") == []
+
+
+def test_e303_still_reported_for_unknown_kv_and_auth_names(found: Found) -> None:
+    text = (
+        'kv cache = open(":memory:")\n'
+        "flow main {\n"
+        '    print(std.kv.kv_nope(cache), std.kv.kv_agent_kv_query(cache, "q"), std.auth.json({}))\n'
+        "}\n"
+    )
+    assert found(text, "E303") == [
+        ("E303", 3, 18, "'std.kv' has no function 'kv_nope'"),
+        ("E303", 3, 41, "'std.kv' has no function 'kv_agent_kv_query'"),
+        ("E303", 3, 81, "'std.auth' has no function 'json'"),
+    ]

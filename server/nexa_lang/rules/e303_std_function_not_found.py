@@ -14,7 +14,7 @@ from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
-from nexa_lang.prelude import DEPRECATED_STD_NAMES, STD_NAMESPACES
+from nexa_lang.prelude import DEPRECATED_STD_NAMES, KV_FUNCTIONS, STD_NAMESPACES
 from nexa_lang.rules.unresolved import change_to, did_you_mean
 from nexa_lang.suggestions import same_words_reordered
 
@@ -90,6 +90,8 @@ def _check_path(parts: list[Part], file: SourceFile) -> Diagnostic | None:
     functions = STD_NAMESPACES[namespace]
     if function in functions or function in DEPRECATED_ALIASES.get(namespace, ()):
         return None
+    if namespace == "kv" and function.startswith("kv_") and function[3:] in KV_FUNCTIONS:
+        return None  # every key-value function also answers to a kv_ name (S§1.11, S§2.11)
     hint, candidate = did_you_mean(function, list(functions))
     if candidate is None:
         # The std functions repeat their namespace as a word (`json_parse`), so a user often
