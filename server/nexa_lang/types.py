@@ -234,8 +234,11 @@ def literal_type(expr: ast.Expr) -> StaticType | None:
 class Types:
     """Certain types of expressions in one program (§2.5); build once per rule run."""
 
-    def __init__(self, program: Program) -> None:
+    def __init__(self, program: Program, *, replies_as_records: bool = True) -> None:
+        """`replies_as_records=False`: the run of an agent that `implements P` is `any`, since §2.5
+        makes its record type certain only for field access and G004 (the type checks ask so)."""
         self.program = program
+        self.replies_as_records = replies_as_records
         self._busy: set[int] = set()
 
     @cached_property
@@ -288,7 +291,7 @@ class Types:
                 return type_of_annotation(self.program, declared.value)
             if target.return_type is not None and not isinstance(target.return_type, ast.LegacyGenericType):
                 return type_of_annotation(self.program, target.return_type)
-            if target.implements:  # the reply is a record of the protocol (L§7.3.3)
+            if target.implements and self.replies_as_records:  # a record of the protocol (L§7.3.3)
                 return type_of_annotation(self.program, ast.NamedType(name=target.implements[0].id))
         return ANY
 

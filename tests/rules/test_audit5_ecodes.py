@@ -66,3 +66,36 @@ def test_e303_still_reported_for_unknown_kv_and_auth_names(found: Found) -> None
         ("E303", 3, 41, "'std.kv' has no function 'kv_agent_kv_query'"),
         ("E303", 3, 81, "'std.auth' has no function 'json'"),
     ]
+
+
+RECORDS = (
+    "protocol Quote { price: float, currency: str }\n"
+    'agent Pricer implements Quote { prompt: "Quote a price." }\n'
+)
+
+
+def test_e002_does_not_type_an_implementing_agents_reply_outside_field_access(found: Found) -> None:
+    # diagnostics.md §2.5: the protocol of `A.run(…)` is certain "for field access and G004 only"
+    text = RECORDS + (
+        'flow label() -> str { return Pricer.run("two tickets") }\n'
+        "flow main {\n"
+        '    let text: str = Pricer("one ticket")\n'
+        '    q = Pricer.run("two tickets")\n'
+        '    print(text, label(), q * 2, Pricer.run("x") + 1, q < 3)\n'
+        "}\n"
+    )
+    assert found(text, "E002") == []
+
+
+def test_e002_still_reports_a_missing_field_of_an_implementing_agents_reply(found: Found) -> None:
+    text = RECORDS + (
+        "flow main {\n"
+        '    q = Pricer.run("two tickets")\n'
+        '    print(q.cost, Pricer.run("x").price * 2)\n'
+        '    let n: int = "many"\n'
+        "}\n"
+    )
+    assert found(text, "E002") == [
+        ("E002", 5, 13, "'Quote' has no field 'cost'"),
+        ("E002", 6, 18, "type mismatch: expected int, found str"),
+    ]

@@ -38,7 +38,7 @@ NOT_RUNNABLE = {"protocol", "struct", "enum", "type", "trait", "handle", "server
 
 @rule("E002", "type-mismatch")
 def check(program: Program) -> Iterator[Diagnostic]:
-    types = Types(program)
+    types = Types(program, replies_as_records=False)  # field access reads them itself (_record_type)
     for file in program.files:
         yield from _expressions(program, types, file)
         yield from _declared_results(program, types, file)
