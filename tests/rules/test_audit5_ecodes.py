@@ -99,3 +99,28 @@ def test_e002_still_reports_a_missing_field_of_an_implementing_agents_reply(foun
         ("E002", 5, 13, "'Quote' has no field 'cost'"),
         ("E002", 6, 18, "type mismatch: expected int, found str"),
     ]
+
+
+def test_e004_reports_a_repeated_job_handler_parameter(found: Found) -> None:
+    # diagnostics.md E004 case 2: "a parameter" repeats inside one declaration; perform and
+    # on_failure take parameters like a flow (L§3.10)
+    text = (
+        'job Resize on "media" {\n'
+        "    perform(image_id, image_id) { print(image_id) }\n"
+        "    on_failure(err, err) { print(err) }\n"
+        "}\n"
+    )
+    assert found(text, "E004") == [
+        ("E004", 2, 23, "duplicate declaration of 'image_id'; first declared at line 2"),
+        ("E004", 3, 21, "duplicate declaration of 'err'; first declared at line 3"),
+    ]
+
+
+def test_e004_not_reported_for_the_same_name_in_perform_and_on_failure(found: Found) -> None:
+    text = (
+        'job Resize on "media" {\n'
+        "    perform(image_id, width) { print(image_id, width) }\n"
+        "    on_failure(image_id, attempt) { print(image_id, attempt) }\n"
+        "}\n"
+    )
+    assert found(text, "E004") == []

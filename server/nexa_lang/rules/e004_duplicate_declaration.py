@@ -127,6 +127,8 @@ def _members(file: SourceFile, decl: ast.Decl) -> Iterator[list[Occurrence]]:
             Occurrence("on_failure", Span(s.start, s.start + len("on_failure")), file, s, renamable=False)
             for s in decl.failure_spans
         ]
+        for names in (decl.perform_params, decl.failure_params):  # handler parameters, like a flow's
+            yield [Occurrence(n.id, n.span, file, n.span) for n in names]
 
 
 def _agent_keys(file: SourceFile, agent: ast.AgentDecl) -> list[Occurrence]:
