@@ -113,6 +113,16 @@ def test_agent_properties_are_readable(nexa):
     )
 
 
+def test_a_type_valued_property_written_with_equals_is_not_evaluated(nexa):
+    # `output_type = list[str]` is a type for the checker (L§3.1.5); evaluating it indexed `list`.
+    declarations = (
+        'agent A { prompt: "Name fruits.", output_type = list[str], input_type = str }\n'
+        'agent B { prompt = "Greet #{A.prompt}" }'
+    )
+    # Near miss: an interpolated `key = "…"` is still computed when the agent starts (L§3.1.4).
+    assert run_main(nexa, 'print(A.run("x"), B.prompt)', declarations) == "[A] x Greet Name fruits.\n"
+
+
 def test_join_labels_each_agent_output(nexa):
     out = run_main(nexa, 'print(join(Writer, Editor).run("q"))')
     assert out == "Output from Writer: [Writer] q\nOutput from Editor: [Editor] q\n"

@@ -15,6 +15,7 @@ from typing import Any
 from nexa_lang import ast
 from nexa_lang.interpolation_paths import parse_path
 from nexa_lang.model import Program
+from nexa_lang.properties import AGENT_PROPERTIES, TYPE
 
 from .bytecode import (
     AgentSpec,
@@ -88,6 +89,11 @@ def type_text(node: ast.TypeExpr | None) -> str | None:
 
 
 _NOT_CONSTANT = object()
+
+
+def _is_type_property(key: str) -> bool:
+    setting = AGENT_PROPERTIES.get(key)
+    return setting is not None and setting.value.kind == TYPE
 
 
 def constant_value(expr: ast.Expr | None) -> Any:
@@ -245,7 +251,9 @@ class ProgramCompiler:
     def agent(self, decl: ast.AgentDecl, path: str | None) -> AgentSpec:
         spec = AgentSpec(decl.name, path, tuple(decl.name_span))
         for prop in decl.properties:
-            if prop.is_assignment and not is_constant(prop.value):
+            # A type-valued property (`output_type = list[str]`, L§3.1.5) is read by the checker,
+            # never evaluated: `list[str]` would index the built-in `list` at run time.
+            if prop.is_assignment and not is_constant(prop.value) and not _is_type_property(prop.key):
                 code = Code(f"{decl.name}.{prop.key}", "lambda", path, tuple(prop.span))
                 c = FunctionCompiler(self, code)
                 c.expression(prop.value)
