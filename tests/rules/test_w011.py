@@ -46,3 +46,13 @@ def test_w011_agent_input_type_property(found):
     assert [m for *_, m in found('agent A { prompt: "p", input_type: lst[str] }\n', "W011")] == [
         "unknown type 'lst'; it is treated as any; did you mean 'list'?"
     ]
+
+
+def test_w011_not_reported_for_a_parameter_typed_with_an_agent_name(found):
+    # L§6.4: "a parameter typed with an agent name" holds that agent.
+    agent = 'agent Bot { prompt: "x" }\n'
+    assert found(agent + 'flow f(x: Bot) { return x.run("q") }\n', "W011") == []
+    # Near miss: a misspelt agent name is still unknown, and the agent is the suggestion.
+    assert found(agent + "flow f(x: Bott) { return x }\n", "W011") == [
+        ("W011", 2, 11, "unknown type 'Bott'; it is treated as any; did you mean 'Bot'?")
+    ]

@@ -2,6 +2,7 @@
 
 Why: an unknown type name is treated as `any` (L D17) and an unknown type string as `str` (L§3.4),
 so a misspelling silently turns off checking or changes a tool's JSON schema.
+An agent's name is a type (L§6.4: a parameter typed with an agent name holds that agent).
 Type positions: parameter and return types, protocol and struct fields, `let` types, `input_type` /
 `output_type`, `verify … satisfies T`, `receive(): T`, `type X = …`. Type strings: protocol fields
 (L§3.4) and tool `parameters` values (L§3.2).
@@ -26,10 +27,12 @@ TYPE_PROPERTIES = ("input_type", "output_type")
 @rule("W011", "unknown-type")
 def check(program: Program) -> Iterator[Diagnostic]:
     declared = [d.name for _, d in program.declarations() if isinstance(d, TYPE_DECLARATIONS)]
-    names = [*builtin_type_names(), *declared]
+    # A parameter may be typed with an agent name (L§6.4): the value is that agent.
+    agents = {d.name for _, d in program.declarations() if isinstance(d, ast.AgentDecl)}
+    names = [*builtin_type_names(), *declared, *sorted(agents)]
     for file in program.files:
         for name, span in _type_names(file):
-            if not is_type_name(program, name):
+            if not is_type_name(program, name) and name not in agents:
                 yield _unknown(file, span, name, f"unknown type '{name}'; it is treated as any", names, False)
         for literal in _type_strings(file):
             if not is_type_string(literal.value):
