@@ -24,7 +24,7 @@ NUMERIC_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 @rule("W010", "argument-type-mismatch")
 def check(program: Program) -> Iterator[Diagnostic]:
-    types = Types(program)
+    types = Types(program, replies_as_records=False)  # §2.5: a reply's protocol is for field access only
     for file, call, callee in resolved_calls(program):
         if callee.kind not in CODE_KINDS:
             continue
