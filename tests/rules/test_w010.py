@@ -64,7 +64,9 @@ def test_w010_not_reported_for_a_dict_literal_passed_as_a_protocol(found):
 
 def test_w010_not_reported_for_the_reply_of_an_agent_that_implements_a_protocol(found):
     # diagnostics.md §2.5: the protocol of A.run(…) is certain for field access and G004 only.
-    declarations = 'protocol P { answer: str }\nagent A implements P { prompt: "x" }\nflow g(s: str) { print(s) }\n'
+    declarations = (
+        'protocol P { answer: str }\nagent A implements P { prompt: "x" }\nflow g(s: str) { print(s) }\n'
+    )
     assert found(declarations + 'flow main { g(A.run("q")) }\n', "W010") == []
     # Near miss: a certain type still counts (a field of the reply is a str, a number is not).
     assert found(declarations + 'flow main { g(A.run("q").answer)\n g(3) }\n', "W010") == [
