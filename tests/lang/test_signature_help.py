@@ -94,7 +94,7 @@ def test_std_function():
 
 
 def test_prelude_function():
-    assert label_and_active("flow main() { sleep_ms(‸) }") == ("sleep_ms(ms: int) -> none", 0)
+    assert label_and_active("flow main() { sleep_ms(‸) }") == ("sleep_ms(ms: int | str) -> none", 0)
 
 
 def test_no_help_outside_parentheses():

@@ -56,3 +56,18 @@ def test_e302_non_literal_arguments_are_not_checked(found):
 def test_e302_min_and_max_accept_a_single_list(found) -> None:
     # S§1.2: "a single list argument is searched instead".
     assert found("flow main {\n    print(min([3, 2]), max([1]))\n}\n", "E302") == []
+
+
+def test_e302_durations_of_the_concurrency_functions_may_be_strings(found):
+    # S§1.6: "Durations are int milliseconds or strings" (the VM reads both).
+    text = 'flow main {\n    let [tx, rx] = channel()\n    sleep_ms("1s")\n    recv_timeout(rx, "2s")\n'
+    assert found(text + '    select([rx], "5ms")\n}\n', "E302") == []
+    # Near miss: a boolean is neither.
+    assert found("flow main {\n    sleep_ms(true)\n}\n", "E302") == [
+        (
+            "E302",
+            2,
+            14,
+            "invalid arguments for 'sleep_ms': 'ms' must be an integer or a string, found a boolean",
+        )
+    ]
