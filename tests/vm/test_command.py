@@ -138,6 +138,20 @@ def test_trace_written_before_the_program_traces_to_stderr_and_leaves_the_source
     assert json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))[0]["event"] == "agent_run"
 
 
+def test_s001_before_a_run_counts_the_command_line_grants(nexa):
+    # diagnostics.md S001 judges the *effective* configuration: --allow-python grants host code.
+    source = 'flow main {\n    python! """print(1 + 1)"""\n    print("ok")\n}\n'
+    granted = nexa(source, "--allow-python")
+    assert (granted.code, granted.out, granted.err) == (0, "2\nok\n", "")
+    assert nexa(source, "--allow", "python").err == ""
+    # Near miss: without the flag the check says so (S001), then the run is denied (E402); the
+    # bytecode cache of the granted run is not reused for it.
+    denied = nexa(source)
+    assert denied.code == 1
+    assert "S001 python! block needs the 'host-code' capability" in denied.err
+    assert "E402" in denied.err
+
+
 # ---------------------------------------------------------------------------- nexa test
 
 

@@ -152,20 +152,36 @@ def invalid_options(args: argparse.Namespace) -> list[str]:
     return problems
 
 
+def _flag_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """The sandbox flags of `nexa run` (or a debug launch) as `sandbox.apply_flags` arguments."""
+    return {
+        "read": getattr(args, "allow_read", []),
+        "write": getattr(args, "allow_write", []),
+        "net": getattr(args, "allow_net", []),
+        "allow": getattr(args, "allow", []),
+        "shell": getattr(args, "allow_shell", False),
+        "python": getattr(args, "allow_python", False),
+        "approve_all": getattr(args, "approve_all", False),
+    }
+
+
+def flag_grants(args: argparse.Namespace) -> Any:
+    """What the command-line flags alone allow (a `SandboxConfig`), which the check before a run
+    counts as part of the effective configuration (S001); None when an entry is malformed (the
+    run reports it as E202)."""
+    from .sandbox import SandboxConfig, apply_flags
+
+    try:
+        return apply_flags(SandboxConfig(), **_flag_arguments(args))
+    except ValueError:
+        return None
+
+
 def runtime_options(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
     """Interpreter keyword arguments from the configuration and the command line (flags win)."""
     from .sandbox import Sandbox, SandboxConfig, apply_flags
 
-    config = apply_flags(
-        settings.sandbox or SandboxConfig(),
-        read=getattr(args, "allow_read", []),
-        write=getattr(args, "allow_write", []),
-        net=getattr(args, "allow_net", []),
-        allow=getattr(args, "allow", []),
-        shell=getattr(args, "allow_shell", False),
-        python=getattr(args, "allow_python", False),
-        approve_all=getattr(args, "approve_all", False),
-    )
+    config = apply_flags(settings.sandbox or SandboxConfig(), **_flag_arguments(args))
     program_dir = os.path.dirname(os.path.abspath(args.file))
     max_concurrent = getattr(args, "max_concurrent", None)
     if max_concurrent is not None and max_concurrent < 1:
@@ -270,7 +286,9 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, proces
     """`process`: this is the command's own process (not a test calling `main` with its argv)."""
     from .loading import load_program
 
-    loaded = load_program(args.file, stderr, args.config, use_cache=not args.no_cache)
+    loaded = load_program(
+        args.file, stderr, args.config, use_cache=not args.no_cache, grants=flag_grants(args)
+    )
     if loaded.program is None:
         return loaded.exit_code or EXIT_NOT_RUN
     program = loaded.program

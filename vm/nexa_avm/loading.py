@@ -57,7 +57,11 @@ class Loaded:
         self.exit_code = exit_code  # 2 when the program must not run
 
 
-def load_program(path: str, stderr: TextIO, config: str | None = None, use_cache: bool = True) -> Loaded:
+def load_program(
+    path: str, stderr: TextIO, config: str | None = None, use_cache: bool = True, grants: Any = None
+) -> Loaded:
+    """`grants`: what the command-line flags allow (a `sandbox.SandboxConfig`), counted by the check
+    as part of the effective sandbox configuration (S001)."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -68,7 +72,7 @@ def load_program(path: str, stderr: TextIO, config: str | None = None, use_cache
     except UnicodeDecodeError:
         stderr.write(f"nexa: cannot read '{path}': not UTF-8 text\n")
         return Loaded(None, RunSettings(), 2)
-    key = _cache_key(path, data, config) if use_cache else None
+    key = _cache_key(path, data, config, grants) if use_cache else None
     if key is not None:
         cached = _read_cache(key)
         if cached is not None:
@@ -79,7 +83,7 @@ def load_program(path: str, stderr: TextIO, config: str | None = None, use_cache
 
     try:
         with one_line_log(stderr, "nexa"):
-            loaded, warnings, files = _check_and_compile(path, stderr, config)
+            loaded, warnings, files = _check_and_compile(path, stderr, config, grants)
     except RecursionError:
         from nexa_lang.nesting import NESTED_TOO_DEEPLY, deepest_position
 
@@ -99,7 +103,9 @@ def load_program(path: str, stderr: TextIO, config: str | None = None, use_cache
     return loaded
 
 
-def _check_and_compile(path: str, stderr: TextIO, config: str | None) -> tuple[Loaded, str, list[str]]:
+def _check_and_compile(
+    path: str, stderr: TextIO, config: str | None, grants: Any = None
+) -> tuple[Loaded, str, list[str]]:
     from nexa_lang.check import check_file
     from nexa_lang.codes import Severity
     from nexa_lang.config import ConfigError, SettingsLoader
@@ -124,6 +130,7 @@ def _check_and_compile(path: str, stderr: TextIO, config: str | None) -> tuple[L
         type_mode=settings.type.mode,
         consensus_timeout=settings.runtime.consensus_timeout,
     )
+    check_settings = _with_grants(settings, grants)
     workspace = Workspace()
     root = workspace.file(path)
     if root is None:
@@ -135,7 +142,7 @@ def _check_and_compile(path: str, stderr: TextIO, config: str | None) -> tuple[L
     for file in program.files:
         file_text = file.source.decode("utf-8", "replace")
         shown = file.path or path
-        diagnostics = check_file(file_text, shown, settings).diagnostics
+        diagnostics = check_file(file_text, shown, check_settings).diagnostics
         if diagnostics:
             checked.append((shown, file_text, diagnostics))
     has_errors = any(d.severity is Severity.ERROR for _, _, diags in checked for d in diags)
@@ -248,7 +255,27 @@ def _digest_files(paths: list[str]) -> str | None:
     return digest.hexdigest()
 
 
-def _cache_key(path: str, data: bytes, config: str | None) -> str | None:
+def _with_grants(settings: Any, grants: Any) -> Any:
+    """`settings` whose sandbox also allows what the command-line flags allow."""
+    if grants is None:
+        return settings
+    from dataclasses import replace
+
+    sandbox = settings.sandbox
+    return replace(
+        settings,
+        sandbox=replace(
+            sandbox,
+            fs_read=(*sandbox.fs_read, *grants.fs_read),
+            fs_write=(*sandbox.fs_write, *grants.fs_write),
+            net=(*sandbox.net, *grants.net),
+            shell=sandbox.shell or grants.shell,
+            python=sandbox.python or grants.python,
+        ),
+    )
+
+
+def _cache_key(path: str, data: bytes, config: str | None, grants: Any = None) -> str | None:
     configs = _config_files(path, config)
     config_digest = _digest_files(configs)
     if config_digest is None:
@@ -262,6 +289,7 @@ def _cache_key(path: str, data: bytes, config: str | None) -> str | None:
         config_digest,
         _toolchain_stamp(),
         os.environ.get("NO_COLOR", ""),
+        "" if grants is None else repr(sorted(vars(grants).items())),  # the check's S001 counts them
     ):
         head.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return head.hexdigest()

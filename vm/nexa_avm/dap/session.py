@@ -331,11 +331,12 @@ class Session:
         return {}
 
     def _load(self, config: LaunchConfig) -> None:
-        from ..cli import open_run_provider, runtime_options
+        from ..cli import flag_grants, open_run_provider, runtime_options
         from ..loading import load_program
 
         report = io.StringIO()
-        loaded = load_program(config.program, report, None, use_cache=True)
+        options = config.run_options()
+        loaded = load_program(config.program, report, None, use_cache=True, grants=flag_grants(options))
         if report.getvalue():
             self.output(report.getvalue(), "stderr")
         if loaded.program is None:
@@ -347,7 +348,6 @@ class Session:
                 f"cannot launch {os.path.basename(config.program)}: the program has errors "
                 f"(exit {loaded.exit_code or 2}; the diagnostics are in the Debug Console)"
             )
-        options = config.run_options()
         try:
             provider, default_model, judge_model = open_run_provider(options, loaded.settings, config.program)
             extra = runtime_options(options, loaded.settings)
