@@ -36,16 +36,17 @@ def time_diff(call: StdCall, start: str, end: str, unit: str) -> dict[str, Any]:
     if unit not in _UNITS:
         raise call.bad_argument(f"unit must be seconds, minutes, hours or days, not {unit!r}")
     first, second = _parse(call, start, "start"), _parse(call, end, "end")
-    try:
-        delta = second - first
-    except TypeError:
-        raise call.bad_argument("cannot compare a time with an offset and one without") from None
+    if (first.tzinfo is None) != (second.tzinfo is None):
+        # S§2.3: a time without an offset is local time, so it can be compared with one that has it.
+        first, second = first.astimezone(), second.astimezone()
+    delta = second - first
     seconds = delta.total_seconds()
     value = seconds / _UNITS[unit]
     return {
         "value": int(value) if value.is_integer() else value,
         "unit": unit,
-        "days": delta.days,
+        # Whole days with the sign of the difference (-1.5 days is -1, not timedelta's floor -2).
+        "days": int(seconds / 86400),
         "seconds": seconds,
     }
 
