@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from nexa_lang import ast
 from nexa_lang.analysis import Analysis
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.occurrences import Denotes, Occurrence, Role, Target, program_occurrences
@@ -85,7 +86,8 @@ def references(
 
 def occurrences_of(program: Program, target: Target, programs: Sequence[Program] = ()) -> list[Occurrence]:
     """The occurrences of `target` in `program`, then (for globals) in `programs`, each file once."""
-    found = list(program_occurrences(program).of(target))
+    index = program_occurrences(program)
+    found = [o for member in method_family(program, target) for o in index.of(member)]
     if target.denotes is Denotes.GLOBAL and programs:
         home = definitions_of(program, target)
         for other in programs:
@@ -105,11 +107,32 @@ def document_highlights(analysis: Analysis, offset: int) -> list[Highlight]:
     occurrence = occurrence_at(analysis, offset)
     if occurrence is None:
         return []
+    family = method_family(analysis.program, occurrence.target)
     return [
         Highlight(o.span, HighlightKind.READ if o.role is Role.READ else HighlightKind.WRITE)
         for o in program_occurrences(analysis.program).in_file(analysis.file)
-        if o.target == occurrence.target
+        if o.target in family
     ]
+
+
+def method_family(program: Program, target: Target) -> list[Target]:
+    """`target` and, for a trait or impl method, the same-named method of the trait and of every
+    `impl Trait for T` (L§3.9): an impl supplies the trait's method, so finding references from any
+    of them finds all of them and the calls through them (as rename treats them as one)."""
+    owner = target.owner
+    if target.denotes is not Denotes.METHOD or not isinstance(owner, ast.TraitDecl | ast.ImplDecl):
+        return [target]
+    family = [target]
+    for kind in (ast.TraitDecl, ast.ImplDecl):
+        for _, decl in program.of_kind(kind):
+            if (
+                isinstance(decl, ast.TraitDecl | ast.ImplDecl)
+                and decl is not owner
+                and decl.name == owner.name
+                and any(m.name == target.name for m in decl.methods)
+            ):
+                family.append(Target(Denotes.METHOD, target.name, decl))
+    return family
 
 
 def _file_key(file: SourceFile) -> str:
