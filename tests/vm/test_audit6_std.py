@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from tests.vm.conftest import Runner
 
@@ -35,3 +36,39 @@ def test_time_diff_days_are_whole_days_with_the_sign_of_the_difference(nexa: Run
         '    print(std.time.time_diff("2024-01-01T00:00:00", "2024-01-02T12:00:00").days)\n}\n'
     )
     assert done.out == "-1\n1\n"
+
+
+def _listing_tree(root: Path) -> None:
+    (root / "out").mkdir()
+    (root / "outbox").mkdir()
+    (root / "outbox" / "s.txt").write_text("secret", encoding="utf-8")
+    (root / "out" / "w.txt").write_text("x", encoding="utf-8")
+    (root / "out" / "link").symlink_to(root / "outbox")
+
+
+def test_file_list_does_not_reveal_names_outside_the_allow_list(nexa: Runner, tmp_path: Path) -> None:
+    # S§0.3: fs-read covers "listing directories" and is an allow-list; `..` and links are resolved.
+    _listing_tree(tmp_path)
+    done = nexa(
+        'flow main() {\n    print(std.fs.file_list("out", "../outbox/*").count)\n'
+        '    print(std.fs.file_list("out", "link/*").count)\n'
+        '    print(std.fs.file_list("out", "**/*.txt").files)\n}\n',
+        "--allow-read",
+        "out",
+    )
+    assert done.code == 0, done.err
+    assert done.out == '0\n0\n["out/w.txt"]\n'
+
+
+def test_file_list_inside_the_allow_list_is_unchanged(nexa: Runner, tmp_path: Path) -> None:
+    _listing_tree(tmp_path)
+    done = nexa(
+        'flow main() {\n    print(std.fs.file_list("out"))\n'
+        '    print(std.fs.file_list(".", "outbox/*"))\n}\n',
+        "--allow-read",
+        ".",
+    )
+    assert done.code == 0, done.err
+    assert done.out == (
+        '{"files": ["out/link", "out/w.txt"], "count": 2}\n{"files": ["./outbox/s.txt"], "count": 1}\n'
+    )

@@ -100,10 +100,24 @@ def file_list(call: StdCall, directory: str, pattern: str) -> dict[str, object]:
     full = call.readable(directory)
     if not os.path.isdir(full):
         raise call.fail(f"'{directory}' is not a directory", path=directory)
-    names = glob.glob(pattern, root_dir=full, recursive=True)
+    names = [
+        name for name in glob.glob(pattern, root_dir=full, recursive=True) if _listable(call, full, name)
+    ]
     prefix = directory.rstrip("/") if directory not in ("", "/") else directory
     files = sorted(f"{prefix}/{name}" if prefix else name for name in names)
     return {"files": files, "count": len(files)}
+
+
+def _listable(call: StdCall, root: str, name: str) -> bool:
+    """A match is listed only when the directory holding it is readable: a pattern with `..` or a
+    symbolic link must not reveal names outside the allow-lists (S§0.3, S§2.1)."""
+    from ..sandbox import Denied
+
+    try:
+        call.sandbox.readable(os.path.dirname(os.path.join(root, name)), call.name)
+    except Denied:
+        return False
+    return True
 
 
 @registry.function("fs-write", "Delete a file", Param("path", "str"))
