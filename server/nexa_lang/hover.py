@@ -380,6 +380,13 @@ def _declares(file: SourceFile, owner: ast.Node) -> bool:
     )
 
 
+_HARNESS_PLACES: dict[type[ast.Node], str] = {
+    ast.Autoloop: "autoloop",
+    ast.WithContext: "with_context",
+    ast.ContextPolicy: "context_policy",
+}
+
+
 def _hover_node(analysis: Analysis, node: ast.Node, offset: int) -> Hover | None:
     file = analysis.file
     if isinstance(node, ast.Import) and _within(node.module_span, offset) and node.module.startswith("std"):
@@ -411,6 +418,16 @@ def _hover_node(analysis: Analysis, node: ast.Node, offset: int) -> Hover | None
         spec = SETTINGS["@tool"].get(node.key)
         if spec is not None:
             return Hover(setting_markdown(spec, "@tool option"), node.key_span)
+    if isinstance(node, ast.JobOption) and _within(node.key_span, offset):
+        spec = SETTINGS["job"].get(node.key)  # L§3.10's table
+        if spec is not None:
+            return Hover(setting_markdown(spec, "job option"), node.key_span)
+    if isinstance(node, ast.Autoloop | ast.WithContext | ast.ContextPolicy):
+        place = _HARNESS_PLACES[type(node)]
+        for param in node.params:  # L§4.15's table
+            spec = SETTINGS[place].get(param.name)
+            if spec is not None and _within(param.name_span, offset):
+                return Hover(setting_markdown(spec, f"{place} parameter"), param.name_span)
     if isinstance(node, ast.UseItem):
         return _hover_use(analysis, node, offset)
     if isinstance(node, ast.ProtocolField) and _within(node.name_span, offset):

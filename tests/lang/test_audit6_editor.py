@@ -4,6 +4,7 @@ answers that were missing or too narrow, each with a near miss that must stay as
 from __future__ import annotations
 
 from nexa_lang.analysis import Analysis, analyze
+from nexa_lang.hover import hover
 from nexa_lang.model import SourceFile, Workspace
 from nexa_lang.navigation import document_highlights, references
 
@@ -65,3 +66,47 @@ def test_a_same_named_method_of_another_trait_is_not_a_reference():
     analysis = analysis_of(TRAIT)
     found = references(analysis, at(TRAIT, "label", 3))  # trait Sized2's label
     assert lines_of(TRAIT, [loc.span.start for loc in found]) == [12]
+
+
+HARNESS = """job Nightly on "reports" (priority: high) {
+    retry: 2
+    perform(day) { print(day) }
+}
+flow main() {
+    autoloop max_steps: 3, exit_when: "done", timeout: 60 {
+        verify true
+    }
+    with_context max_tokens: 8000 { print("x") }
+    context_policy { max_tokens: 1000, strategy: summarize }
+}
+"""
+
+
+def markdown(text: str, offset: int) -> str | None:
+    found = hover(analysis_of(text), offset)
+    return found.markdown if found is not None else None
+
+
+def test_job_options_hover_with_their_table_row():
+    """L§3.10's table, in the header list and in the body."""
+    priority = markdown(HARNESS, at(HARNESS, "priority"))
+    assert priority is not None and "**priority** (job option)" in priority and "`normal`" in priority
+    retry = markdown(HARNESS, at(HARNESS, "retry"))
+    assert retry is not None and "attempts after the first failure" in retry
+
+
+def test_harness_parameters_hover_with_their_table_row():
+    """L§4.15: autoloop, with_context and context_policy parameters."""
+    steps = markdown(HARNESS, at(HARNESS, "max_steps"))
+    assert steps is not None and "**max_steps** (autoloop parameter)" in steps
+    timeout = markdown(HARNESS, at(HARNESS, "timeout"))
+    assert timeout is not None and "(autoloop parameter)" in timeout
+    tokens = markdown(HARNESS, at(HARNESS, "max_tokens"))
+    assert tokens is not None and "(with_context parameter)" in tokens
+    strategy = markdown(HARNESS, at(HARNESS, "strategy"))
+    assert strategy is not None and "(context_policy parameter)" in strategy
+
+
+def test_a_harness_value_and_the_job_queue_still_have_no_hover():
+    assert markdown(HARNESS, at(HARNESS, "summarize")) is None
+    assert markdown(HARNESS, at(HARNESS, "reports")) is None
