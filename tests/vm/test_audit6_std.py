@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from tests.vm.conftest import Runner
 
 
@@ -72,3 +76,49 @@ def test_file_list_inside_the_allow_list_is_unchanged(nexa: Runner, tmp_path: Pa
     assert done.out == (
         '{"files": ["out/link", "out/w.txt"], "count": 2}\n{"files": ["./outbox/s.txt"], "count": 1}\n'
     )
+
+
+class _Hops(BaseHTTPRequestHandler):
+    """`/hop/N` redirects to `/hop/N-1`; `/hop/0` answers 200."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        hops = int(self.path.rsplit("/", 1)[1])
+        self.send_response(302 if hops else 200)
+        if hops:
+            self.send_header("Location", f"/hop/{hops - 1}")
+        self.send_header("Content-Length", "4")
+        self.end_headers()
+        self.wfile.write(b"done")
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Hops)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_more_than_five_redirects_is_e104(nexa: Runner, hops: str) -> None:
+    # S§2.2: redirects are followed up to 5; the 6th is a failure, not an empty 302 body.
+    done = nexa(
+        f'flow main() {{\n    try {{ std.http.http_get("{hops}/hop/6") }}\n'
+        "    catch (e) { print(e.code, e.message) }\n}\n",
+        "--allow-net",
+        "127.0.0.1",
+    )
+    assert done.code == 0, done.err
+    assert done.out == f"E104 std.http.http_get: {hops}/hop/6 redirected more than 5 times\n"
+
+
+def test_five_redirects_are_followed(nexa: Runner, hops: str) -> None:
+    done = nexa(
+        f'flow main() {{\n    print(std.http.http_get("{hops}/hop/5"))\n}}\n', "--allow-net", "127.0.0.1"
+    )
+    assert (done.code, done.out) == (0, "done\n"), done.err

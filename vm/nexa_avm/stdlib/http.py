@@ -69,6 +69,10 @@ def _request(
     try:
         response = opener.open(request, timeout=timeout)
     except urllib.error.HTTPError as error:
+        if str(error.msg).startswith(_Redirects.inf_msg):
+            error.close()
+            # the redirect limit of S§2.2 (5, or a loop): a failure, not the last 3xx answer
+            raise call.fail(f"{url} redirected more than {MAX_REDIRECTS} times", url=url) from None
         response = error
     except urllib.error.URLError as error:
         reason = error.reason
