@@ -122,3 +122,15 @@ def test_five_redirects_are_followed(nexa: Runner, hops: str) -> None:
         f'flow main() {{\n    print(std.http.http_get("{hops}/hop/5"))\n}}\n', "--allow-net", "127.0.0.1"
     )
     assert (done.code, done.out) == (0, "done\n"), done.err
+
+
+def test_shell_timeout_note_does_not_start_with_an_empty_line(nexa: Runner) -> None:
+    done = nexa(
+        'flow main() {\n    print(std.shell.shell_exec("sleep 5", timeout=0.3).stderr)\n'
+        '    print(std.shell.shell_exec("echo oops >&2; printf x >&2; sleep 5", timeout=0.3).stderr)\n}\n',
+        "--allow-shell",
+    )
+    assert done.code == 0, done.err
+    assert done.out == (
+        "[nexa] the command was killed after 0.3 s\noops\nx\n[nexa] the command was killed after 0.3 s\n"
+    )

@@ -38,8 +38,11 @@ def _run(command: str, timeout: float) -> dict[str, Any]:
         except ProcessLookupError:
             pass
         out, err = process.communicate()
-        note = f"\n[nexa] the command was killed after {timeout:g} s"
-        return {"stdout": _cut(out), "stderr": _cut(err) + note, "returncode": -1, "success": False}
+        err = _cut(err)
+        # the note goes on its own line, after whatever the command wrote to stderr
+        separator = "\n" if err and not err.endswith("\n") else ""
+        note = f"{separator}[nexa] the command was killed after {timeout:g} s"
+        return {"stdout": _cut(out), "stderr": err + note, "returncode": -1, "success": False}
     return {
         "stdout": _cut(out),
         "stderr": _cut(err),
