@@ -148,7 +148,16 @@ _TYPE_SLOT = re.compile(
     r"|\blet\s+[A-Za-z_]\w*\s*:\s*$"
     r"|\btype\s+[A-Za-z_]\w*\s*=\s*$"
     r"|\bstruct\s+[A-Za-z_]\w*\s*\{(?:[^{}]*,)?\s*[A-Za-z_]\w*\s*:\s*$"
+    r"|\bprotocol\s+[A-Za-z_]\w*\s*\{(?:[^{}]*,)?\s*[A-Za-z_]\w*\s*:\s*$"
+    r"|\benum\s+[A-Za-z_]\w*\s*\{[^{}]*\((?:[^(){}]*,)?\s*[A-Za-z_]\w*\s*:\s*$"  # a payload field
+    r"|\bsatisfies\s+$"  # verify x satisfies T (L§4.15)
 )
+# A field line of a struct or protocol written over several lines: `    score: `.
+_FIELD_LINE = re.compile(r"^\s*[A-Za-z_]\w*\s*:\s*$")
+# The end of a type being written (L§3.8): `list[`, `dict[str, `, `str | `, `int? | `.
+_TYPE_TAIL = re.compile(r"(?:\[|\||,|\]|\?|[A-Za-z_]\w*)\s*$")
+_IMPL_TRAIT = re.compile(r"^\s*impl\s+$")
+_IMPL_TYPE = re.compile(r"^\s*impl\s+[A-Za-z_]\w*\s+for\s+$")
 _IMPLEMENTS = re.compile(r"\bimplements\s+(?:[A-Za-z_]\w*\s*,\s*)*$")
 _USES = re.compile(r"""\buses\b[^{}=;]*$|\btools\s*[:=]\s*\[[^\]]*$""")
 _VALUE_AFTER_KEY = re.compile(r"^\s*([A-Za-z_]\w*)\s*[:=]\s*$")
@@ -294,8 +303,13 @@ def _complete(ctx: CursorContext) -> Completions:
     scoped = _SCOPED_ACCESS.search(line)
     if scoped is not None:
         return Completions(variant_items(ctx.analysis.program, scoped.group(1)), ctx.word)
-    if _TYPE_SLOT.search(line):
+    if _in_type(ctx, line):
         return Completions(type_items(ctx.analysis.program), ctx.word)
+    if _IMPL_TRAIT.search(line):
+        return Completions(_symbols_of(analysis, "trait", _MEMBER), ctx.word)
+    if _IMPL_TYPE.search(line):
+        types = _symbols_of(analysis, "struct", _MEMBER) + _symbols_of(analysis, "enum", _MEMBER)
+        return Completions(types, ctx.word)
     if _IMPLEMENTS.search(line):
         return Completions(_symbols_of(analysis, "protocol", _MEMBER), ctx.word)
     if _in_uses(ctx):
@@ -309,6 +323,25 @@ def _complete(ctx: CursorContext) -> Completions:
     if value is not None:
         return Completions(value, ctx.word)
     return Completions(arm_pattern_items(ctx) + general_items(ctx), ctx.word)
+
+
+def _in_type(ctx: CursorContext, line: str) -> bool:
+    """The cursor is where a type is written (L§3.8): a type slot, or inside a type already begun
+    there (after `[`, `|`, or a `,` between brackets)."""
+    text = line
+    while True:
+        if _TYPE_SLOT.search(text) or _field_line_of_record(ctx, text):
+            return True
+        tail = _TYPE_TAIL.search(text)
+        if tail is None or (tail.group().startswith(",") and text.count("[") <= text.count("]")):
+            return False
+        if text is line and not tail.group().startswith(("[", "|", ",")):
+            return False  # the word being typed right after a name is no type continuation
+        text = text[: tail.start()]
+
+
+def _field_line_of_record(ctx: CursorContext, text: str) -> bool:
+    return bool(_FIELD_LINE.search(text)) and ctx.innermost(ast.StructDecl, ast.ProtocolDecl) is not None
 
 
 # ------------------------------------------------------------------------------ model strings

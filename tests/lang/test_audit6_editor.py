@@ -4,6 +4,7 @@ answers that were missing or too narrow, each with a near miss that must stay as
 from __future__ import annotations
 
 from nexa_lang.analysis import Analysis, analyze
+from nexa_lang.completion import complete
 from nexa_lang.hover import hover
 from nexa_lang.model import SourceFile, Workspace
 from nexa_lang.navigation import document_highlights, references
@@ -110,3 +111,57 @@ def test_harness_parameters_hover_with_their_table_row():
 def test_a_harness_value_and_the_job_queue_still_have_no_hover():
     assert markdown(HARNESS, at(HARNESS, "summarize")) is None
     assert markdown(HARNESS, at(HARNESS, "reports")) is None
+
+
+TYPES = """struct Vec2 { dx: Int, dy: Int }
+enum Shape { Dot, Circle(radius) }
+trait Named { fn label(): String }
+protocol Draft { title: str }
+flow main() {
+    title = "x"
+    print(title)
+}
+"""
+
+
+def labels_at(text: str, line: str, anchor: str = "    print(title)") -> list[str]:
+    """Completion labels with `line` (holding the cursor ‸) inserted before `anchor`."""
+    before, after = line.split("‸")
+    i = text.index(anchor)
+    source = text[:i] + before + after + "\n" + text[i:]
+    analysis = analyze(Workspace(), SourceFile.from_text(source))
+    return [item.label for item in complete(analysis, len((text[:i] + before).encode())).matching().items]
+
+
+def test_types_are_offered_inside_a_type_already_begun():
+    """L§3.8: `list[T]`, `dict[K, V]`, `A | B` are types; after `[`, `|` or a bracketed `,` comes a type."""
+    for line in ("    let q: list[‸", "    let q: dict[str, ‸", "    let q: str | ‸", "    let q: int? | ‸"):
+        found = labels_at(TYPES, line)
+        assert "Vec2" in found and "integer" in found and "title" not in found, line
+    found = labels_at(TYPES, "type Q = list[‸", "flow main")
+    assert "Shape" in found and "Vec2" in found
+
+
+def test_types_are_offered_after_satisfies_and_in_record_fields():
+    found = labels_at(TYPES, "    verify title satisfies ‸")  # L§4.15
+    assert "Draft" in found and "str" in found and "title" not in found
+    found = labels_at(TYPES, "protocol P2 { a: ‸", "flow main")  # L§3.4
+    assert "Vec2" in found and "int" in found
+    found = labels_at(TYPES, "enum E2 { V(a: ‸", "flow main")  # L§3.9 payload field
+    assert "Vec2" in found and "int" in found
+    found = labels_at(TYPES, "protocol P3 {\n    a: ‸", "flow main")  # a field on its own line
+    assert "Vec2" in found and "int" in found
+
+
+def test_impl_offers_traits_then_struct_and_enum_types():
+    """L§3.9: `impl Trait for Type`."""
+    assert labels_at(TYPES, "impl ‸", "flow main") == ["Named"]
+    assert labels_at(TYPES, "impl Named for ‸", "flow main") == ["Vec2", "Shape"]
+
+
+def test_value_positions_next_to_types_still_offer_values():
+    assert "title" in labels_at(TYPES, "    x = title || ‸")
+    assert "title" in labels_at(TYPES, "    verify ‸")
+    assert "title" in labels_at(TYPES, "    y = [title, ‸")
+    found = labels_at(TYPES, "flow f(a: int, ‸) { }", "flow main")
+    assert "integer" not in found  # a parameter name comes after the comma, not a type
