@@ -66,7 +66,14 @@ from nexa_lang.properties import (
 )
 from nexa_lang.signatures import PRELUDE_SIGNATURES, std_signature
 from nexa_lang.token_estimates import context_window
-from nexa_lang.types import BUILTIN_SPELLINGS, OBJECT_TYPES, Types, single_binding, type_of_annotation
+from nexa_lang.types import (
+    BUILTIN_SPELLINGS,
+    ERROR_KINDS,
+    OBJECT_TYPES,
+    Types,
+    single_binding,
+    type_of_annotation,
+)
 
 
 class CompletionKind(str, Enum):
@@ -156,6 +163,9 @@ _TYPE_SLOT = re.compile(
 _FIELD_LINE = re.compile(r"^\s*[A-Za-z_]\w*\s*:\s*$")
 # The end of a type being written (L§3.8): `list[`, `dict[str, `, `str | `, `int? | `.
 _TYPE_TAIL = re.compile(r"(?:\[|\||,|\]|\?|[A-Za-z_]\w*)\s*$")
+# `catch (Kind e)` (L§4.9), `on_error(e: Kind)` and `catch_correction(e: Kind)` (L§4.15).
+_ERROR_KIND_SLOT = re.compile(r"\bcatch\s*\(\s*$|\b(?:on_error|catch_correction)\s*\(\s*[A-Za-z_]\w*\s*:\s*$")
+_TOOL_HOOK = re.compile(r"\b(?:before_tool|after_tool)\s*\(\s*$")  # L§4.15: a tool's name
 _IMPL_TRAIT = re.compile(r"^\s*impl\s+$")
 _IMPL_TYPE = re.compile(r"^\s*impl\s+[A-Za-z_]\w*\s+for\s+$")
 _IMPLEMENTS = re.compile(r"\bimplements\s+(?:[A-Za-z_]\w*\s*,\s*)*$")
@@ -305,6 +315,11 @@ def _complete(ctx: CursorContext) -> Completions:
         return Completions(variant_items(ctx.analysis.program, scoped.group(1)), ctx.word)
     if _in_type(ctx, line):
         return Completions(type_items(ctx.analysis.program), ctx.word)
+    if _ERROR_KIND_SLOT.search(line):
+        return Completions(_error_kind_items(), ctx.word)
+    if _TOOL_HOOK.search(line):
+        tools = _symbols_of(analysis, "tool", _MEMBER) + _symbols_of(analysis, "tool_fn", _MEMBER)
+        return Completions(tools, ctx.word)
     if _IMPL_TRAIT.search(line):
         return Completions(_symbols_of(analysis, "trait", _MEMBER), ctx.word)
     if _IMPL_TYPE.search(line):
@@ -338,6 +353,14 @@ def _in_type(ctx: CursorContext, line: str) -> bool:
         if text is line and not tail.group().startswith(("[", "|", ",")):
             return False  # the word being typed right after a name is no type continuation
         text = text[: tail.start()]
+
+
+def _error_kind_items() -> list[CompletionItem]:
+    """The built-in error kinds (S§0.2) and `Error`, which catches them all (L§4.9 D26)."""
+    return [
+        CompletionItem(kind, CompletionKind.TYPE, "error kind", sort_text=_GLOBAL + kind)
+        for kind in (*ERROR_KINDS, "Error")
+    ]
 
 
 def _field_line_of_record(ctx: CursorContext, text: str) -> bool:

@@ -165,3 +165,35 @@ def test_value_positions_next_to_types_still_offer_values():
     assert "title" in labels_at(TYPES, "    y = [title, ‸")
     found = labels_at(TYPES, "flow f(a: int, ‸) { }", "flow main")
     assert "integer" not in found  # a parameter name comes after the comma, not a type
+
+
+HOOKS = """tool Search { description: "search the web" }
+@tool("Repeat a phrase")
+fn exclaim(phrase: str): str { return phrase }
+flow main() {
+    title = "x"
+    print(title)
+}
+"""
+
+
+def test_error_kinds_are_offered_where_a_catch_or_hook_names_one():
+    """L§4.9 `catch (Kind e)`, L§4.15 `on_error(e: Kind)` and `catch_correction(e: Kind)`."""
+    for line in (
+        "    try { print(1) } catch (‸",
+        "    on_error(e: ‸",
+        "    try_agent { print(1) } catch_correction(fault: ‸",
+    ):
+        found = labels_at(HOOKS, line)
+        assert "ToolError" in found and "Error" in found and "title" not in found, line
+
+
+def test_tool_hooks_offer_the_tools():
+    """L§4.15 `before_tool(name)`: a tool declaration or an `@tool fn` (E007)."""
+    assert labels_at(HOOKS, "    before_tool(‸") == ["Search", "exclaim"]
+    assert labels_at(HOOKS, "    after_tool(‸") == ["Search", "exclaim"]
+
+
+def test_the_variable_of_a_hook_and_a_catch_body_are_not_kinds():
+    assert "ToolError" not in labels_at(HOOKS, "    on_error(‸")  # the variable is a new name
+    assert "title" in labels_at(HOOKS, "    try { print(1) } catch (e) { print(‸")
