@@ -184,7 +184,8 @@ def _declaration(file: SourceFile, decl: ast.Decl) -> DocumentSymbol | None:
         detail = _short(file, decl.type.span) if decl.type is not None else ""
         return _symbol(name, SymbolKind.TYPE, span, selection, detail)
     if isinstance(decl, ast.JobDecl):
-        return _symbol(name, SymbolKind.JOB, span, selection, f"on {decl.queue}" if decl.queue else "")
+        detail = f"on {decl.queue}" if decl.queue else ""
+        return _symbol(name, SymbolKind.JOB, span, selection, detail, _job_members(file, decl))
     if isinstance(decl, ast.ServerDecl):
         label = name or (f"server {decl.port}" if decl.port is not None else "server")
         selection = decl.name_span if name else Span(span.start, span.start + len(b"server"))
@@ -220,6 +221,25 @@ def _function(file: SourceFile, function: ast.FunctionDecl) -> DocumentSymbol:
 
 def _parameters(decl: ast.FlowDecl | ast.FunctionDecl | ast.ToolFnDecl) -> list[DocumentSymbol]:
     return [_symbol(p.name, SymbolKind.PARAMETER, p.span, p.name_span) for p in decl.params]
+
+
+def _job_members(file: SourceFile, job: ast.JobDecl) -> list[DocumentSymbol]:
+    """A job's options (header and body) and its `perform` and `on_failure` (L§3.10), in source order."""
+    members = [
+        _symbol(o.key, SymbolKind.PROPERTY, o.span, o.key_span, _short(file, o.value.span))
+        for o in (*job.options, *job.properties)
+    ]
+    handlers = (
+        ("perform", job.perform_spans[:1], job.perform_params),
+        ("on_failure", job.failure_spans[:1], job.failure_params),
+    )
+    for keyword, spans, params in handlers:
+        for whole in spans:
+            parameters = [_symbol(p.id, SymbolKind.PARAMETER, p.span, p.span) for p in params]
+            selection = Span(whole.start, whole.start + len(keyword))
+            label = f"({', '.join(p.id for p in params)})"
+            members.append(_symbol(keyword, SymbolKind.METHOD, whole, selection, label, parameters))
+    return sorted(members, key=lambda m: m.span.start)
 
 
 def _fields(file: SourceFile, fields: list[ast.FieldDecl]) -> list[DocumentSymbol]:

@@ -8,6 +8,7 @@ from nexa_lang.completion import complete
 from nexa_lang.hover import hover
 from nexa_lang.model import SourceFile, Workspace
 from nexa_lang.navigation import document_highlights, references
+from nexa_lang.outline import SymbolKind, document_symbols
 
 
 def analysis_of(text: str) -> Analysis:
@@ -197,3 +198,37 @@ def test_tool_hooks_offer_the_tools():
 def test_the_variable_of_a_hook_and_a_catch_body_are_not_kinds():
     assert "ToolError" not in labels_at(HOOKS, "    on_error(‸")  # the variable is a new name
     assert "title" in labels_at(HOOKS, "    try { print(1) } catch (e) { print(‸")
+
+
+JOB = """job ResizeImage on "media" (priority: high) {
+    retry: 2
+    on_failure(err, attempt) {
+        print(err)
+    }
+    perform(image_id, width) { print(image_id) }
+}
+"""
+
+
+def test_a_job_outline_lists_its_options_perform_and_on_failure():
+    """L§3.10: options, `perform(…)` and `on_failure(…)` are the job's members, as an agent's
+    properties and fns are the agent's."""
+    (job,) = document_symbols(SourceFile.from_text(JOB))
+    shown = [(c.name, c.kind, c.detail) for c in job.children]
+    assert shown == [
+        ("priority", SymbolKind.PROPERTY, "high"),
+        ("retry", SymbolKind.PROPERTY, "2"),
+        ("on_failure", SymbolKind.METHOD, "(err, attempt)"),
+        ("perform", SymbolKind.METHOD, "(image_id, width)"),
+    ]
+    failure = job.children[2]
+    data = JOB.encode()
+    assert data[failure.selection_span.start : failure.selection_span.end] == b"on_failure"
+    assert data[failure.span.start : failure.span.end].endswith(b"}")
+    assert [p.name for p in failure.children] == ["err", "attempt"]
+    assert job.span.contains(failure.span)
+
+
+def test_a_job_without_members_has_no_children():
+    (job,) = document_symbols(SourceFile.from_text('job Empty on "q" {\n}\n'))
+    assert job.children == [] and job.detail == "on q"
