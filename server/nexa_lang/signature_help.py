@@ -21,7 +21,7 @@ from nexa_lang.cursor_context import CursorContext, skip_comment_or_string
 from nexa_lang.model import SourceFile
 from nexa_lang.prelude import is_prelude_name
 from nexa_lang.scopes import Reference, Resolution
-from nexa_lang.signatures import PRELUDE_SIGNATURES, Signature, std_signature
+from nexa_lang.signatures import PRELUDE_SIGNATURES, Signature, parse_signature, std_signature
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,49 @@ class SignatureHelp:
     active_signature: int = 0
     active_parameter: int | None = None  # None: no parameter matches (too many arguments)
 
+
+# Built-ins whose parameter list the checker does not hold (they take handles, or are statements
+# and expressions with their own syntax), as S§1 writes them: for signature help only, so a
+# misuse is never reported from here. Names that dispatch on their first argument (`get`, `set`,
+# `close`, `list`) are left out: one parameter list would be wrong for the other uses.
+_EDITOR_SIGNATURES: dict[str, Signature] = {
+    s.name: s
+    for s in map(
+        parse_signature,
+        (
+            "spawn(handler: fn | Flow | Agent) -> Task",
+            "join(*agents: Agent) -> JoinHandle",
+            "snapshot() -> Snapshot",
+            "restore(s: Snapshot) -> none",
+            "query(db: DbHandle, sql: str, params: list = []) -> list[map]",
+            "query_one(db: DbHandle, sql: str, params: list = []) -> map?",
+            "execute(db: DbHandle, sql: str, params: list = []) -> int",
+            "begin(db: DbHandle) -> none",
+            "commit(db: DbHandle) -> none",
+            "rollback(db: DbHandle) -> none",
+            "agent_memory_query(db: DbHandle, agent: str, key: str) -> str?",
+            "agent_memory_store(db: DbHandle, agent: str, key: str, value: str) -> bool",
+            "agent_memory_delete(db: DbHandle, agent: str, key: str) -> bool",
+            "agent_memory_list(db: DbHandle, agent: str) -> list[map]",
+            "get_int(kv: KvHandle, key: str, default: int = 0) -> int",
+            'get_str(kv: KvHandle, key: str, default: str = "") -> str',
+            "get_json(kv: KvHandle, key: str) -> any",
+            "set_nx(kv: KvHandle, key: str, value: any, opts: map = {}) -> bool",
+            "has(kv: KvHandle, key: str) -> bool",
+            "expire(kv: KvHandle, key: str, ttl_seconds: int) -> bool",
+            "ttl(kv: KvHandle, key: str) -> int?",
+            "flush(kv: KvHandle) -> bool",
+            "incr(kv: KvHandle, key: str, amount: int = 1) -> int",
+            "agent_kv_query(kv: KvHandle, query: str) -> list[map]",
+            "agent_kv_store(kv: KvHandle, key: str, value: any, context: map? = none) -> bool",
+            "agent_kv_context(kv: KvHandle, agent: Agent | str) -> map",
+            "oauth(name: str, client_id: str, client_secret: str, opts: map = {}) -> map",
+            "jwt_sign(claims: map, secret: str, options: map = {}) -> str",
+            "jwt_verify(token: str, secret: str) -> map?",
+            "agent_api_key_generate(agent_name: str, ttl: int? = none) -> str",
+        ),
+    )
+}
 
 _SCOPED_CALLEE = re.compile(r"\b([A-Za-z_]\w*)\s*::\s*([A-Za-z_]\w*)\s*$")
 _CALLEE = re.compile(r"((?:[A-Za-z_]\w*\s*\.\s*)*[A-Za-z_]\w*)\s*$")
@@ -180,6 +223,8 @@ def _by_name(analysis: Analysis, name: str, paren: int, offset: int) -> Signatur
     if symbol is None:
         if is_prelude_name(name) and name in PRELUDE_SIGNATURES:
             return from_signature(PRELUDE_SIGNATURES[name], "", PRELUDE_DOCS.get(name, ""))
+        if name in _EDITOR_SIGNATURES:
+            return from_signature(_EDITOR_SIGNATURES[name], "", PRELUDE_DOCS.get(name, ""))
         return None
     node = symbol.node
     if isinstance(node, ast.AgentDecl):

@@ -9,6 +9,7 @@ from nexa_lang.hover import hover
 from nexa_lang.model import SourceFile, Workspace
 from nexa_lang.navigation import document_highlights, references
 from nexa_lang.outline import SymbolKind, document_symbols
+from nexa_lang.signature_help import signature_help
 
 
 def analysis_of(text: str) -> Analysis:
@@ -232,3 +233,42 @@ def test_a_job_outline_lists_its_options_perform_and_on_failure():
 def test_a_job_without_members_has_no_children():
     (job,) = document_symbols(SourceFile.from_text('job Empty on "q" {\n}\n'))
     assert job.children == [] and job.detail == "on q"
+
+
+SERVICES = """db store = connect("sqlite://:memory:")
+kv cache = open(":memory:")
+flow worker() { return 1 }
+flow main() {
+    print(1)
+}
+"""
+
+
+def help_at(line: str) -> tuple[str, int | None] | None:
+    before, after = line.split("‸")
+    i = SERVICES.index("    print(1)")
+    source = SERVICES[:i] + before + after + "\n" + SERVICES[i:]
+    analysis = analyze(Workspace(), SourceFile.from_text(source))
+    found = signature_help(analysis, len((SERVICES[:i] + before).encode()))
+    return (found.signatures[0].label, found.active_parameter) if found is not None else None
+
+
+def test_signature_help_for_handle_functions_and_concurrency_built_ins():
+    """S§1: `query(db, sql, params)`, `incr(kv, key, amount)`, `spawn(handler)`, `restore(s)`."""
+    assert help_at("    rows = query(store, ‸") == (
+        "query(db: DbHandle, sql: str, params: list = …) -> list[map]",
+        1,
+    )
+    assert help_at("    n = incr(cache, ‸") == ("incr(kv: KvHandle, key: str, amount: int = …) -> int", 1)
+    assert help_at("    t = spawn(‸") == ("spawn(handler: fn | Flow | Agent) -> Task", 0)
+    assert help_at("    restore(‸") == ("restore(s: Snapshot) -> none", 0)
+
+
+def test_a_program_flow_named_like_a_handle_function_keeps_its_own_signature():
+    source = SERVICES.replace("flow worker()", "flow query(text)")
+    i = source.index("    print(1)")
+    analysis = analyze(
+        Workspace(), SourceFile.from_text(source[:i] + "    query(‸\n".replace("‸", "") + source[i:])
+    )
+    found = signature_help(analysis, len((source[:i] + "    query(").encode()))
+    assert found is not None and found.signatures[0].label == "query(text)"
