@@ -267,8 +267,6 @@ def test_signature_help_for_handle_functions_and_concurrency_built_ins():
 def test_a_program_flow_named_like_a_handle_function_keeps_its_own_signature():
     source = SERVICES.replace("flow worker()", "flow query(text)")
     i = source.index("    print(1)")
-    analysis = analyze(
-        Workspace(), SourceFile.from_text(source[:i] + "    query(‸\n".replace("‸", "") + source[i:])
-    )
+    analysis = analyze(Workspace(), SourceFile.from_text(source[:i] + "    query(\n" + source[i:]))
     found = signature_help(analysis, len((source[:i] + "    query(").encode()))
     assert found is not None and found.signatures[0].label == "query(text)"
