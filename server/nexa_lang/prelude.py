@@ -49,7 +49,7 @@ STD_NAMESPACES: dict[str, tuple[str, ...]] = {
     "db.postgres": ("connect", "query", "query_one", "execute", "close", "begin", "commit", "rollback"),
     "db.memory": ("query", "store", "delete", "list"),
     "kv": tuple(sorted(KV_FUNCTIONS | {"open", "agent_kv_query", "agent_kv_store", "agent_kv_context"})),
-    "concurrent": tuple(sorted(CONCURRENCY_FUNCTIONS - {"spawn"})),
+    "concurrent": tuple(sorted(CONCURRENCY_FUNCTIONS)),  # S§2.11: all of S§1.6, spawn included
     "auth": (
         "enable_auth",
         "get_user",

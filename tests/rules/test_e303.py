@@ -59,3 +59,16 @@ def test_e303_import_of_an_unknown_namespace_and_string_item(found) -> None:
         ("E303", 1, 12, "unknown std namespace 'std.os'; did you mean 'fs'?"),
         ("E303", 2, 19, "unknown std namespace 'std.httpx'; did you mean 'http'?"),
     ]
+
+
+def test_e303_std_concurrent_holds_every_function_of_s1_6_spawn_included(found) -> None:
+    # S§2.11: std.concurrent.channel() ≡ channel(), for all of S§1.6.
+    text = (
+        "flow main {\n    t = std.concurrent.spawn(fn() { return 1 })\n"
+        "    print(std.concurrent.await_task(t))\n"
+    )
+    assert found(text + "}\n", "E303") == []
+    # Near miss: a name S§1.6 does not have.
+    assert found(text + "    std.concurrent.spawn_all()\n}\n", "E303") == [
+        ("E303", 4, 20, "'std.concurrent' has no function 'spawn_all'")
+    ]
