@@ -166,6 +166,9 @@ _TYPE_TAIL = re.compile(r"(?:\[|\||,|\]|\?|[A-Za-z_]\w*)\s*$")
 # `catch (Kind e)` (L§4.9), `on_error(e: Kind)` and `catch_correction(e: Kind)` (L§4.15).
 _ERROR_KIND_SLOT = re.compile(r"\bcatch\s*\(\s*$|\b(?:on_error|catch_correction)\s*\(\s*[A-Za-z_]\w*\s*:\s*$")
 _TOOL_HOOK = re.compile(r"\b(?:before_tool|after_tool)\s*\(\s*$")  # L§4.15: a tool's name
+# A harness statement's parameter list (L§4.15), up to the cursor: `autoloop max_steps: 3, ‸`.
+_HARNESS_LINE = re.compile(r"^\s*(autoloop|with_context|context_policy)\b\s*\{?([^{}\"']*)$")
+_HARNESS_VALUE = re.compile(r"([A-Za-z_]\w*)\s*:\s*$")
 _IMPL_TRAIT = re.compile(r"^\s*impl\s+$")
 _IMPL_TYPE = re.compile(r"^\s*impl\s+[A-Za-z_]\w*\s+for\s+$")
 _IMPLEMENTS = re.compile(r"\bimplements\s+(?:[A-Za-z_]\w*\s*,\s*)*$")
@@ -315,6 +318,9 @@ def _complete(ctx: CursorContext) -> Completions:
         return Completions(variant_items(ctx.analysis.program, scoped.group(1)), ctx.word)
     if _in_type(ctx, line):
         return Completions(type_items(ctx.analysis.program), ctx.word)
+    harness = _harness_items(line)
+    if harness is not None:
+        return Completions(harness, ctx.word)
     if _ERROR_KIND_SLOT.search(line):
         return Completions(_error_kind_items(), ctx.word)
     if _TOOL_HOOK.search(line):
@@ -353,6 +359,35 @@ def _in_type(ctx: CursorContext, line: str) -> bool:
         if text is line and not tail.group().startswith(("[", "|", ",")):
             return False  # the word being typed right after a name is no type continuation
         text = text[: tail.start()]
+
+
+def _harness_items(line: str) -> list[CompletionItem] | None:
+    """In an autoloop / with_context / context_policy header: the parameters not yet given, or the
+    bare words a parameter takes (`strategy: sliding_window`)."""
+    found = _HARNESS_LINE.search(line)
+    if found is None:
+        return None
+    place, rest = found.group(1), found.group(2)
+    table = SETTINGS[place]
+    value = _HARNESS_VALUE.search(rest)
+    if value is not None:
+        spec = table.get(value.group(1))
+        if spec is None or not spec.value.words:
+            return None
+        return [
+            CompletionItem(w, CompletionKind.VALUE, spec.key, spec.meaning, sort_text=f"{i:02}")
+            for i, w in enumerate(spec.value.words)
+        ]
+    if rest.strip() and not rest.rstrip().endswith(",") and not rest.endswith((" ", "\t")):
+        return None
+    given = set(re.findall(r"([A-Za-z_]\w*)\s*:", rest))
+    return [
+        CompletionItem(
+            key, CompletionKind.PROPERTY, f"{place} parameter", spec.meaning, f"{key}: ", False, key
+        )
+        for key, spec in table.items()
+        if key not in given
+    ]
 
 
 def _error_kind_items() -> list[CompletionItem]:

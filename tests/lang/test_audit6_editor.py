@@ -270,3 +270,18 @@ def test_a_program_flow_named_like_a_handle_function_keeps_its_own_signature():
     analysis = analyze(Workspace(), SourceFile.from_text(source[:i] + "    query(\n" + source[i:]))
     found = signature_help(analysis, len((source[:i] + "    query(").encode()))
     assert found is not None and found.signatures[0].label == "query(text)"
+
+
+def test_harness_headers_offer_their_parameters_and_strategy_words():
+    """L§4.15: `autoloop max_steps: …, exit_when: …, timeout: …`, `with_context` /
+    `context_policy { … }` with `max_tokens` and `strategy` (a bare word)."""
+    assert labels_at(TYPES, "    autoloop ‸") == ["max_steps", "exit_when", "timeout"]
+    assert labels_at(TYPES, "    autoloop max_steps: 3, ‸") == ["exit_when", "timeout"]
+    assert labels_at(TYPES, "    context_policy { ‸") == ["max_tokens", "strategy"]
+    words = labels_at(TYPES, "    with_context max_tokens: 10, strategy: ‸")
+    assert "sliding_window" in words and "summarize" in words and "title" not in words
+
+
+def test_a_harness_body_and_a_number_value_still_offer_values():
+    assert "title" in labels_at(TYPES, "    autoloop max_steps: 3 {\n        ‸")
+    assert "title" in labels_at(TYPES, "    autoloop max_steps: ‸")
