@@ -21,7 +21,7 @@ from nexa_lang.cursor_context import CursorContext, skip_comment_or_string
 from nexa_lang.model import SourceFile
 from nexa_lang.prelude import is_prelude_name
 from nexa_lang.scopes import Reference, Resolution
-from nexa_lang.signatures import PRELUDE_SIGNATURES, Signature, parse_signature, std_signature
+from nexa_lang.signatures import DB_SIGNATURES, PRELUDE_SIGNATURES, Signature, parse_signature, std_signature
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,7 @@ _EDITOR_SIGNATURES: dict[str, Signature] = {
             "join(*agents: Agent) -> JoinHandle",
             "snapshot() -> Snapshot",
             "restore(s: Snapshot) -> none",
-            "query(db: DbHandle, sql: str, params: list = []) -> list[map]",
-            "query_one(db: DbHandle, sql: str, params: list = []) -> map?",
-            "execute(db: DbHandle, sql: str, params: list = []) -> int",
-            "begin(db: DbHandle) -> none",
-            "commit(db: DbHandle) -> none",
-            "rollback(db: DbHandle) -> none",
+            *(s for s in DB_SIGNATURES if not s.startswith("close(")),
             "agent_memory_query(db: DbHandle, agent: str, key: str) -> str?",
             "agent_memory_store(db: DbHandle, agent: str, key: str, value: str) -> bool",
             "agent_memory_delete(db: DbHandle, agent: str, key: str) -> bool",

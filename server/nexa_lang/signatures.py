@@ -135,7 +135,7 @@ _STD: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_DB = (
+DB_SIGNATURES = (  # the functions of a database handle (S§1.7), also signature help's
     "query(db: DbHandle, sql: str, params: list = []) -> list[map]",
     "query_one(db: DbHandle, sql: str, params: list = []) -> map?",
     "execute(db: DbHandle, sql: str, params: list = []) -> int",
@@ -144,8 +144,8 @@ _DB = (
     "rollback(db: DbHandle) -> none",
     "close(db: DbHandle) -> bool",
 )
-_STD["db.sqlite"] = ('connect(path: str = ":memory:") -> DbHandle', *_DB)
-_STD["db.postgres"] = ("connect(url: str) -> DbHandle", *_DB)
+_STD["db.sqlite"] = ('connect(path: str = ":memory:") -> DbHandle', *DB_SIGNATURES)
+_STD["db.postgres"] = ("connect(url: str) -> DbHandle", *DB_SIGNATURES)
 
 # S§1.9: prelude functions, also `std.template.*`
 _TEMPLATES = (
