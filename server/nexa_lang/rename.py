@@ -18,7 +18,6 @@ of a body that uses it, an outer local renamed to a lambda parameter where the l
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from nexa_lang import ast
 from nexa_lang.analysis import Analysis
 from nexa_lang.builtin_docs import AGENT_MEMBERS, JOB_MEMBERS, TOOL_MEMBERS
 from nexa_lang.keywords import CONTEXTUAL, RESERVED, TYPE_NAMES, is_identifier
-from nexa_lang.model import Program, SourceFile
+from nexa_lang.model import Program, SourceFile, Workspace
 from nexa_lang.navigation import definitions_of, occurrence_at, occurrences_of
 from nexa_lang.occurrences import (
     Category,
@@ -336,7 +335,7 @@ def _where(ref: Reference) -> str:
 def _locations(program: Program, target: Target) -> list[tuple[str, Span]]:
     """Where `target` is declared in `program`, comparable across programs."""
     return [
-        (os.path.normpath(os.path.abspath(x.file.path)) if x.file.path else str(id(x.file)), x.span)
+        (Workspace.key(x.file.path) if x.file.path else str(id(x.file)), x.span)
         for x in definitions_of(program, target)
     ]
 
