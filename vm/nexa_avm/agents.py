@@ -102,8 +102,7 @@ class AgentRuntime:
     @property
     def logs_full_text(self) -> bool:
         """`logging: true` (S§3.1; the string "true" is accepted with W003)."""
-        value = self.settings.get("logging")
-        return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+        return _as_bool(self.settings.get("logging"))
 
     def build_system_prompt(self, protocols: dict[str, list[tuple[str, Any]]], base_dir: str | None) -> None:
         """L§7.3.1."""
