@@ -19,9 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from nexa_lang import ast
 from nexa_lang.analysis import Analysis
-from nexa_lang.occurrences import Category, Denotes, Role, program_occurrences
+from nexa_lang.builtin_docs import AGENT_MEMBERS, JOB_MEMBERS, TOOL_MEMBERS
+from nexa_lang.occurrences import Category, Denotes, Role, enclosing_agent, program_occurrences
 from nexa_lang.positions import Span
+from nexa_lang.scopes import Reference, Resolution
 
 
 class TokenType(str, Enum):
@@ -96,14 +99,12 @@ class SemanticToken:
 def semantic_tokens(analysis: Analysis, span: Span | None = None) -> list[SemanticToken]:
     """The tokens of the analysed file in source order, or only those overlapping `span` (a range
     request). Unresolved names and include paths get no token; tokens never overlap."""
-    tokens: list[SemanticToken] = []
+    found: list[SemanticToken] = []
     read_in_bodies = {r.span for r in analysis.references if r.activation.kind != "top"}
-    last_end = -1
-    for occurrence in program_occurrences(analysis.program).in_file(analysis.file):
-        if span is not None and (occurrence.span.end <= span.start or occurrence.span.start >= span.end):
-            continue
+    occurrences = program_occurrences(analysis.program).in_file(analysis.file)
+    for occurrence in occurrences:
         chosen = CATEGORY_TOKENS.get(occurrence.category)
-        if chosen is None or occurrence.span.start < last_end:
+        if chosen is None:
             continue
         token_type, modifiers = chosen
         extra: set[TokenModifier] = set()
@@ -118,9 +119,91 @@ def semantic_tokens(analysis: Analysis, span: Span | None = None) -> list[Semant
             and occurrence.span in read_in_bodies
         ):
             extra.add(TokenModifier.READONLY)
-        tokens.append(SemanticToken(occurrence.span, token_type, modifiers | frozenset(extra)))
-        last_end = occurrence.span.end
+        found.append(SemanticToken(occurrence.span, token_type, modifiers | frozenset(extra)))
+    named = {o.span for o in occurrences}
+    found.extend(t for t in builtin_member_tokens(analysis) if t.span not in named)
+    tokens: list[SemanticToken] = []
+    last_end = -1
+    for token in sorted(found, key=lambda t: t.span.start):
+        if span is not None and (token.span.end <= span.start or token.span.start >= span.end):
+            continue
+        if token.span.start < last_end:
+            continue
+        tokens.append(token)
+        last_end = token.span.end
     return tokens
+
+
+# The fields of an error value bound by `catch (e)`, `on_error(e)`, `catch_correction(e)`
+# (L§7.7.1 `kind`, `message`; S§0.2 the rest).
+ERROR_FIELDS = frozenset({"kind", "message", "code", "file", "line", "column", "detail"})
+# Read-only fields every agent has (S§1.4), besides its declared property keys.
+AGENT_FIELDS = frozenset({"name", "role", "prompt", "model", "description"})
+
+_LIBRARY_METHOD = (TokenType.METHOD, frozenset({TokenModifier.DEFAULT_LIBRARY}))
+_LIBRARY_FIELD = (TokenType.PROPERTY, frozenset({TokenModifier.READONLY, TokenModifier.DEFAULT_LIBRARY}))
+
+
+def builtin_member_tokens(analysis: Analysis) -> list[SemanticToken]:
+    """`A.run`, `A.clone`, `A.name`, `T.run`, `J.enqueue`, `e.message`: members the language gives
+    every agent, tool, job and error value (S§1.4, S§1.10, S§0.2). They declare nothing the user
+    could rename, so they are not occurrences (references and rename ignore them); only their
+    highlighting is added here."""
+    by_span = {(r.span.start, r.span.end): r for r in analysis.references}
+    nodes = analysis.file.nodes
+    error_names = _error_variable_spans(nodes.of(ast.TryCatch, ast.Correction, ast.Hook))
+    error_variables: dict[tuple[int, str], bool] = {}  # (activation, name): only bound to errors
+    tokens: list[SemanticToken] = []
+    for node in nodes.of(ast.Member):
+        if not isinstance(node, ast.Member) or not isinstance(node.object, ast.Name):
+            continue
+        ref = by_span.get((node.object.span.start, node.object.span.end))
+        if ref is None:
+            continue
+        chosen = _builtin_member(ref, node.name, error_names, error_variables)
+        if chosen is not None:
+            tokens.append(SemanticToken(node.name_span, *chosen))
+    return tokens
+
+
+def _builtin_member(
+    ref: Reference, name: str, error_names: set[Span], error_variables: dict[tuple[int, str], bool]
+) -> tuple[TokenType, frozenset[TokenModifier]] | None:
+    declared = ref.symbol.node if ref.resolution is Resolution.GLOBAL and ref.symbol is not None else None
+    if ref.resolution is Resolution.SPECIAL and ref.name == "self":
+        declared = enclosing_agent(ref.activation)
+    if isinstance(declared, ast.AgentDecl):
+        if name in AGENT_MEMBERS:
+            return _LIBRARY_METHOD
+        return _LIBRARY_FIELD if name in AGENT_FIELDS else None
+    if isinstance(declared, ast.ToolDecl | ast.ToolFnDecl):
+        return _LIBRARY_METHOD if name in TOOL_MEMBERS else None
+    if isinstance(declared, ast.JobDecl):
+        return _LIBRARY_METHOD if name in JOB_MEMBERS else None
+    if ref.resolution is Resolution.LOCAL and name in ERROR_FIELDS:
+        activation = ref.activation
+        while activation is not None and ref.name not in activation.locals:
+            activation = activation.parent
+        if activation is None:
+            return None
+        key = (id(activation), ref.name)
+        if key not in error_variables:  # only ever bound to a caught error
+            bound = [s for n, s in activation.bindings if n == ref.name]
+            error_variables[key] = bool(bound) and all(s in error_names for s in bound)
+        if error_variables[key]:
+            return _LIBRARY_FIELD
+    return None
+
+
+def _error_variable_spans(binders: list[ast.Node]) -> set[Span]:
+    """Where an error value is bound: `catch (e)`, `catch_correction(e)`, `on_error(e)`."""
+    spans: set[Span] = set()
+    for node in binders:
+        if isinstance(node, ast.TryCatch | ast.Correction) and node.name:
+            spans.add(node.name_span)
+        elif isinstance(node, ast.Hook) and node.event == "on_error" and node.name_span is not None:
+            spans.add(node.name_span)
+    return spans
 
 
 @dataclass(frozen=True)
