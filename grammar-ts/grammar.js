@@ -109,6 +109,8 @@ module.exports = grammar({
     $.wildcard_pattern,
     // `/*` without `*/` up to the end of the file (G15); used by no rule, so always a syntax error.
     $.unterminated_comment,
+    // `#` outside strings up to the end of the line (G17): no comment in Nexa, so always an error.
+    $.hash_line,
   ],
 
   word: $ => $.identifier,

@@ -25,6 +25,9 @@
  *    `unterminated_comment` token, which no rule uses, so the parser reports an error there instead
  *    of reading the comment's words as code.
  *
+ * 4. A `#` outside strings (no comment in Nexa): the rest of the line, one `hash_line` token that
+ *    no rule uses, so a Python-style `# note` is one error and its words are not read as code.
+ *
  * String content is left alone: the grammar marks the positions inside strings with
  * `_string_guard`. During error recovery (every symbol valid) a reserved word is its keyword.
  *
@@ -65,6 +68,7 @@ static const char *const KEYWORDS[] = {
 #define KEYWORD_COUNT (sizeof KEYWORDS / sizeof KEYWORDS[0])
 #define WILDCARD (FIRST_KEYWORD + KEYWORD_COUNT)  // `_`, after the keywords in `externals`
 #define UNTERMINATED_COMMENT (WILDCARD + 1)      // `/*` without `*/`: valid nowhere, so an error
+#define HASH_LINE (WILDCARD + 2)                 // `#` outside strings to end of line: valid nowhere
 #define FIRST_FILE_KEYWORD 10  // include, import
 
 // A keyword candidate set is a 64-bit mask over KEYWORDS, plus one bit for `_`.
@@ -178,6 +182,19 @@ static bool scan_unterminated_comment(TSLexer *lexer) {
   return true;
 }
 
+// 4. (grammar decision G17) Called at a `#` outside strings. `#` is no comment (§1.3) and no token
+// of the language, but users coming from Python or shell write `# note`. The whole rest of the line
+// is one token that no rule uses, so the parser reports one error there and the note's words are not
+// read as code.
+static bool scan_hash_line(TSLexer *lexer) {
+  while (!lexer->eof(lexer) && lexer->lookahead != '\n' && lexer->lookahead != '\r') {
+    lexer->advance(lexer, false);
+  }
+  lexer->mark_end(lexer);
+  lexer->result_symbol = HASH_LINE;
+  return true;
+}
+
 bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols) {
   bool recovering = valid_symbols[ERROR_SENTINEL];
   if (valid_symbols[STRING_GUARD] && !recovering) return false;
@@ -188,6 +205,7 @@ bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const
     lexer->advance(lexer, true);
   }
   if (lexer->lookahead == '/') return scan_unterminated_comment(lexer);
+  if (lexer->lookahead == '#') return scan_hash_line(lexer);
   int keyword = scan_keyword(payload, lexer);
   if (keyword < 0) return false;
   lexer->mark_end(lexer);

@@ -8,9 +8,10 @@ Messages:
 * MISSING: `expected {token}`; for a closing token, `… to close the {construct} opened at line {n}`.
 * ERROR: `unexpected {found}`, then `; expected {list}` when the parser state before the error
   admits at most 8 alternatives (read with tree-sitter's lookahead iterator), then `in {construct}`.
-* Special cases: unterminated string or comment, chained comparison, text after `?`, and upstream's
-  `semantic_match`. An unterminated `/*` is one token up to the end of the file (the grammar's
-  `unterminated_comment`, valid nowhere), and its E008 covers that whole token.
+* Special cases: unterminated string or comment, chained comparison, text after `?`, a `#` line
+  (no comment in Nexa), and upstream's `semantic_match`. An unterminated `/*` is one token up to
+  the end of the file (the grammar's `unterminated_comment`, valid nowhere), and its E008 covers
+  that whole token; so is a `#` up to the end of its line (`hash_line`).
 Ranges: MISSING zero-width after the previous token; ERROR the first token inside it, with the
 whole ERROR node as related information. No fixes; E008 cannot be suppressed or ignored.
 """
@@ -86,8 +87,9 @@ _TOKEN_WORDS = {
     "continue_statement": "'continue'",
     "wildcard_pattern": "'_'",
 }
-# Tokens never listed: comments may stand anywhere, and `unterminated_comment` is valid nowhere.
-_UNLISTED_TOKENS = {"comment", "unterminated_comment"}
+# Tokens never listed: comments may stand anywhere; `unterminated_comment` and `hash_line` are valid
+# nowhere.
+_UNLISTED_TOKENS = {"comment", "unterminated_comment", "hash_line"}
 _STRING_TOKENS = {'"', "'", '"""', 'template"""', "string", "triple_string", "raw_string", "template_string"}
 _STRING_PARTS = {'"', "'", '"""', "string_content", "escape_sequence", "interpolation"}
 _CLOSERS = {"}": "{", ")": "(", "]": "[", '"': '"', "'": "'", '"""': '"""'}
@@ -436,6 +438,9 @@ def _special_error(
 ) -> tuple[str, Span] | None:
     text = source[span.start : span.end]
     start = span.start
+    if first is not None and first.type == "hash_line":
+        # A Python-style `# note` (grammar decision G17): the scanner made the rest of the line one token.
+        return "unexpected '#'; comments start with '//'", Span(first.start_byte, first.end_byte)
     if text[:1] in (b'"', b"'") and first is not None and first.type in _STRING_TOKENS | {"ERROR"}:
         line_end = source.find(b"\n", start)
         rest = source[start + 1 : line_end if line_end != -1 else len(source)]

@@ -1,0 +1,49 @@
+"""Audit 7 (gr): syntax errors while typing. Each typical mistake in an otherwise valid program gives
+one E008 at the mistake, the rest of the file is still checked, and the mistake causes no cascade of
+other diagnostics (diagnostics.md E008, §2.6). Each case has a near miss that must stay as it was."""
+
+from __future__ import annotations
+
+from nexa_lang.check import check_source
+from nexa_lang.diagnostics import Diagnostic
+
+
+def diagnostics(text: str) -> list[tuple[str, int, str]]:
+    """(code, 1-based line, message) of every diagnostic."""
+    data = text.encode()
+    return [(d.code, data[: d.span.start].count(b"\n") + 1, d.message) for d in check_source(text)]
+
+
+def spanned(text: str, code: str) -> list[tuple[Diagnostic, str]]:
+    data = text.encode()
+    return [(d, data[d.span.start : d.span.end].decode()) for d in check_source(text) if d.code == code]
+
+
+HASH_NOTE = """flow main {
+    items = [1, 2, 3]
+    # the items doubled
+    for each n in items {
+        print(n * 2)
+    }
+}
+"""
+
+
+def test_a_hash_line_is_one_error_and_its_words_are_not_code() -> None:
+    # §1.3: `#` starts no comment. Before G17 the note's words were statements: E001 'the', 'items'…
+    assert diagnostics(HASH_NOTE) == [("E008", 3, "unexpected '#'; comments start with '//' in flow 'main'")]
+    [(_, covered)] = spanned(HASH_NOTE, "E008")
+    assert covered == "# the items doubled"
+
+
+def test_a_hash_line_at_top_level_keeps_the_next_declaration() -> None:
+    text = "# header\nflow main {\n    print(undefined_name)\n}\n"
+    assert diagnostics(text) == [
+        ("E008", 1, "unexpected '#'; comments start with '//'"),
+        ("E001", 3, "undeclared name 'undefined_name'"),
+    ]
+
+
+def test_near_miss_hash_inside_strings_and_interpolation_stay_text() -> None:
+    text = 'flow main {\n    y = 1\n    x = "a # b #{y}"\n    print(\'#\' + x) // note\n}\n'
+    assert diagnostics(text) == []
