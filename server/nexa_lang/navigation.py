@@ -17,6 +17,7 @@ from nexa_lang.analysis import Analysis
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.occurrences import Denotes, Occurrence, Role, Target, program_occurrences
 from nexa_lang.positions import Span
+from nexa_lang.types import StaticType, Types, type_of_annotation
 
 
 @dataclass(frozen=True)
@@ -143,3 +144,51 @@ def _same_locations(left: list[Location], right: list[Location]) -> bool:
     return bool(left) and [(_file_key(x.file), x.span) for x in left] == [
         (_file_key(x.file), x.span) for x in right
     ]
+
+
+# The declarations a value's type can name (L§3.4, §3.8, §3.9): where go to type definition lands.
+TYPE_DECLARATIONS = (ast.StructDecl, ast.ProtocolDecl, ast.EnumDecl, ast.TypeDecl)
+
+
+def type_definition(analysis: Analysis, offset: int) -> list[Location]:
+    """Where the type of the value under `offset` is declared: a variable or parameter whose static
+    type is a declared struct, protocol, enum or type (its annotation, the struct it is built from,
+    the declared result of the flow that made it), or a type name itself. Empty when the type is a
+    built-in one or not known statically."""
+    types = Types(analysis.program)
+    file = analysis.file
+    static: StaticType | None = None
+    for param in file.nodes.of(ast.Param):
+        if not isinstance(param, ast.Param) or param.type is None:
+            continue
+        if param.name_span.start <= offset <= param.name_span.end:
+            static = type_of_annotation(analysis.program, param.type)
+    occurrence = occurrence_at(analysis, offset)
+    spans = [Span(offset, offset)]
+    if static is None and occurrence is not None and occurrence.target.denotes is Denotes.LOCAL:
+        # a local's binding is not an expression: its type is that of a read of it
+        index = program_occurrences(analysis.program)
+        spans += [o.span for o in index.of(occurrence.target) if o.file is file]
+    names = file.nodes.of(ast.Name)
+    for where in spans if static is None else []:
+        name = next((n for n in names if n.span.start <= where.start <= n.span.end), None)
+        if isinstance(name, ast.Name):
+            static = types.type_of(name, id(file))
+            if not static.is_any:
+                break
+    if static is None or static.is_any:
+        # a type name: its own declaration
+        if occurrence is None or occurrence.target.denotes is not Denotes.GLOBAL:
+            return []
+        static = StaticType(occurrence.target.name)
+    return _declared_types(analysis.program, static)
+
+
+def _declared_types(program: Program, static: StaticType) -> list[Location]:
+    """The declarations a static type names; `T?` and unions name each of their members."""
+    if static.name in ("optional", "union"):
+        return [found for argument in static.arguments for found in _declared_types(program, argument)]
+    symbol = program.lookup(static.name)
+    if symbol is None or not isinstance(symbol.node, TYPE_DECLARATIONS):
+        return []
+    return [Location(symbol.file, symbol.name_span)]

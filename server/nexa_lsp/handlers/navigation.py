@@ -1,4 +1,4 @@
-"""Definition, declaration (the same in Nexa), references and document highlights:
+"""Definition, declaration (the same in Nexa), type definition, references and document highlights:
 `nexa_lang.navigation` at the cursor, locations in any file of the program."""
 
 from __future__ import annotations
@@ -24,6 +24,14 @@ def register(server: NexaServer) -> None:
 
     server.feature(types.TEXT_DOCUMENT_DEFINITION)(definition)
     server.feature(types.TEXT_DOCUMENT_DECLARATION)(definition)
+
+    @server.feature(types.TEXT_DOCUMENT_TYPE_DEFINITION)
+    def type_definition(ls: NexaServer, params: types.TypeDefinitionParams) -> list[types.Location]:
+        document = ls.document(params.text_document.uri)
+        found = navigation.type_definition(
+            ls.documents.analysis(document), document.ranges.offset(params.position)
+        )
+        return [ls.location(target.file, target.span, document) for target in found]
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def references(ls: NexaServer, params: types.ReferenceParams) -> list[types.Location]:
