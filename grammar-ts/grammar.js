@@ -598,6 +598,9 @@ module.exports = grammar({
 
     // Precedence 1: `{}` after `otherwise`, `fallback` or `=>` is an empty block, not a dict (§5.2.4).
     block: $ => prec(1, seq('{', repeat(choice($._statement, ';')), '}')),
+    // A block with at least one statement: the body of `if {` / `while {` without a condition (G18),
+    // so that `if {} {…}` keeps its empty dict as the condition.
+    _statements_block: $ => prec(1, seq('{', repeat1(choice($._statement, ';')), '}')),
 
     expression_statement: $ => $._expression,
 
@@ -617,10 +620,15 @@ module.exports = grammar({
 
     print_statement: $ => seq('print', field('value', $._expression)),
 
+    // The condition is optional only for recovery (G18): `if {` while typing opens the consequence
+    // block (§5.2.4: a `{` after a statement keyword is a block), and E008 says the condition is
+    // missing; before, the block was read as a dict and the rest of the file broke up.
     if_statement: $ => seq(
       'if',
-      field('condition', $._expression),
-      field('consequence', $.block),
+      choice(
+        seq(field('condition', $._expression), field('consequence', $.block)),
+        field('consequence', alias($._statements_block, $.block)),
+      ),
       optional(seq('else', field('alternative', $._else_branch))),
     ),
     _else_branch: $ => choice($.block, $.if_statement, $.semantic_if_statement),
@@ -635,7 +643,13 @@ module.exports = grammar({
       optional(seq('else', field('alternative', $._else_branch))),
     ),
 
-    while_statement: $ => seq('while', field('condition', $._expression), field('body', $.block)),
+    while_statement: $ => seq(
+      'while',
+      choice(
+        seq(field('condition', $._expression), field('body', $.block)),
+        field('body', alias($._statements_block, $.block)),
+      ),
+    ),
 
     for_each_statement: $ => seq(
       'for', 'each',

@@ -160,11 +160,21 @@ class Lowerer:
 
     def _if(self, node: TSNode) -> ast.If:
         return ast.If(
-            condition=self.expr(node.child_by_field_id(FIELD.condition)),
+            condition=self._condition(node),
             consequence=self.block(node.child_by_field_id(FIELD.consequence)),
             alternative=self._else(node.child_by_field_id(FIELD.alternative)),
             span=span(node),
         )
+
+    def _condition(self, node: TSNode) -> ast.Expr:
+        """The condition of an `if`/`while`; absent only in the recovery form `if {` (grammar G18),
+        where it is a Missing at the end of the keyword rather than at the start of the file."""
+        condition = node.child_by_field_id(FIELD.condition)
+        if condition is None:
+            keyword = node.child(0)
+            at = keyword.end_byte if keyword is not None else node.start_byte
+            return ast.Missing(span=Span(at, at))
+        return self.expr(condition)
 
     def _semantic_if(self, node: TSNode) -> ast.SemanticIf:
         pattern = node.child_by_field_id(FIELD.pattern)
@@ -653,6 +663,7 @@ class Lowerer:
                 variant=self.field_text(node, "variant"),
                 arguments=[self.pattern(a) for a in self.fields(node, "argument")],
                 has_parens=any(c.type == "(" for c in node.children),
+                variant_span=span(v) if (v := node.child_by_field_id(FIELD.variant)) else None,
                 span=span(node),
             )
         return ast.WildcardPattern(span=span(node))
@@ -1207,7 +1218,7 @@ _STATEMENTS: dict[str, Callable[[Lowerer, TSNode], ast.Stmt]] = {
     "if_statement": Lowerer._if,
     "semantic_if_statement": Lowerer._semantic_if,
     "while_statement": lambda self, n: ast.While(
-        condition=self.expr(n.child_by_field_id(FIELD.condition)),
+        condition=self._condition(n),
         body=self.block(n.child_by_field_id(FIELD.body)),
         span=span(n),
     ),

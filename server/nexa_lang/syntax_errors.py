@@ -249,6 +249,7 @@ def _find(tree: Tree, source: bytes) -> Iterator[Diagnostic]:
                 # MISSING nodes inside an ERROR node are reported too (one per MISSING node).
                 yield from (_missing(m, source, language) for m in _missing_inside(node))
     yield from _chained_comparisons(root, source)
+    yield from _missing_conditions(root, source)
 
 
 def _missing_inside(error: Node) -> Iterator[Node]:
@@ -677,3 +678,26 @@ def _comparisons(root: Node, source: bytes) -> list[Node]:
         if node is not None and node.type == "comparison_expression":
             found[node.byte_range] = node  # `==` and `!=` are met twice
     return sorted(found.values(), key=lambda node: (node.start_byte, -node.end_byte))
+
+
+# `if {` / `while {` (grammar decision G18); a comment between the keyword and `{` is not looked for.
+_CONDITIONLESS = re.compile(rb"\b(?:if|while)\s*\{")
+
+
+def _missing_conditions(root: Node, source: bytes) -> Iterator[Diagnostic]:
+    """One E008 per `if` or `while` without a condition. The grammar lets the condition out only so
+    that the `{` a user types after the keyword opens the block (G18); the tree has no MISSING node
+    there, so this reports it as one: zero-width after the keyword. Found through the text, as the
+    chained comparisons are, instead of a walk over every node."""
+    for match in _CONDITIONLESS.finditer(source):
+        keyword = root.descendant_for_byte_range(match.start(), match.start() + 1)
+        statement = keyword.parent if keyword is not None else None
+        if (
+            keyword is not None
+            and statement is not None
+            and keyword.start_byte == match.start()
+            and statement.type in ("if_statement", "while_statement")
+            and statement.child_by_field_name("condition") is None
+        ):
+            span = Span(keyword.end_byte, keyword.end_byte)
+            yield Diagnostic.for_code(SYNTAX_ERROR, span, f"expected a condition after '{keyword.type}'")

@@ -45,5 +45,42 @@ def test_a_hash_line_at_top_level_keeps_the_next_declaration() -> None:
 
 
 def test_near_miss_hash_inside_strings_and_interpolation_stay_text() -> None:
-    text = 'flow main {\n    y = 1\n    x = "a # b #{y}"\n    print(\'#\' + x) // note\n}\n'
+    text = "flow main {\n    y = 1\n    x = \"a # b #{y}\"\n    print('#' + x) // note\n}\n"
+    assert diagnostics(text) == []
+
+
+CONDITIONLESS_IF = """flow review(v) {
+    if {
+        return "ok: " + v.label
+    } else {
+        return "weak"
+    }
+}
+
+flow main() {
+    print(review(1))
+    print(later_typo)
+}
+"""
+
+
+def test_if_without_a_condition_opens_its_block_and_the_rest_is_checked() -> None:
+    # §5.2.4: a `{` after a statement keyword is a block. Before G18 the block was a dict: E008s to
+    # the end of the file and `main` was lost (no E001 for `later_typo`).
+    assert diagnostics(CONDITIONLESS_IF) == [
+        ("E008", 2, "expected a condition after 'if'"),
+        ("E001", 11, "undeclared name 'later_typo'"),
+    ]
+    [(diagnostic, covered)] = spanned(CONDITIONLESS_IF, "E008")
+    assert covered == "" and diagnostic.span.start == CONDITIONLESS_IF.encode().index(b"if") + 2
+
+
+def test_while_without_a_condition() -> None:
+    text = "flow main {\n    while {\n        print(1)\n    }\n}\n"
+    assert diagnostics(text) == [("E008", 2, "expected a condition after 'while'")]
+
+
+def test_near_miss_dict_conditions_stay_valid() -> None:
+    text = 'flow main {\n    if {} { print("a") }\n    if {"k": 1} { print("b") }\n'
+    text += '    while {} { print("c") }\n}\n'
     assert diagnostics(text) == []
