@@ -1950,11 +1950,13 @@ class Interpreter:
         frame.stack.append(await self.call_value(function, [value], {}, frame))
 
     async def join_run(self, handle: JoinHandle, args: list[Any], frame: Frame | None) -> str:
+        # L§7.5.7: join is not one of D71's branch operators: each agent's run is an ordinary run
+        # (serialized per agent, D52) whose turn and reply stay in its history (decision R31).
         async def one(agent: Any) -> str:
             name = getattr(agent, "name", to_text(agent))
             try:
                 if isinstance(agent, AgentRuntime):
-                    reply = await self.run_agent(agent, args, frame, branch=True)
+                    reply = await self.run_agent(agent, args, frame)
                 else:
                     reply = await self.call_value(agent, args, {}, frame)
                 return f"Output from {name}: {to_text(reply)}"

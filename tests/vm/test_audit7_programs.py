@@ -1,0 +1,59 @@
+"""Audit 7 (run time of whole programs): realistic programs written from the spec, run with
+`nexa run --provider openai` against the fake OpenAI-compatible server (tests/fake_openai.py) or
+offline, with their exact output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from tests.fake_openai import FakeOpenAI
+
+
+@pytest.fixture
+def llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    """Without a script the server echoes the last user message as `echo: TEXT`."""
+    with FakeOpenAI() as fake:
+        monkeypatch.setenv("NEXA_OPENAI_BASE_URL", fake.base_url)
+        for name in ("NEXA_OPENAI_API_KEY", "OPENAI_API_KEY", "NEXA_DEFAULT_MODEL", "NEXA_JUDGE_MODEL"):
+            monkeypatch.delenv(name, raising=False)
+        yield fake
+
+
+def run_online(nexa, source: str, *options: str):
+    return nexa(source, "--provider", "openai", *options)
+
+
+# ---- join runs are ordinary runs: their turns stay in the history (L§7.5.7, L§7.3.2 D71, R31) ----
+
+JOINED = """
+agent Scout { model: "openai/m", prompt: "scout" }
+agent Market { model: "openai/m", prompt: "market" }
+flow shout(t) { return t + "!" }
+flow main() {
+    Scout.run("hi")
+    print(join(Scout, Market).run("topic"))
+    print(Scout >> shout)
+    print(Scout.run("again"))
+}
+"""
+
+
+def test_a_join_run_is_kept_in_the_agent_history_and_is_its_latest_reply(nexa, llm):
+    outcome = run_online(nexa, JOINED)
+    assert outcome.code == 0, outcome.err
+    assert outcome.out == (
+        "Output from Scout: echo: topic\nOutput from Market: echo: topic\necho: topic!\necho: again\n"
+    )
+    last = llm.requests[-1].body["messages"]
+    assert [m["content"] for m in last] == ["scout", "hi", "echo: hi", "topic", "echo: topic", "again"]
+
+
+def test_near_miss_a_fork_branch_still_leaves_the_history_alone(nexa, llm):
+    source = JOINED.replace('join(Scout, Market).run("topic")', '"topic" |>> [Scout, Market]')
+    outcome = run_online(nexa, source)
+    assert outcome.code == 0, outcome.err
+    assert outcome.out == '["echo: topic", "echo: topic"]\necho: hi!\necho: again\n'
+    last = llm.requests[-1].body["messages"]
+    assert [m["content"] for m in last] == ["scout", "hi", "echo: hi", "again"]
