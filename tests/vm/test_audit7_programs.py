@@ -4,7 +4,6 @@ offline, with their exact output."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
@@ -57,3 +56,40 @@ def test_near_miss_a_fork_branch_still_leaves_the_history_alone(nexa, llm):
     assert outcome.out == '["echo: topic", "echo: topic"]\necho: hi!\necho: again\n'
     last = llm.requests[-1].body["messages"]
     assert [m["content"] for m in last] == ["scout", "hi", "echo: hi", "again"]
+
+
+# ---- race([]) and a non-list of handlers (S§1.6, decision R32) ----
+
+RACES = """
+flow main() {
+    handlers = HANDLERS
+    try {
+        print(race(handlers))
+    } catch (e) {
+        print(e.kind + " " + e.code + ": " + e.message)
+    }
+    print(parallel([]))
+}
+"""
+
+
+def test_race_of_no_handlers_is_a_runtime_error(nexa):
+    outcome = nexa(RACES.replace("HANDLERS", "[]"))
+    assert outcome.code == 0, outcome.err
+    assert outcome.out == "RuntimeError E100: race() needs at least one handler\n[]\n"
+
+
+def test_race_and_parallel_of_a_non_list_are_e302_not_an_internal_failure(nexa):
+    outcome = nexa(RACES.replace("HANDLERS", "5"))
+    assert outcome.code == 0, outcome.err
+    assert outcome.out.startswith(
+        "ToolError E302: invalid arguments for 'race': 'handlers' must be an array, found an integer\n"
+    )
+    outcome = nexa("flow main() {\n    h = {}\n    parallel(h)\n}\n")
+    assert outcome.code == 1
+    assert "Error: ToolError: invalid arguments for 'parallel': 'handlers' must be an array" in outcome.err
+
+
+def test_near_miss_race_still_returns_the_first_success(nexa):
+    outcome = nexa(RACES.replace("HANDLERS", '[fn() { raise Slow("no") }, fn() { "won" }]'))
+    assert outcome.out == "won\n[]\n"

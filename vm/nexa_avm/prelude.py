@@ -16,7 +16,10 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
+from nexa_lang.schema_words import must_be
+
 from .errors import ExitProgram, NexaError, runtime_error
+from .schemas import found_words, invalid_arguments_error
 from .values import (
     ImageValue,
     Namespace,
@@ -346,14 +349,23 @@ def prelude(vm: Interpreter) -> dict[str, Any]:
         task.cancel()
         return True
 
+    def handler_list(name: str, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
+        """The `handlers` list of `parallel`/`race`: any other value is the checker's E302."""
+        handlers = arg(args, kwargs, 0, "handlers", [])
+        if not isinstance(handlers, list):
+            raise invalid_arguments_error(name, [must_be("handlers", "an array", found_words(handlers))])
+        return handlers
+
     @builtin("parallel")
     async def _parallel(args: list[Any], kwargs: dict[str, Any], frame: Frame) -> Any:
-        handlers = arg(args, kwargs, 0, "handlers", [])
+        handlers = handler_list("parallel", args, kwargs)
         return await vm.gather_in_order([vm.call_value(h, [], {}, frame) for h in handlers])
 
     @builtin("race")
     async def _race(args: list[Any], kwargs: dict[str, Any], frame: Frame) -> Any:
-        handlers = arg(args, kwargs, 0, "handlers", [])
+        handlers = handler_list("race", args, kwargs)
+        if not handlers:  # no lambda can succeed and none failed (decision R32)
+            raise runtime_error("race() needs at least one handler")
         tasks = [asyncio.create_task(vm.call_value(h, [], {}, frame)) for h in handlers]
         last: BaseException | None = None
         try:
@@ -365,9 +377,8 @@ def prelude(vm: Interpreter) -> dict[str, Any]:
         finally:
             for task in tasks:
                 task.cancel()
-        if last is not None:
-            raise last
-        return None
+        assert last is not None
+        raise last
 
     def timer(delay: Any, handler: Any, frame: Frame, repeat: bool) -> TimerValue:
         handle = TimerValue()
