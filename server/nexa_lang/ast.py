@@ -516,6 +516,7 @@ class VariantPattern(Pattern):
     variant: str
     arguments: list[Pattern] = field(default_factory=list)
     has_parens: bool = False
+    variant_span: Span | None = None  # the variant name after `::` (E002 points at it)
 
 
 # ---------------------------------------------------------------------------------- statements

@@ -56,7 +56,7 @@ def _mismatch(expected: StaticType, found: StaticType) -> str:
 def _expressions(program: Program, types: Types, file: SourceFile) -> Iterator[Diagnostic]:
     fid = id(file)
     for node in file.nodes.of(
-        ast.Binary, ast.Unary, ast.Let, ast.Param, ast.Member, ast.Call, ast.ScopedName
+        ast.Binary, ast.Unary, ast.Let, ast.Param, ast.Member, ast.Call, ast.ScopedName, ast.VariantPattern
     ):
         if isinstance(node, ast.Binary):
             yield from _binary(types, file, node)
@@ -84,6 +84,9 @@ def _expressions(program: Program, types: Types, file: SourceFile) -> Iterator[D
             yield from _construction(program, types, file, node)
         elif isinstance(node, ast.ScopedName):
             yield from _variant(program, file, node.scope, node.name, node.name_span)
+        elif isinstance(node, ast.VariantPattern):
+            # `Shape::Circel(r) => …` can never match a value of the declared enum (L§5.10.2)
+            yield from _variant(program, file, node.enum, node.variant, node.variant_span or node.span)
 
 
 def _binary(types: Types, file: SourceFile, node: ast.Binary) -> Iterator[Diagnostic]:
