@@ -944,9 +944,11 @@ module.exports = grammar({
 
     match_expression: $ => seq(
       'match',
-      field('subject', $._expression),
-      '{',
-      looseSep(field('arm', choice($.match_arm, $.intent_arm))),
+      choice(
+        seq(field('subject', $._expression), '{', looseSep(field('arm', choice($.match_arm, $.intent_arm)))),
+        // Recovery only (G18): `match {` while typing opens the arms; E008 says the subject is missing.
+        seq('{', repeat1(seq(field('arm', choice($.match_arm, $.intent_arm)), optional(',')))),
+      ),
       '}',
     ),
     // The guard may stand before `=>` or after the arm body (§5.10).

@@ -166,10 +166,11 @@ class Lowerer:
             span=span(node),
         )
 
-    def _condition(self, node: TSNode) -> ast.Expr:
-        """The condition of an `if`/`while`; absent only in the recovery form `if {` (grammar G18),
-        where it is a Missing at the end of the keyword rather than at the start of the file."""
-        condition = node.child_by_field_id(FIELD.condition)
+    def _condition(self, node: TSNode, field: int = FIELD.condition) -> ast.Expr:
+        """The condition of an `if`/`while` (the subject of a `match`); absent only in the recovery
+        forms `if {`, `match {` (grammar G18), where it is a Missing at the end of the keyword rather
+        than at the start of the file."""
+        condition = node.child_by_field_id(field)
         if condition is None:
             keyword = node.child(0)
             at = keyword.end_byte if keyword is not None else node.start_byte
@@ -485,7 +486,7 @@ class Lowerer:
                     span=span(arm),
                 )
             )
-        return ast.Match(subject=self.expr(node.child_by_field_id(FIELD.subject)), arms=arms, span=span(node))
+        return ast.Match(subject=self._condition(node, FIELD.subject), arms=arms, span=span(node))
 
     def _cases(self, node: TSNode | None) -> list[ast.CaseArm]:
         if node is None:

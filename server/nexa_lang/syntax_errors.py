@@ -680,15 +680,20 @@ def _comparisons(root: Node, source: bytes) -> list[Node]:
     return sorted(found.values(), key=lambda node: (node.start_byte, -node.end_byte))
 
 
-# `if {` / `while {` (grammar decision G18); a comment between the keyword and `{` is not looked for.
-_CONDITIONLESS = re.compile(rb"\b(?:if|while)\s*\{")
+# `if {`, `while {`, `match {` (grammar decision G18); a comment before the `{` is not looked for.
+_CONDITIONLESS = re.compile(rb"\b(?:if|while|match)\s*\{")
+_CONDITION_FIELDS = {
+    "if_statement": "condition",
+    "while_statement": "condition",
+    "match_expression": "subject",
+}
 
 
 def _missing_conditions(root: Node, source: bytes) -> Iterator[Diagnostic]:
-    """One E008 per `if` or `while` without a condition. The grammar lets the condition out only so
-    that the `{` a user types after the keyword opens the block (G18); the tree has no MISSING node
-    there, so this reports it as one: zero-width after the keyword. Found through the text, as the
-    chained comparisons are, instead of a walk over every node."""
+    """One E008 per `if` or `while` without a condition and per `match` without a subject. The
+    grammar lets them out only so that the `{` a user types after the keyword opens the block (G18);
+    the tree has no MISSING node there, so this reports it as one: zero-width after the keyword.
+    Found through the text, as the chained comparisons are, instead of a walk over every node."""
     for match in _CONDITIONLESS.finditer(source):
         keyword = root.descendant_for_byte_range(match.start(), match.start() + 1)
         statement = keyword.parent if keyword is not None else None
@@ -696,8 +701,9 @@ def _missing_conditions(root: Node, source: bytes) -> Iterator[Diagnostic]:
             keyword is not None
             and statement is not None
             and keyword.start_byte == match.start()
-            and statement.type in ("if_statement", "while_statement")
-            and statement.child_by_field_name("condition") is None
+            and statement.type in _CONDITION_FIELDS
+            and statement.child_by_field_name(_CONDITION_FIELDS[statement.type]) is None
         ):
             span = Span(keyword.end_byte, keyword.end_byte)
-            yield Diagnostic.for_code(SYNTAX_ERROR, span, f"expected a condition after '{keyword.type}'")
+            wanted = "a condition" if statement.type != "match_expression" else "an expression"
+            yield Diagnostic.for_code(SYNTAX_ERROR, span, f"expected {wanted} after '{keyword.type}'")

@@ -84,3 +84,17 @@ def test_near_miss_dict_conditions_stay_valid() -> None:
     text = 'flow main {\n    if {} { print("a") }\n    if {"k": 1} { print("b") }\n'
     text += '    while {} { print("c") }\n}\n'
     assert diagnostics(text) == []
+
+
+def test_match_without_a_subject_keeps_its_arms_and_the_next_flow() -> None:
+    text = 'flow classify(n) {\n    return match {\n        0 => "zero",\n        _ => "many"\n    }\n}\n'
+    text += "flow main() {\n    print(classify(1))\n    print(typo_name)\n}\n"
+    # Before G18: E008s to the end of the file and `main` was missing from the outline.
+    assert diagnostics(text) == [
+        ("E008", 2, "expected an expression after 'match'"),
+        ("E001", 9, "undeclared name 'typo_name'"),
+    ]
+
+
+def test_near_miss_match_with_a_dict_subject() -> None:
+    assert diagnostics("flow main {\n    x = match {} {\n        _ => 1\n    }\n    print(x)\n}\n") == []
