@@ -93,3 +93,55 @@ def test_race_and_parallel_of_a_non_list_are_e302_not_an_internal_failure(nexa):
 def test_near_miss_race_still_returns_the_first_success(nexa):
     outcome = nexa(RACES.replace("HANDLERS", '[fn() { raise Slow("no") }, fn() { "won" }]'))
     assert outcome.out == "won\n[]\n"
+
+
+# ---- a number or bool for a `str` protocol field is a validation problem (L§7.3.3, R33) ----
+
+CONTACT = """
+protocol Contact { name: str, zip: str, tags: list[str], age: int, vip: bool }
+agent Reader implements Contact { model: "openai/m", prompt: "extract", retry: 2, retry_delay: 0 }
+flow main() {
+    try {
+        c = Reader.run("card")
+        print(c)
+    } catch (ProtocolError e) {
+        print(e.code + ": " + e.message)
+    }
+}
+"""
+
+
+def answer(llm: FakeOpenAI, *texts: str) -> None:
+    for text in texts:
+        llm.answer_json(llm.completion(text))
+
+
+def test_a_number_for_a_str_field_gets_a_correction_round(nexa, llm):
+    answer(
+        llm,
+        '{"name": "Ada", "zip": 12345, "tags": ["a"], "age": 3, "vip": true}',
+        '{"name": "Ada", "zip": "12345", "tags": ["a"], "age": 3, "vip": true}',
+    )
+    outcome = run_online(nexa, CONTACT)
+    assert outcome.code == 0, outcome.err
+    assert outcome.out == '{"name": "Ada", "zip": "12345", "tags": ["a"], "age": 3, "vip": true}\n'
+    assert len(llm.requests) == 2
+    correction = llm.requests[1].body["messages"][-1]["content"]
+    assert "'zip' should be str, got 12345" in correction
+
+
+def test_numbers_and_bools_for_str_fields_end_in_e103(nexa, llm):
+    bad = '{"name": true, "zip": "1", "tags": [1, "b"], "age": 3, "vip": false}'
+    answer(llm, bad, bad)
+    outcome = run_online(nexa, CONTACT)
+    assert outcome.out == (
+        "E103: agent 'Reader' did not return a valid Contact after 2 attempts: "
+        "'name' should be str, got true; 'tags' should be str, got 1\n"
+    )
+
+
+def test_near_miss_numeric_and_boolean_strings_are_still_coerced(nexa, llm):
+    answer(llm, '{"name": "Bo", "zip": "0", "tags": [], "age": "41", "vip": "false"}')
+    outcome = run_online(nexa, CONTACT)
+    assert outcome.out == '{"name": "Bo", "zip": "0", "tags": [], "age": 41, "vip": false}\n'
+    assert len(llm.requests) == 1

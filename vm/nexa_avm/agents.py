@@ -287,10 +287,10 @@ def coerce(value: Any, spec: Any, protocols: dict[str, list[tuple[str, Any]]]) -
     name = spec[1]
     shown = json.dumps(value, ensure_ascii=False)
     if name == "str":
+        # L§7.3.3 lists the lenient coercions (numeric strings to numbers, "true"/"false" to bools);
+        # a number or bool for a str field is a validation problem (decision R33)
         if isinstance(value, str):
             return value, None
-        if is_number(value) or isinstance(value, bool):
-            return to_text(value), None
         return value, f"should be str, got {shown}"
     if name == "int":
         if type(value) is int:
