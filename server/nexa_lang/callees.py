@@ -213,7 +213,11 @@ def _tool_params(tool: ast.ToolDecl) -> list[CalleeParam]:
     if declared is None or not isinstance(declared.value, ast.DictLit):
         return []
     params = []
+    seen: set[str] = set()
     for entry in declared.value.entries:
+        if entry.key in seen:  # a repeated key is E004; one parameter, in its first position
+            continue
+        seen.add(entry.key)
         value = entry.value
         if isinstance(value, ast.StringLit):
             canonical = TYPE_STRINGS.get(value.value)

@@ -28,3 +28,25 @@ def test_e002_for_a_variant_pattern_naming_no_variant_of_a_declared_enum(found: 
 def test_e002_not_for_declared_variants_and_prelude_enums(found: Found) -> None:
     text = SHAPES.replace("CIRCLE", "Circle").replace("NONE", "None")
     assert found(text, "E002") == []
+
+
+RATE_TOOL = (
+    "tool currency_rate {\n"
+    '    description: "Return the exchange rate between two currencies",\n'
+    '    parameters: {"base": "string", EXTRA"quote": "string"}\n'
+    "}\n"
+    'flow main { print(currency_rate("JPY", "USD")) }\n'
+)
+
+
+def test_a_repeated_tool_parameter_key_is_one_parameter_for_e302(found: Found) -> None:
+    # the repeated key is E004; it must not also shift `quote` out of reach ("missing 'quote'")
+    text = RATE_TOOL.replace("EXTRA", '"base": "int", ')
+    assert found(text, "E004", "E302", "E012") == [
+        ("E004", 3, 36, "duplicate declaration of 'base'; first declared at line 3")
+    ]
+
+
+def test_e302_still_reports_a_missing_tool_argument(found: Found) -> None:
+    text = RATE_TOOL.replace("EXTRA", "").replace('currency_rate("JPY", "USD")', 'currency_rate("JPY")')
+    assert found(text, "E302") == [("E302", 5, 32, "invalid arguments for 'currency_rate': missing 'quote'")]
