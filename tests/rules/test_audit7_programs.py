@@ -50,3 +50,33 @@ def test_a_repeated_tool_parameter_key_is_one_parameter_for_e302(found: Found) -
 def test_e302_still_reports_a_missing_tool_argument(found: Found) -> None:
     text = RATE_TOOL.replace("EXTRA", "").replace('currency_rate("JPY", "USD")', 'currency_rate("JPY")')
     assert found(text, "E302") == [("E302", 5, 32, "invalid arguments for 'currency_rate': missing 'quote'")]
+
+
+RESULTS = (
+    "flow parse_amount(text: str) -> Result[int, str] {\n"
+    '    if (text == "") { return Err("empty") }\n'
+    "    return Ok(int(text))\n"
+    "}\n"
+    "flow main {\n"
+    '    match parse_amount("12") {\n'
+    '        Result::Ok(n) => print("amount #{n}"),\n'
+    '        Result::ERR(e) => print("error #{e}")\n'
+    "    }\n"
+    "    print(Option::NONE)\n"
+    "}\n"
+)
+
+
+def test_e002_for_a_variant_the_prelude_option_and_result_do_not_have(found: Found) -> None:
+    # L§6.5.2: Option has Some and None, Result has Ok and Err
+    text = RESULTS.replace("ERR", "Error").replace("NONE", "Nothing")
+    assert found(text, "E002") == [
+        ("E002", 8, 17, "enum 'Result' has no variant 'Error'"),
+        ("E002", 10, 19, "enum 'Option' has no variant 'Nothing'"),
+    ]
+
+
+def test_e002_not_for_prelude_variants_nor_a_program_enum_named_option(found: Found) -> None:
+    assert found(RESULTS.replace("ERR", "Err").replace("NONE", "None"), "E002") == []
+    own = "enum Option { Nothing, Just(v) }\n" + RESULTS.replace("ERR", "Err").replace("NONE", "Nothing")
+    assert found(own, "E002") == []

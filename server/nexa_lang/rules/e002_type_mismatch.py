@@ -191,9 +191,19 @@ def _construction(program: Program, types: Types, file: SourceFile, call: ast.Ca
             yield Diagnostic.error(span, f"'{constructed}' has no field '{argument.name}'", path=file.path)
 
 
+# the prelude enums (L§6.5.2), unless the program declares its own enum of that name
+PRELUDE_VARIANTS = {"Option": {"Some", "None"}, "Result": {"Ok", "Err"}}
+
+
 def _variant(program: Program, file: SourceFile, enum: str, variant: str, span: Span) -> Iterator[Diagnostic]:
     declared = declared_type(program, enum)
-    if isinstance(declared, ast.EnumDecl) and variant not in {v.name for v in declared.variants}:
+    if isinstance(declared, ast.EnumDecl):
+        variants = {v.name for v in declared.variants}
+    elif declared is None and enum in PRELUDE_VARIANTS:
+        variants = PRELUDE_VARIANTS[enum]
+    else:
+        return
+    if variant not in variants:
         yield Diagnostic.error(span, f"enum '{enum}' has no variant '{variant}'", path=file.path)
 
 
