@@ -17,6 +17,7 @@ from nexa_lang import ast
 from nexa_lang.interpolation_paths import parse_path
 from nexa_lang.keywords import RESERVED
 from nexa_lang.positions import Span
+from nexa_lang.syntax_errors import misspelled_declarations
 
 _ESCAPES = {
     "n": "\n",
@@ -110,7 +111,12 @@ class Lowerer:
 
     def module(self, root: TSNode) -> ast.Module:
         items: list[ast.Decl | ast.Stmt] = []
+        # A declaration with a misspelled keyword (`agnet A {`) is one E008 and, like an ERROR node,
+        # no code: its words would be statements (E001 for each name, E013 for each `return`).
+        skipped = [(word.start_byte, end) for word, end, _ in misspelled_declarations(root)]
         for child in root.named_children:
+            if skipped and any(start <= child.start_byte < end for start, end in skipped):
+                continue
             item = self.item(child)
             if item is not None:
                 items.append(item)

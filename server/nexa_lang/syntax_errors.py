@@ -220,8 +220,11 @@ def syntax_errors(tree: Tree, source: bytes, index: LineIndex | None = None) -> 
 
 
 def error_spans(tree: Tree) -> list[Span]:
-    """The spans of the outermost ERROR nodes (rules drop their diagnostics inside them, §2.6)."""
-    return [Span(node.start_byte, node.end_byte) for node in _walk(tree.root_node) if node.is_error]
+    """The spans of the outermost ERROR nodes (rules drop their diagnostics inside them, §2.6), and
+    of the declarations whose keyword is misspelled (read as statements, not as ERROR nodes)."""
+    spans = [Span(node.start_byte, node.end_byte) for node in _walk(tree.root_node) if node.is_error]
+    spans += [Span(word.start_byte, end) for word, end, _ in misspelled_declarations(tree.root_node)]
+    return spans
 
 
 def _walk(root: Node) -> Iterator[Node]:
@@ -237,6 +240,20 @@ def _walk(root: Node) -> Iterator[Node]:
 
 
 def _find(tree: Tree, source: bytes) -> Iterator[Diagnostic]:
+    root = tree.root_node
+    # A declaration with a misspelled keyword is one error region: one E008 for the whole of it.
+    regions = []
+    for word, end, keyword in misspelled_declarations(root):
+        regions.append(Span(word.start_byte, end))
+        found = (word.text or b"").decode()
+        message = f"unexpected identifier '{found}'; did you mean '{keyword}'?"
+        yield Diagnostic.for_code(SYNTAX_ERROR, Span(word.start_byte, word.end_byte), message)
+    for diagnostic in _tree_errors(tree, source):
+        if not any(region.contains(diagnostic.span) for region in regions):
+            yield diagnostic
+
+
+def _tree_errors(tree: Tree, source: bytes) -> Iterator[Diagnostic]:
     language = tree.language
     root = tree.root_node
     semantic_match_reported: set[int] = set()
@@ -707,3 +724,83 @@ def _missing_conditions(root: Node, source: bytes) -> Iterator[Diagnostic]:
             span = Span(keyword.end_byte, keyword.end_byte)
             wanted = "a condition" if statement.type != "match_expression" else "an expression"
             yield Diagnostic.for_code(SYNTAX_ERROR, span, f"expected {wanted} after '{keyword.type}'")
+
+
+# --- Misspelled declaration keywords -------------------------------------------------------------
+
+# Declaration keywords a top-level line may start with, and words from other languages for them.
+_DECLARATION_KEYWORDS = (
+    "agent", "flow", "tool", "protocol", "struct", "enum", "trait", "impl", "test", "job", "server",
+    "type", "include", "import",
+)  # fmt: skip
+_FOREIGN_KEYWORDS = {"def": "flow", "fun": "flow", "func": "flow", "function": "flow", "class": "struct"}
+
+
+def _near_keyword(word: str) -> str | None:
+    """The declaration keyword `word` is one typo away from (a letter added, dropped, changed, or two
+    neighbours swapped: `agnet`, `flwo`, `fow`), or the Nexa word for another language's keyword."""
+    if word in _FOREIGN_KEYWORDS:
+        return _FOREIGN_KEYWORDS[word]
+    if len(word) < 3:
+        return None
+    for keyword in _DECLARATION_KEYWORDS:
+        if word != keyword and _one_typo(word, keyword):
+            return keyword
+    return None
+
+
+def _one_typo(a: str, b: str) -> bool:
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(long) - len(short) != 1:
+        return False
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def misspelled_declarations(root: Node) -> Iterator[tuple[Node, int, str]]:
+    """Top-level declarations whose keyword is misspelled (`agnet Writer {`, `flwo f(x) {`, `def f():`).
+    The grammar is free-form, so the words parse as statements (`agnet`, `Writer`, a dict) and the
+    body's names became E001s. Such a line starts at column 0 with a lone word one typo away from a
+    declaration keyword, followed on the same line by a name. Its region runs to the first `}` at
+    column 0 (the declaration's end) or up to the next declaration; it is reported as one E008 and
+    treated as an ERROR node (§2.6). Yields the word, the region's end and the keyword meant."""
+    children = root.children
+    for at, node in enumerate(children):
+        if node.type != "expression_statement" or node.start_point.column != 0 or at + 1 == len(children):
+            continue
+        word = node.child(0)
+        following = children[at + 1]
+        if (
+            word is None
+            or word.type != "identifier"
+            or word.end_byte != node.end_byte
+            or following.start_point.row != node.start_point.row
+            or following.type == "ERROR"
+            and following.child_count == 0
+        ):
+            continue
+        name = following if following.type == "identifier" else following.child(0)
+        while name is not None and name.type != "identifier" and name.child_count:
+            name = name.child(0)
+        if name is None or name.type != "identifier" or name.start_byte != following.start_byte:
+            continue
+        keyword = _near_keyword((word.text or b"").decode())
+        if keyword is None:
+            continue
+        end = node.end_byte
+        for sibling in children[at + 1 :]:
+            if sibling.type.endswith("_declaration") and sibling.start_point.column == 0:
+                break
+            end = sibling.end_byte
+            if sibling.end_point.column == 1 and sibling.text is not None and sibling.text.endswith(b"}"):
+                break
+        yield word, end, keyword

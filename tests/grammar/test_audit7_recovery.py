@@ -98,3 +98,42 @@ def test_match_without_a_subject_keeps_its_arms_and_the_next_flow() -> None:
 
 def test_near_miss_match_with_a_dict_subject() -> None:
     assert diagnostics("flow main {\n    x = match {} {\n        _ => 1\n    }\n    print(x)\n}\n") == []
+
+
+MISSPELLED = """agent Reviewer {
+    prompt: "Review."
+}
+
+{word} review(text: str) -> str {
+    v = Reviewer.run(text)
+    if v == "" {
+        return "empty"
+    }
+    return v
+}
+
+agnet Writer {
+    prompt: "Write."
+}
+
+flow main() {
+    print(review("x"))
+}
+"""
+
+
+def test_misspelled_declaration_keywords_are_one_error_each() -> None:
+    # Before G19: no E008 for `agnet`, and E001 'flwo'/'v'/'review', E013 for each `return`.
+    for word, meant in (("flwo", "flow"), ("def", "flow")):
+        assert diagnostics(MISSPELLED.replace("{word}", word)) == [
+            ("E008", 5, f"unexpected identifier '{word}'; did you mean '{meant}'?"),
+            ("E008", 13, "unexpected identifier 'agnet'; did you mean 'agent'?"),
+            ("E001", 18, "undeclared function or flow 'review'"),
+        ]
+
+
+def test_near_miss_words_close_to_keywords_stay_names() -> None:
+    text = "flows = 1\ntests = [flows]\nprint(tests)\nflow main {\n    agents = flows\n    print(agents)\n}\n"
+    assert diagnostics(text) == []
+    valid = MISSPELLED.replace("{word}", "flow").replace("agnet", "agent")
+    assert diagnostics(valid) == [("W001", 13, "agent 'Writer' is declared but never used")]
