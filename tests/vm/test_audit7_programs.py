@@ -4,6 +4,7 @@ offline, with their exact output."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -145,3 +146,57 @@ def test_near_miss_numeric_and_boolean_strings_are_still_coerced(nexa, llm):
     outcome = run_online(nexa, CONTACT)
     assert outcome.out == '{"name": "Bo", "zip": "0", "tags": [], "age": 41, "vip": false}\n'
     assert len(llm.requests) == 1
+
+
+# ---- `log_level` is the minimum level of an agent's trace records (S§3.1, R34) ----
+
+LEVELS = """
+protocol Score { value: int }
+agent Quiet implements Score { model: "openai/m", prompt: "score", retry: 2, retry_delay: 0, LEVEL }
+agent Loud { model: "openai/m", prompt: "talk" }
+flow main() {
+    print(Loud.run("hi"))
+    try {
+        print(Quiet.run("x"))
+    } catch (ProtocolError e) {
+        print(e.code)
+    }
+}
+"""
+
+
+def traced(nexa, tmp_path, source: str) -> list[tuple[str, str, str]]:
+    outcome = run_online(nexa, source, "--trace", str(tmp_path / "t.json"))
+    assert outcome.code == 0, outcome.err
+    events = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+    return [(e["event"], e.get("agent", ""), e.get("level", "")) for e in events if "agent" in e]
+
+
+def test_log_level_error_keeps_only_the_failure_of_that_agent(nexa, llm, tmp_path):
+    answer(llm, "hello", "prose", "more prose")
+    records = traced(nexa, tmp_path, LEVELS.replace("LEVEL", 'log_level: "error"'))
+    assert records == [("agent_run", "Loud", "info"), ("agent_error", "Quiet", "error")]
+
+
+def test_log_level_debug_adds_the_run_starts(nexa, llm, tmp_path):
+    answer(llm, "hello", "prose", '{"value": "3"}')
+    records = traced(nexa, tmp_path, LEVELS.replace("LEVEL", 'log_level: "debug"'))
+    assert records == [
+        ("agent_run", "Loud", "info"),
+        ("agent_start", "Quiet", "debug"),
+        ("agent_run", "Quiet", "info"),
+        ("protocol_retry", "Quiet", "warning"),
+        ("agent_run", "Quiet", "info"),
+    ]
+
+
+def test_near_miss_the_default_level_is_info(nexa, llm, tmp_path):
+    answer(llm, "hello", "prose", "more prose")
+    records = traced(nexa, tmp_path, LEVELS.replace(", LEVEL", ""))
+    assert records == [
+        ("agent_run", "Loud", "info"),
+        ("agent_run", "Quiet", "info"),
+        ("protocol_retry", "Quiet", "warning"),
+        ("agent_run", "Quiet", "info"),
+        ("agent_error", "Quiet", "error"),
+    ]

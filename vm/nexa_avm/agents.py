@@ -23,6 +23,9 @@ _FENCE = re.compile(r"^```[A-Za-z0-9_-]*\s*\n?(.*?)\n?```$", re.S)
 UNSET = object()
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")  # the `log_level` words, lowest first
+
+
 def _as_bool(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
@@ -98,6 +101,13 @@ class AgentRuntime:
     @property
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(attempts=self.retry, delay=self.retry_delay)
+
+    def traces(self, level: str) -> bool:
+        """Whether a trace record of `level` reaches the trace: `log_level` (S§3.1, default `info`)
+        is the minimum level of this agent's records (decision R34)."""
+        minimum = str(self.settings.get("log_level") or "info").strip().lower()
+        floor = LOG_LEVELS.index(minimum) if minimum in LOG_LEVELS else 1
+        return LOG_LEVELS.index(level) >= floor
 
     @property
     def logs_full_text(self) -> bool:

@@ -257,7 +257,7 @@ async def fit_context(vm: Interpreter, frame: Frame, agent: Any, request: Any) -
             f"agent '{agent.name}' needs about {total} tokens but its context budget is {budget}",
             "E403",
         )
-    vm.record("context", agent=agent.name, budget=budget, strategy=strategy, dropped=len(dropped))
+    vm.agent_record(agent, "info", "context", budget=budget, strategy=strategy, dropped=len(dropped))
     return request._replace(messages=tuple(kept))
 
 

@@ -533,6 +533,13 @@ class Interpreter:
         if self.trace is not None:
             self.trace.append({"event": kind, "time": round(time.time(), 6), **data})
 
+    def agent_record(self, agent: AgentRuntime | None, level: str, kind: str, **data: Any) -> None:
+        """A trace record of an agent's run, with its level, kept when the agent's `log_level`
+        lets it through (S§3.1, R34); `agent` is None for a call outside an agent run."""
+        if self.trace is None or (agent is not None and not agent.traces(level)):
+            return
+        self.record(kind, level=level, **({"agent": agent.name} if agent is not None else {}), **data)
+
     # --- program -----------------------------------------------------------------------------
 
     async def initialize(self) -> None:
@@ -1563,6 +1570,9 @@ class Interpreter:
         texts = [to_text(a, reveal=True) for a in args if not isinstance(a, ImageValue)]
         images = [a for a in args if isinstance(a, ImageValue)]
         run.input_text = " ".join(texts)
+        self.agent_record(
+            run.agent, "debug", "agent_start", input_chars=len(run.input_text), images=len(images)
+        )
         frame.locals["input"] = run.input_text
         if self.reflections:
             notes, self.reflections = self.reflections, []
@@ -1651,9 +1661,10 @@ class Interpreter:
 
                         reply = await complete(self, agent, request)
                     if self.trace is not None:
-                        self.record(
+                        self.agent_record(
+                            agent,
+                            "info",
                             "agent_run",
-                            agent=agent.name,
                             model=model,
                             input_chars=len(run.input_text),
                             reply_chars=len(reply.text),
@@ -1682,6 +1693,7 @@ class Interpreter:
         assert last_error is not None
         fallbacks = tried[1:]
         message = last_error.describe_for(agent.name, fallbacks)
+        self.agent_record(agent, "error", "agent_error", code=last_error.code, message=message)
         raise NexaError(last_error.kind, message, last_error.code)
 
     async def model_tool_call(self, name: str, arguments: str, frame: Frame) -> str:
@@ -1730,6 +1742,9 @@ class Interpreter:
             frame.stack.append(validation.value)
             return
         if run.attempts < agent.retry:
+            self.agent_record(
+                agent, "warning", "protocol_retry", attempt=run.attempts, problems=list(validation.problems)
+            )
             run.messages.append(Message.assistant(text))
             run.messages.append(
                 Message.user(
@@ -1741,12 +1756,12 @@ class Interpreter:
             frame.pc = instr.arg
             return
         target = agent.spec.protocol or "JSON reply"
-        raise NexaError(
-            "ProtocolError",
+        message = (
             f"agent '{agent.name}' did not return a valid {target} after {run.attempts} attempts: "
-            + "; ".join(validation.problems),
-            "E103",
+            + "; ".join(validation.problems)
         )
+        self.agent_record(agent, "error", "agent_error", code="E103", message=message)
+        raise NexaError("ProtocolError", message, "E103")
 
     def op_AGENT_COMMIT(self, frame: Frame, instr: Instr) -> None:
         run = frame.run

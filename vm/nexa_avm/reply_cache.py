@@ -139,7 +139,7 @@ async def complete(vm: Interpreter, agent: Any, request: Any) -> Any:
     if hit is not None:
         from .providers import Reply
 
-        vm.record("cache_hit", agent=agent.name, model=request.model)
+        vm.agent_record(agent, "info", "cache_hit", model=request.model)
         return Reply(text=hit, model=request.model, provider="cache")
     reply = await vm.provider.complete(request)
     if not reply.tool_calls:

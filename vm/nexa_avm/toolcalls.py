@@ -67,14 +67,16 @@ async def call_from_model(vm: Interpreter, name: str, arguments: str, frame: Fra
     tool_fn = vm.program.tool_fns.get(name)
     declared = vm.program.tools.get(name)
     if std is None and tool_fn is None and declared is None:
-        return _failed(vm, name, NexaError("ToolError", f"{name}: no tool of this name is offered", "E303"))
+        return _failed(
+            vm, agent, name, NexaError("ToolError", f"{name}: no tool of this name is offered", "E303")
+        )
     try:
         args = json.loads(arguments or "{}")
         if not isinstance(args, dict):
             raise ValueError("arguments are not a JSON object")
     except ValueError as error:
         message = f"invalid arguments for '{name}': {error}"
-        return _failed(vm, name, NexaError("ToolError", message, "E302"))
+        return _failed(vm, agent, name, NexaError("ToolError", message, "E302"))
     try:
         # S§5.5 step 3: validation (c) before approval (d) and before the hooks and the run (e)
         _validate(vm, std, tool_fn, declared, args)
@@ -94,13 +96,13 @@ async def call_from_model(vm: Interpreter, name: str, arguments: str, frame: Fra
     except TimeoutError:
         seconds = _tool_timeout(agent)
         return _failed(
-            vm, name, NexaError("ToolError", f"{name}: did not finish within {seconds:g} s", "E104")
+            vm, agent, name, NexaError("ToolError", f"{name}: did not finish within {seconds:g} s", "E104")
         )
     except NexaError as error:
-        return _failed(vm, name, error)
+        return _failed(vm, agent, name, error)
     text = std.model_text(value) if std is not None else _text(value)
     # S§5.5 f, S§5.7: the trace keeps the arguments and the full result text (the model's is cut)
-    vm.record("tool_result", tool=name, chars=len(text), arguments=args, text=text)
+    vm.agent_record(agent, "info", "tool_result", tool=name, chars=len(text), arguments=args, text=text)
     return truncate_for_model(text)
 
 
@@ -147,6 +149,6 @@ def _text(value: Any) -> str:
     return result_text(value)
 
 
-def _failed(vm: Interpreter, name: str, error: NexaError) -> str:
-    vm.record("tool_error", tool=name, code=error.code, message=error.message)
+def _failed(vm: Interpreter, agent: Any, name: str, error: NexaError) -> str:
+    vm.agent_record(agent, "warning", "tool_error", tool=name, code=error.code, message=error.message)
     return error_text(error)
