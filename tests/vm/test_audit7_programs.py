@@ -200,3 +200,30 @@ def test_near_miss_the_default_level_is_info(nexa, llm, tmp_path):
         ("agent_run", "Quiet", "info"),
         ("agent_error", "Quiet", "error"),
     ]
+
+
+# ---- `nexa test`: the summary line ends the runner's report, before shutdown (L§7.12, L§7.2) ----
+
+TESTED = """
+print("top-level runs")
+defer print("top defer")
+flow double(n: int) -> int { return n * 2 }
+test "doubles" { assert double(2) == 4 }
+test "wrong" { assert double(2) == 5 }
+test "raises" { raise QuotaExceeded("over") }
+"""
+
+
+def test_the_test_summary_comes_before_the_top_level_defers(nexa):
+    outcome = nexa(TESTED, command="test")
+    assert outcome.code == 1
+    assert outcome.out == (
+        "top-level runs\n[PASS] doubles\n[FAIL] wrong: assertion failed: double(2) == 5\n"
+        "[ERROR] raises: QuotaExceeded: over\n1 passed, 2 failed\ntop defer\n"
+    )
+
+
+def test_near_miss_nexa_run_still_runs_top_level_defers_at_the_end(nexa):
+    outcome = nexa(TESTED + 'flow main() { print("main") }\n')
+    assert outcome.code == 0, outcome.err
+    assert outcome.out == "top-level runs\nmain\ntop defer\n"

@@ -516,8 +516,10 @@ async def run_tests(vm: Any, stdout: TextIO, stderr: TextIO) -> int:
         except InternalError as error:
             stderr.write(internal_report(vm, error))
             return EXIT_INTERNAL
-    await vm.shutdown()
+    # the summary ends the runner's report (L§7.12, step 5 of L§7.2); shutdown (step 6: top-level
+    # defers, waiting for tasks) follows it
     stdout.write(f"{passed} passed, {failed} failed\n")
+    await vm.shutdown()
     return EXIT_OK if failed == 0 else EXIT_ERROR
 
 
