@@ -80,3 +80,29 @@ def test_e002_not_for_prelude_variants_nor_a_program_enum_named_option(found: Fo
     assert found(RESULTS.replace("ERR", "Err").replace("NONE", "None"), "E002") == []
     own = "enum Option { Nothing, Just(v) }\n" + RESULTS.replace("ERR", "Err").replace("NONE", "Nothing")
     assert found(own, "E002") == []
+
+
+PAYABLES = (
+    "protocol Payment { amount: float, iban: str }\n"
+    "protocol Approval { approved: bool, reason: str }\n"
+    'agent Approver implements Approval { prompt: "Approve payments under 1000 EUR." }\n'
+    'agent Payer { prompt: "Prepare the transfer.", input_type: Payment }\n'
+    "flow main(invoice: str) {\n"
+    "    BINDING\n"
+    "    print(approval >> Payer)\n"
+    "}\n"
+)
+
+
+def test_g004_for_a_variable_assigned_once_from_an_agent_run(found: Found) -> None:
+    # G004: the producing side may be a variable whose type is certain (§2.5: assigned exactly once)
+    message = "'Payer' accepts Payment but receives Approval from 'approval'; missing fields: amount, iban"
+    for binding in ("approval = Approver.run(invoice)", "approval = invoice >> Approver"):
+        assert found(PAYABLES.replace("BINDING", binding), "G004") == [("G004", 7, 23, message)]
+
+
+def test_g004_not_for_a_variable_assigned_twice_or_from_an_unknown_value(found: Found) -> None:
+    twice = "approval = Approver.run(invoice)\n    approval = invoice"
+    assert found(PAYABLES.replace("BINDING", twice), "G004") == []
+    assert found(PAYABLES.replace("BINDING", "approval = invoice.upper()"), "G004") == []
+    assert found(PAYABLES.replace("BINDING", "approval = approval"), "G004") == []

@@ -14,7 +14,7 @@ from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, Related, rule
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
-from nexa_lang.scopes import Reference
+from nexa_lang.scopes import Activation, Reference
 from nexa_lang.types import (
     ANY,
     NONE,
@@ -23,6 +23,7 @@ from nexa_lang.types import (
     assignable,
     literal_type,
     protocol_fields,
+    single_binding,
     type_of_annotation,
 )
 
@@ -74,6 +75,7 @@ class _Types:
     def __init__(self, program: Program, file: SourceFile):
         self.program = program
         self.file = file
+        self._following: set[str] = set()
 
     def reference(self, name: ast.Name) -> Reference | None:
         # the scopes' shared index, built on first use: most programs never ask
@@ -187,9 +189,13 @@ class _Types:
         activation = reference.activation
         while activation is not None and name.id not in activation.locals:
             activation = activation.parent
-        params = getattr(activation.node, "params", []) if activation is not None else []
+        if activation is None:
+            return ANY, "", nowhere
+        params = getattr(activation.node, "params", []) or []
         param = next((p for p in params if isinstance(p, ast.Param) and p.name == name.id), None)
-        if param is None or param.type is None or self._assigned_in(activation.node, name.id):
+        if param is None:
+            return self._variable_type(activation, name)
+        if param.type is None or self._assigned_in(activation.node, name.id):
             return ANY, "", nowhere
         produced = type_of_annotation(self.program, param.type)
         return (
@@ -197,6 +203,29 @@ class _Types:
             f"'{name.id}'",
             (param.type.span, f"'{name.id}' is declared {produced}", self.file.path),
         )
+
+    def _variable_type(
+        self, activation: Activation, name: ast.Name
+    ) -> tuple[StaticType, str, tuple[Span | None, str, str | None]]:
+        """A local bound exactly once (§2.5): `let x: T = …` is T; `x = e` has e's certain type,
+        so `approval = Approver.run(inv)` then `approval >> Payer` compares Approver's output."""
+        nowhere: tuple[Span | None, str, str | None] = (None, "", None)
+        binding = single_binding(activation, name.id)
+        if binding is None or name.id in self._following:
+            return ANY, "", nowhere
+        if isinstance(binding, ast.Let) and binding.type is not None:
+            produced = type_of_annotation(self.program, binding.type)
+            return (
+                produced,
+                f"'{name.id}'",
+                (binding.type.span, f"'{name.id}' is declared {produced}", self.file.path),
+            )
+        self._following.add(name.id)  # `x = x` and the like: no endless chase
+        try:
+            produced, _, produced_at = self.produced(binding.value)
+        finally:
+            self._following.discard(name.id)
+        return produced, f"'{name.id}'", produced_at
 
     def _is_local(self, name: ast.Name) -> bool:
         reference = self.reference(name)
