@@ -227,3 +227,36 @@ def test_near_miss_nexa_run_still_runs_top_level_defers_at_the_end(nexa):
     outcome = nexa(TESTED + 'flow main() { print("main") }\n')
     assert outcome.code == 0, outcome.err
     assert outcome.out == "top-level runs\nmain\ntop defer\n"
+
+
+# ---- a streaming agent whose server answers one JSON completion instead of events ----
+
+STREAMING = """
+agent Streamer { model: "openai/m", prompt: "stream", stream: true }
+flow main() {
+    s = Streamer.run("tokens")
+    print("returned: " + s)
+}
+"""
+
+
+def test_a_json_answer_to_a_streaming_request_is_the_whole_reply(nexa, llm):
+    answer(llm, "all at once")
+    outcome = run_online(nexa, STREAMING)
+    assert outcome.code == 0, outcome.err
+    assert outcome.out == "all at once\nreturned: all at once\n"
+    assert llm.requests[0].body["stream"] is True
+
+
+def test_near_miss_server_sent_events_still_stream(nexa, llm):
+    llm.answer_sse([llm.text_delta("to"), llm.text_delta("kens")])
+    outcome = run_online(nexa, STREAMING)
+    assert outcome.out == "tokens\nreturned: tokens\n"
+
+
+def test_a_json_answer_that_is_no_completion_is_e102(nexa, llm):
+    llm.answer_json({"unexpected": True})
+    outcome = run_online(nexa, STREAMING.replace("stream: true", "stream: true, retry: 1"))
+    assert outcome.code == 1
+    assert "model call failed for agent 'Streamer' on 'openai/m'" in outcome.err
+    assert "= code E102" in outcome.err

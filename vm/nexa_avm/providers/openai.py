@@ -69,6 +69,26 @@ class OpenAIProvider(Provider):
                 raise self._timed_out(request) from None
 
         response, attempts = await call_with_retries(attempt, request.retry, sleep=self._sleep)
+        if _is_json_body(response):
+            # a compatible server that ignores `stream: true` answers one chat completion: its text
+            # is the whole stream (else the run would return "" without any error)
+            try:
+                data = await asyncio.wait_for(response.read_body(), request.timeout)
+            except TimeoutError:
+                raise self._timed_out(request) from None
+            except TransportError as error:
+                raise self._failed(request.model, str(error), is_retryable=True) from None
+            finally:
+                await response.close()
+            try:
+                reply = self._completion(data, request.model)._replace(attempts=attempts)
+            except ProviderError as error:
+                error.attempts = attempts
+                raise
+            if reply.text:
+                yield reply.text
+            yield reply
+            return
         assembler = StreamAssembler()
         try:
             chunks = _each_within(response.body_chunks(), request.timeout, self._timed_out(request))
@@ -354,3 +374,9 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(when.timestamp() - time.time(), 0.0)
+
+
+def _is_json_body(response: HttpResponse) -> bool:
+    """A JSON answer (not `text/event-stream`) to a streaming request."""
+    kind = response.headers.get("content-type", "").lower()
+    return "json" in kind and "event-stream" not in kind
