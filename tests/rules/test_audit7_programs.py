@@ -106,3 +106,27 @@ def test_g004_not_for_a_variable_assigned_twice_or_from_an_unknown_value(found: 
     assert found(PAYABLES.replace("BINDING", twice), "G004") == []
     assert found(PAYABLES.replace("BINDING", "approval = invoice.upper()"), "G004") == []
     assert found(PAYABLES.replace("BINDING", "approval = approval"), "G004") == []
+
+
+RESTOCKER = (
+    "agent Restocker {\n"
+    '    prompt: "Write a short restock request.",\n'
+    '    let greeting = "Restock request"\n'
+    "    fn request(items: list) -> str {\n"
+    '        return NAME + ": " + self.run(str(items))\n'
+    "    }\n"
+    "}\n"
+    "flow main { print(Restocker.request([1])) }\n"
+)
+
+
+def test_e001_suggests_an_agent_member_inside_a_member_body(found: Found) -> None:
+    # L§6.2: member bodies see the agent's members unqualified, so they are visible names (§1.5)
+    text = RESTOCKER.replace("NAME", "greting")
+    assert found(text, "E001") == [("E001", 5, 16, "undeclared name 'greting'; did you mean 'greeting'?")]
+
+
+def test_e001_member_names_are_no_candidates_outside_the_agent(found: Found) -> None:
+    assert found(RESTOCKER.replace("NAME", "greeting"), "E001") == []
+    outside = RESTOCKER.replace("NAME", "greeting").replace("print(Restocker.request([1]))", "print(greting)")
+    assert found(outside, "E001") == [("E001", 8, 19, "undeclared name 'greting'")]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from nexa_lang import ast
 from nexa_lang.diagnostics import Fix, Safety
-from nexa_lang.model import Program, SourceFile, Symbol
+from nexa_lang.model import Program, SourceFile, Symbol, pattern_bindings
 from nexa_lang.positions import Span
 from nexa_lang.prelude import PRELUDE_NAMES
 from nexa_lang.scopes import Activation, Reference
@@ -64,12 +64,25 @@ def visible_names(program: Program, reference: Reference) -> list[str]:
     merge order, then prelude names (§1.5 breaks ties by this order)."""
     names: list[str] = []
     activation: Activation | None = reference.activation
+    agent: ast.AgentDecl | None = None
     while activation is not None:
         names.extend(activation.locals)
+        agent = agent or activation.agent
         activation = activation.parent
+    if agent is not None:  # a member body also sees the agent's members unqualified (L§6.2)
+        names.extend(_member_names(agent))
     names.extend(program.symbols)
     names.extend(sorted(PRELUDE_NAMES))
     return list(dict.fromkeys(names))
+
+
+def _member_names(agent: ast.AgentDecl) -> list[str]:
+    """The agent's members (functions, flows, `let` names, properties) in source order."""
+    found: list[tuple[int, str]] = [(f.span.start, f.name) for f in (*agent.functions, *agent.flows)]
+    found += [(p.span.start, p.key) for p in agent.properties]
+    for let in agent.lets:
+        found += [(span.start, name) for name, span in pattern_bindings(let.pattern)]
+    return [name for _, name in sorted(found)]
 
 
 def did_you_mean(name: str, candidates: list[str]) -> tuple[str, str | None]:
