@@ -117,10 +117,34 @@ class Lowerer:
         for child in root.named_children:
             if skipped and any(start <= child.start_byte < end for start, end in skipped):
                 continue
-            item = self.item(child)
+            item = self.item(child) if not child.is_error else self.unfinished_flow(child)
             if item is not None:
                 items.append(item)
         return ast.Module(path=self.path, items=items, span=span(root))
+
+    def unfinished_flow(self, node: TSNode, body: bool = True) -> ast.FlowDecl | None:
+        """A top-level ERROR that starts as `flow name(params) {`: a flow the user is still typing
+        (typically the last one of the file, its `(` or `{` not closed yet). The parser gave up on
+        it, but the outline, completion and program-root detection should still see the flow with
+        the statements the parser read; E008 reports the error and §2.6 drops other diagnostics
+        inside it. Any other ERROR is skipped, as before."""
+        children = node.children
+        if len(children) < 2 or children[0].type != "flow" or children[1].type != "identifier":
+            return None
+        parameters = children[2] if len(children) > 2 and children[2].type == "parameter_list" else None
+        statements = []
+        for child in children[2:] if body else ():
+            statement = self.statement(child)
+            if statement is not None:
+                statements.append(statement)
+        return ast.FlowDecl(
+            name=self.text(children[1]),
+            name_span=span(children[1]),
+            params=self.params(parameters),
+            has_parens=parameters is not None,
+            body=ast.Block(statements=statements, span=Span(children[1].end_byte, node.end_byte)),
+            span=span(node),
+        )
 
     def item(self, node: TSNode) -> ast.Decl | ast.Stmt | None:
         kind = node.kind_id
@@ -1349,6 +1373,10 @@ def lower_outline(root: TSNode, source: bytes, path: str | None = None) -> ast.M
         elif child.type == "flow_declaration":
             name, name_span = lowerer._named(child)
             items.append(ast.FlowDecl(name=name, name_span=name_span, span=span(child)))
+        elif child.is_error:
+            flow = lowerer.unfinished_flow(child, body=False)
+            if flow is not None:
+                items.append(ast.FlowDecl(name=flow.name, name_span=flow.name_span, span=flow.span))
     return ast.Module(path=path, items=items, span=span(root))
 
 

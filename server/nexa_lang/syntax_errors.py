@@ -777,7 +777,7 @@ def misspelled_declarations(root: Node) -> Iterator[tuple[Node, int, str]]:
     for at, node in enumerate(children):
         if node.type != "expression_statement" or node.start_point.column != 0 or at + 1 == len(children):
             continue
-        word = node.child(0)
+        word = node.child(0) if node.child_count else None
         following = children[at + 1]
         if (
             word is None
@@ -788,10 +788,10 @@ def misspelled_declarations(root: Node) -> Iterator[tuple[Node, int, str]]:
             and following.child_count == 0
         ):
             continue
-        name = following if following.type == "identifier" else following.child(0)
-        while name is not None and name.type != "identifier" and name.child_count:
-            name = name.child(0)
-        if name is None or name.type != "identifier" or name.start_byte != following.start_byte:
+        name = following  # the first leaf of the next statement must be a name
+        while name.type != "identifier" and name.child_count:
+            name = name.children[0]
+        if name.type != "identifier" or name.start_byte != following.start_byte:
             continue
         keyword = _near_keyword((word.text or b"").decode())
         if keyword is None:

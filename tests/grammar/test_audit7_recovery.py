@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from nexa_lang.check import check_source
 from nexa_lang.diagnostics import Diagnostic
+from nexa_lang.model import SourceFile
+from nexa_lang.outline import document_symbols
 
 
 def diagnostics(text: str) -> list[tuple[str, int, str]]:
@@ -137,3 +139,26 @@ def test_near_miss_words_close_to_keywords_stay_names() -> None:
     assert diagnostics(text) == []
     valid = MISSPELLED.replace("{word}", "flow").replace("agnet", "agent")
     assert diagnostics(valid) == [("W001", 13, "agent 'Writer' is declared but never used")]
+
+
+def outline_names(text: str) -> list[str]:
+    return [symbol.name for symbol in document_symbols(SourceFile.from_text(text))]
+
+
+def test_the_flow_being_typed_at_the_end_of_the_file_stays_in_the_outline() -> None:
+    # The last flow with an unclosed call: the parser wraps it in a top-level ERROR. Before, `main`
+    # vanished from the outline and the file looked like a library (no `main`).
+    text = 'agent Helper {\n    prompt: "p"\n}\n\nflow main() {\n    x = Helper.run("a")\n    print(x,'
+    assert outline_names(text) == ["Helper", "main"]
+    assert [code for code, _, _ in diagnostics(text)] == ["E008"]
+
+
+def test_near_miss_other_top_level_errors_give_no_flow() -> None:
+    text = 'agent Helper {\n    prompt: "p"\n}\n\n) flow\nflow main() {\n    print(1)\n}\n'
+    assert outline_names(text) == ["Helper", "main"]
+
+
+def test_a_word_followed_by_a_comment_is_no_misspelled_declaration() -> None:
+    # Found by tests/fuzz: the token after the word was a comment (a leaf), which crashed G19's check.
+    text = "flwo // a note\nflow main {\n    print(1)\n}\n"
+    assert diagnostics(text) == [("E001", 1, "undeclared name 'flwo'")]
