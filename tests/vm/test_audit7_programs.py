@@ -260,3 +260,39 @@ def test_a_json_answer_that_is_no_completion_is_e102(nexa, llm):
     assert outcome.code == 1
     assert "model call failed for agent 'Streamer' on 'openai/m'" in outcome.err
     assert "= code E102" in outcome.err
+
+
+# ---- `output_format: "json"` returns a dict or a list; a JSON scalar is a validation problem (R35) ----
+
+JSONER = """
+agent J { model: "openai/m", prompt: "j", output_format: "json", retry: 2, retry_delay: 0 }
+flow main() {
+    try {
+        print(J.run("q"))
+    } catch (ProtocolError e) {
+        print(e.code + ": " + e.message)
+    }
+}
+"""
+
+
+def test_a_json_scalar_reply_gets_a_correction_round(nexa, llm):
+    answer(llm, '"just a string"', '{"answer": 42}')
+    outcome = run_online(nexa, JSONER)
+    assert outcome.code == 0, outcome.err
+    assert outcome.out == '{"answer": 42}\n'
+    assert "the reply is not a JSON object" in llm.requests[1].body["messages"][-1]["content"]
+
+
+def test_json_scalar_replies_end_in_e103(nexa, llm):
+    answer(llm, "42", "null")
+    outcome = run_online(nexa, JSONER)
+    assert outcome.out == (
+        "E103: agent 'J' did not return a valid JSON reply after 2 attempts: the reply is not a JSON object\n"
+    )
+
+
+def test_near_miss_a_json_list_reply_is_still_returned(nexa, llm):
+    answer(llm, '[1, {"a": null}]')
+    outcome = run_online(nexa, JSONER)
+    assert outcome.out == '[1, {"a": null}]\n'

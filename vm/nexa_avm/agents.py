@@ -247,6 +247,9 @@ def validate_reply(
     except (ValueError, TypeError):
         return Validation(problems=["the reply is not JSON"])
     if protocol is None or protocol not in protocols:
+        # `output_format: "json"` returns a dict or list value (L§7.3.3, decision R35)
+        if not isinstance(data, dict | list):
+            return Validation(problems=["the reply is not a JSON object"])
         return Validation(value=data)
     if not isinstance(data, dict):
         return Validation(problems=["the reply is not a JSON object"])
