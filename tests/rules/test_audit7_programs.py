@@ -130,3 +130,32 @@ def test_e001_member_names_are_no_candidates_outside_the_agent(found: Found) -> 
     assert found(RESTOCKER.replace("NAME", "greeting"), "E001") == []
     outside = RESTOCKER.replace("NAME", "greeting").replace("print(Restocker.request([1]))", "print(greting)")
     assert found(outside, "E001") == [("E001", 8, 19, "undeclared name 'greting'")]
+
+
+TRIAGE = (
+    "agent Triage {\n"
+    '    prompt: "Classify the incident severity.",\n'
+    "    USES\n"
+    "}\n"
+    'flow main { print(Triage.run("disk full")) }\n'
+)
+
+
+def test_the_uses_property_items_are_checked_like_the_uses_clause(found: Found) -> None:
+    # L§3.1.3: `uses: [...]` is one of the sources of the tool set; unknown items are E007/E303/W006
+    text = TRIAGE.replace("USES", 'uses: ["skills/missing.md", "std.clock", Ghost, std.fs.file_reed]')
+    got = sorted(found(text, "E007", "E303", "W006"))
+    assert [(code, line, column) for code, line, column, _ in got] == [
+        ("E007", 3, 46),
+        ("E303", 3, 38),
+        ("E303", 3, 60),
+        ("W006", 3, 12),
+    ]
+    assert got[0][3] == "tool 'Ghost' not found"
+    assert got[1][3] == "unknown std namespace 'std.clock'"
+    assert got[3][3].startswith("file not found: 'skills/missing.md'")
+
+
+def test_valid_uses_property_items_stay_silent(found: Found) -> None:
+    text = TRIAGE.replace("USES", 'uses: ["std.time", std.fs.file_read, std.http]\n    tools: [query]')
+    assert found(text, "E007", "E303", "W006") == []

@@ -15,7 +15,7 @@ from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
 from nexa_lang.prelude import DEPRECATED_STD_NAMES, KV_FUNCTIONS, STD_NAMESPACES
-from nexa_lang.rules.unresolved import change_to, did_you_mean
+from nexa_lang.rules.unresolved import all_use_items, change_to, did_you_mean
 from nexa_lang.suggestions import same_words_reordered
 
 # The short aliases of S§2.12: accepted with W003, so never E303.
@@ -38,7 +38,7 @@ def check(program: Program) -> Iterator[Diagnostic]:
 def _std_paths(program: Program, file: SourceFile) -> Iterator[list[Part]]:
     for decl in file.module.declarations:
         if isinstance(decl, ast.AgentDecl):
-            for item in decl.uses:
+            for item in all_use_items(decl):
                 if item.kind in ("name", "string") and item.text.startswith("std."):
                     quote = 1 if item.kind == "string" else 0
                     yield _split(item.text, item.span.start + quote)

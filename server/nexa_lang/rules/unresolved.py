@@ -149,14 +149,35 @@ def tool_items(program: Program) -> Iterator[ToolItem]:
 
 
 def _agent_tool_items(file: SourceFile, agent: ast.AgentDecl) -> Iterator[ToolItem]:
-    for item in agent.uses:
+    for item in all_use_items(agent):
         if item.kind == "name" and item.text != "std" and not item.text.startswith("std."):
             yield ToolItem(item.text, item.span, file, agent)
+
+
+def all_use_items(agent: ast.AgentDecl) -> list[ast.UseItem]:
+    """Every item of the agent's tool set (L§3.1.3: all sources are concatenated): the `uses`
+    clause and member, then the `uses:`/`uses =` and `tools:`/`tools =` property values."""
+    items = list(agent.uses)
     for prop in agent.properties:
-        if prop.key == "tools" and isinstance(prop.value, ast.ListLit):
-            for element in prop.value.elements:
-                if isinstance(element, ast.Name):
-                    yield ToolItem(element.id, element.span, file, agent)
+        if prop.key in ("uses", "tools"):
+            values = prop.value.elements if isinstance(prop.value, ast.ListLit) else [prop.value]
+            items.extend(item for value in values if (item := _use_item(value)) is not None)
+    return items
+
+
+def _use_item(value: ast.Expr) -> ast.UseItem | None:
+    """A name (`query`, `std.fs.file_read`) or a plain string in a `uses`/`tools` property value."""
+    if isinstance(value, ast.StringLit):
+        return ast.UseItem(kind="string", text=value.value, span=value.span)  # data: never interpolated
+    parts: list[str] = []
+    node: ast.Expr = value
+    while isinstance(node, ast.Member):
+        parts.append(node.name)
+        node = node.object
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ast.UseItem(kind="name", text=".".join(reversed(parts)), span=value.span)
 
 
 TOOL_KINDS = ("tool", "tool_fn")

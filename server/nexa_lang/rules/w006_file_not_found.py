@@ -18,6 +18,7 @@ from nexa_lang import ast
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.positions import Span
+from nexa_lang.rules.unresolved import all_use_items
 
 FILE_ARGUMENT_FUNCTIONS = ("img", "render_file")
 URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
@@ -57,7 +58,7 @@ def _named_files(file: SourceFile) -> Iterator[tuple[str, Span, bool]]:
     third part is False for `uses` strings that may also name a std namespace."""
     for decl in file.module.declarations:
         if isinstance(decl, ast.AgentDecl):
-            for item in decl.uses:
+            for item in all_use_items(decl):
                 if item.kind == "string":
                     yield item.text, item.span, item.text.endswith(".md")
                 elif item.kind == "mcp" and _is_mcp_descriptor(item.text):
