@@ -629,7 +629,19 @@ module.exports = grammar({
         seq(field('condition', $._expression), field('consequence', $.block)),
         field('consequence', alias($._statements_block, $.block)),
       ),
-      optional(seq('else', field('alternative', $._else_branch))),
+      optional($._else_part),
+    ),
+    // Recovery only (G20): Python's `elif cond {` after an if's block is read as `else if cond {`, so
+    // that the rest of the flow parses; E008 names the node `elif`.
+    _else_part: $ => choice(
+      seq('else', field('alternative', $._else_branch)),
+      seq($.elif, field('alternative', alias($._elif_branch, $.if_statement))),
+    ),
+    elif: _ => 'elif',
+    _elif_branch: $ => seq(
+      field('condition', $._expression),
+      field('consequence', $.block),
+      optional($._else_part),
     ),
     _else_branch: $ => choice($.block, $.if_statement, $.semantic_if_statement),
 

@@ -267,6 +267,7 @@ def _tree_errors(tree: Tree, source: bytes) -> Iterator[Diagnostic]:
                 yield from (_missing(m, source, language) for m in _missing_inside(node))
     yield from _chained_comparisons(root, source)
     yield from _missing_conditions(root, source)
+    yield from _python_elifs(root, source)
 
 
 def _missing_inside(error: Node) -> Iterator[Node]:
@@ -804,3 +805,12 @@ def misspelled_declarations(root: Node) -> Iterator[tuple[Node, int, str]]:
             if sibling.end_point.column == 1 and sibling.text is not None and sibling.text.endswith(b"}"):
                 break
         yield word, end, keyword
+
+
+def _python_elifs(root: Node, source: bytes) -> Iterator[Diagnostic]:
+    """One E008 per `elif` that the grammar read as `else if` (grammar decision G20)."""
+    if b"elif" not in source:
+        return
+    for node in nodes_of_type(root, "elif"):
+        span = Span(node.start_byte, node.end_byte)
+        yield Diagnostic.for_code(SYNTAX_ERROR, span, "unexpected identifier 'elif'; write 'else if'")

@@ -162,3 +162,28 @@ def test_a_word_followed_by_a_comment_is_no_misspelled_declaration() -> None:
     # Found by tests/fuzz: the token after the word was a comment (a leaf), which crashed G19's check.
     text = "flwo // a note\nflow main {\n    print(1)\n}\n"
     assert diagnostics(text) == [("E001", 1, "undeclared name 'flwo'")]
+
+
+ELIF = """flow main() {
+    count = 4
+    if count > 5 {
+        print(1)
+    } elif count > 2 {
+        print(2)
+    } else {
+        print(3)
+    }
+    return count
+}
+"""
+
+
+def test_python_elif_is_one_error_and_the_flow_stays_whole() -> None:
+    # Before G20: E001 'elif', E008 at the `{`, and `unexpected '}'` at the end of the file.
+    assert diagnostics(ELIF) == [("E008", 5, "unexpected identifier 'elif'; write 'else if'")]
+
+
+def test_near_miss_elif_as_a_name_and_else_if() -> None:
+    assert diagnostics(ELIF.replace("elif", "else if")) == []
+    text = "flow main {\n    elif = 1\n    x = {elif: elif}\n    print(x.elif)\n}\n"
+    assert diagnostics(text) == []
