@@ -18,7 +18,7 @@ from nexa_lang import ast
 from nexa_lang.model import Program, SourceFile
 from nexa_lang.schema_words import JSON_TYPES, schema_words
 from nexa_lang.scopes import Resolution
-from nexa_lang.signatures import PRELUDE_SIGNATURES, Signature, std_signature
+from nexa_lang.signatures import CHECKED_PRELUDE_SIGNATURES, Signature, std_signature
 from nexa_lang.types import (
     ANY,
     TYPE_STRINGS,
@@ -144,8 +144,8 @@ class Calls:
         reference = self.types.reference(id(file), function)
         if reference is None:
             return None
-        if reference.resolution is Resolution.PRELUDE and function.id in PRELUDE_SIGNATURES:
-            return _from_signature(name, "prelude", PRELUDE_SIGNATURES[function.id])
+        if reference.resolution is Resolution.PRELUDE and function.id in CHECKED_PRELUDE_SIGNATURES:
+            return _from_signature(name, "prelude", CHECKED_PRELUDE_SIGNATURES[function.id])
         if reference.resolution is Resolution.LOCAL:
             activation = reference.activation
             while activation is not None and function.id not in activation.locals:

@@ -198,6 +198,49 @@ _PRELUDE: tuple[str, ...] = (
 
 PRELUDE_SIGNATURES: dict[str, Signature] = {s.name: s for s in map(parse_signature, _PRELUDE)}
 
+# The prelude functions of S§1.7, 1.8 and 1.11 whose one signature the checker's argument rules
+# (E012, E302, W008, W010) use as well: those with a fixed parameter list. `close`, `get`, `set`,
+# `del`, `has`, `list` and `open` dispatch on their first argument (S-2) and stay out.
+_KV = (
+    "get(kv: KvHandle, key: str, default: any = none) -> any",
+    "get_int(kv: KvHandle, key: str, default: int = 0) -> int",
+    'get_str(kv: KvHandle, key: str, default: str = "") -> str',
+    "get_json(kv: KvHandle, key: str) -> any",
+    "set(kv: KvHandle, key: str, value: any, opts: map = {}) -> bool",
+    "set_nx(kv: KvHandle, key: str, value: any, opts: map = {}) -> bool",
+    "del(kv: KvHandle, key: str) -> bool",
+    "has(kv: KvHandle, key: str) -> bool",
+    'list(kv: KvHandle, prefix: str = "") -> list[str]',
+    "expire(kv: KvHandle, key: str, ttl_seconds: int) -> bool",
+    "ttl(kv: KvHandle, key: str) -> int?",
+    "flush(kv: KvHandle) -> bool",
+    "incr(kv: KvHandle, key: str, amount: int = 1) -> int",
+)
+_SHARED_NAMES = ("get", "set", "del", "has", "list")
+_HANDLE_FUNCTIONS: tuple[str, ...] = (
+    *(d for d in DB_SIGNATURES if not d.startswith("close(")),
+    "agent_memory_query(db: DbHandle, agent: str, key: str) -> str?",
+    "agent_memory_store(db: DbHandle, agent: str, key: str, value: str) -> bool",
+    "agent_memory_delete(db: DbHandle, agent: str, key: str) -> bool",
+    "agent_memory_list(db: DbHandle, agent: str) -> list[map]",
+    "text(content: str, status: int = 200) -> Response",
+    "html(content: str, status: int = 200) -> Response",
+    "json(data: any, status: int = 200) -> Response",
+    "redirect(url: str, status: int = 302) -> Response",
+    'status(code: int, body: str = "") -> Response',
+    "parse_form(req: Request) -> map",
+    "parse_json_body(req: Request) -> any",
+    *(k for k in _KV if k.partition("(")[0] not in _SHARED_NAMES),
+    *("kv_" + k for k in _KV),  # every kv function also answers to a kv_ name (L§6.5.4)
+    "agent_kv_query(kv: KvHandle, query: str) -> list[map]",
+    "agent_kv_store(kv: KvHandle, key: str, value: any, context: map? = none) -> bool",
+    "agent_kv_context(kv: KvHandle, agent: Agent | str) -> map",
+)
+CHECKED_PRELUDE_SIGNATURES: dict[str, Signature] = {
+    **PRELUDE_SIGNATURES,
+    **{s.name: s for s in map(parse_signature, _HANDLE_FUNCTIONS)},
+}
+
 
 @cache
 def std_signatures() -> dict[str, dict[str, Signature]]:

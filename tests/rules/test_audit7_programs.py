@@ -159,3 +159,33 @@ def test_the_uses_property_items_are_checked_like_the_uses_clause(found: Found) 
 def test_valid_uses_property_items_stay_silent(found: Found) -> None:
     text = TRIAGE.replace("USES", 'uses: ["std.time", std.fs.file_read, std.http]\n    tools: [query]')
     assert found(text, "E007", "E303", "W006") == []
+
+
+HANDLES = (
+    'db notes = connect("sqlite://:memory:")\n'
+    'kv cache = open(":memory:")\n'
+    "flow page(req) {\n"
+    "    rows = CALL\n"
+    "    return text(str(rows))\n"
+    "}\n"
+    "flow main { print(page({})) }\n"
+)
+
+
+def test_prelude_handle_and_response_functions_have_their_signature_checked(found: Found) -> None:
+    # S§1.7, 1.8, 1.11 give these prelude functions one fixed signature (E302/E012 "prelude function")
+    assert found(HANDLES.replace("CALL", "query(notes)"), "E302", "E012") == [
+        ("E302", 4, 17, "invalid arguments for 'query': missing 'sql'")
+    ]
+    assert found(HANDLES.replace("CALL", 'status("404")'), "E302") == [
+        ("E302", 4, 19, "invalid arguments for 'status': 'code' must be an integer, found a string")
+    ]
+    assert found(HANDLES.replace("CALL", 'kv_get(cache, "a", 1, 2)'), "E012") == [
+        ("E012", 4, 34, "'kv_get' takes 3 argument(s) but 4 were given")
+    ]
+
+
+def test_functions_dispatching_on_their_first_argument_stay_unchecked(found: Found) -> None:
+    # S-2: get/set/del/has/list/close/open have one meaning per handle kind
+    for call in ("get(cache)", 'close(notes, "x")', 'query(notes, "SELECT 1", [1])', 'incr(cache, "n")'):
+        assert found(HANDLES.replace("CALL", call), "E302", "E012", "W008", "W010") == []
