@@ -296,3 +296,57 @@ def test_near_miss_a_json_list_reply_is_still_returned(nexa, llm):
     answer(llm, '[1, {"a": null}]')
     outcome = run_online(nexa, JSONER)
     assert outcome.out == '[1, {"a": null}]\n'
+
+
+# ---- exit() in a task, timer, actor or `||` branch ends the program at once (S§1.1, L§6.5.1) ----
+
+
+@pytest.mark.parametrize(
+    ("starter", "code"),
+    [
+        ("t = spawn(fn() { sleep_ms(10); exit(4) })", 4),
+        ('after("10ms", fn() { exit(7) })', 7),
+        ('"x" || [quitter]', 6),
+        ("h = spawn worker()\n    pass 9 to h", 9),
+    ],
+)
+def test_exit_outside_the_entry_flow_ends_the_program(nexa, starter: str, code: int):
+    source = f"""
+defer print("top defer")
+flow quitter(x) {{ exit(6) }}
+flow worker() {{ exit(receive()) }}
+flow main() {{
+    defer print("main defer")
+    {starter}
+    sleep_ms(2000)
+    print("not reached")
+}}
+"""
+    outcome = nexa(source)
+    assert (outcome.code, outcome.out) == (code, "")
+    assert "a spawned task failed" not in outcome.err and "RuntimeWarning" not in outcome.err
+
+
+def test_exit_in_main_stops_running_tasks_instead_of_waiting(nexa):
+    outcome = nexa('flow main() {\n    t = spawn(fn() { sleep_ms(3000); print("late") })\n    exit(2)\n}\n')
+    assert (outcome.code, outcome.out) == (2, "")
+
+
+def test_exit_in_a_task_ends_a_test_run(nexa):
+    source = 'test "a" {\n    t = spawn(fn() { exit(5) })\n    sleep_ms(2000)\n}\ntest "b" { assert true }\n'
+    outcome = nexa(source, command="test")
+    assert (outcome.code, outcome.out) == (5, "")
+
+
+def test_near_miss_a_failing_task_still_lets_the_program_finish(nexa):
+    source = """
+flow main() {
+    defer print("main defer")
+    t = spawn(fn() { raise Oops("no") })
+    sleep_ms(20)
+    print("reached")
+}
+"""
+    outcome = nexa(source)
+    assert (outcome.code, outcome.out) == (0, "reached\nmain defer\n")
+    assert "warning: a spawned task failed and was never awaited: Oops: no" in outcome.err

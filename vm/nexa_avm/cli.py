@@ -22,6 +22,7 @@ from __future__ import annotations
 # command needs are imported where they are used; asyncio too, so that it is imported after main()
 # has set the collector's thresholds.
 import argparse
+import asyncio
 import gc
 import os
 import sys
@@ -401,6 +402,7 @@ async def run_program(vm: Any, args: argparse.Namespace, stdout: TextIO, stderr:
     )
     if argv and argv[0] == "--":
         argv = argv[1:]
+    vm.main_task = asyncio.current_task()
     try:
         try:
             await vm.initialize()
@@ -428,10 +430,15 @@ async def run_program(vm: Any, args: argparse.Namespace, stdout: TextIO, stderr:
                         continue
                     stdout.write(f"=== Running flow: {name} ===\n")
                     await vm.call_flow(name, [])
-        except ExitProgram:
-            if vm.module_frame is not None:
-                vm.module_frame.defers.clear()  # pending defers do not run after exit()
+        except ExitProgram as exit_:
+            if vm.exit_code is None:
+                vm.exit_code = exit_.code  # pending defers and background work stop (S§1.1)
             raise
+        except asyncio.CancelledError:
+            if vm.exit_code is None:
+                raise
+            asyncio.current_task().uncancel()  # exit() in a task stopped the entry flow
+            raise ExitProgram(vm.exit_code) from None
         finally:
             try:
                 await vm.shutdown()
@@ -439,6 +446,12 @@ async def run_program(vm: Any, args: argparse.Namespace, stdout: TextIO, stderr:
                 pass
     except ExitProgram as exit_:
         return exit_.code
+    except asyncio.CancelledError:
+        if vm.exit_code is None:
+            raise
+        asyncio.current_task().uncancel()  # exit() in a task while shutdown was waiting for it
+        vm.stop_background()
+        return vm.exit_code
     except NexaError as error:
         stdout.flush()
         stderr.write(error_report(error))
@@ -485,7 +498,19 @@ def internal_report(vm: Any, error: Any) -> str:
 
 
 async def run_tests(vm: Any, stdout: TextIO, stderr: TextIO) -> int:
-    """L§7.12."""
+    """L§7.12; `exit()` in a task ends the test run with its code, as in `run_program`."""
+    vm.main_task = asyncio.current_task()
+    try:
+        return await _run_tests(vm, stdout, stderr)
+    except asyncio.CancelledError:
+        if vm.exit_code is None:
+            raise
+        asyncio.current_task().uncancel()
+        vm.stop_background()
+        return vm.exit_code
+
+
+async def _run_tests(vm: Any, stdout: TextIO, stderr: TextIO) -> int:
     from .errors import ExitProgram, InternalError, NexaError
     from .interpreter import Frame
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import json
 import os
 import re
@@ -468,6 +469,9 @@ class Interpreter:
         self.spawned: list[TaskValue] = []
         self.timers: list[TimerValue] = []
         self.actors: list[ActorValue] = []
+        # exit() (S§1.1): the code, once a task has called it; the task running the entry flow
+        self.exit_code: int | None = None
+        self.main_task: asyncio.Task[Any] | None = None
         self.reflections: list[str] = []
         self.module_frame: Frame | None = None
         self._indexes: dict[str | None, LineIndex] = {}
@@ -549,8 +553,42 @@ class Interpreter:
         await self.services.open_handles(frame)
         await self.execute(frame, keep_defers=True)
 
+    def background_task(self, work: Callable[[], Awaitable[Any]]) -> asyncio.Task[Any]:
+        """A task that runs beside the program (spawn, actors, timers, `||`): `exit()` inside it
+        ends the whole program at once (S§1.1), as it does in the entry flow."""
+
+        async def guarded() -> Any:
+            try:
+                return await work()  # started here: a task cancelled before it starts leaves no coroutine
+            except ExitProgram as exit_:
+                self.request_exit(exit_.code)
+                return None
+
+        return asyncio.create_task(guarded())
+
+    def request_exit(self, code: int) -> None:
+        """exit() called outside the entry flow's task: stop that task; the CLI ends with `code`."""
+        if self.exit_code is None:
+            self.exit_code = code
+        if self.main_task is not None and not self.main_task.done():
+            self.main_task.cancel()
+
+    def stop_background(self) -> None:
+        """After exit(): nothing else runs (no waiting for tasks, actors or timers)."""
+        for task in self.background:
+            task.cancel()
+        for actor in self.actors:
+            if actor.task is not None:
+                actor.task.cancel()
+        for timer in self.timers:
+            if timer.task is not None:
+                timer.task.cancel()
+
     async def shutdown(self) -> None:
         """L§7.2 step 6."""
+        if self.exit_code is not None:
+            self.stop_background()
+            return
         if self.module_frame is not None and self.module_frame.defers:
             await self.run_defers(self.module_frame)
         while True:
@@ -646,7 +684,7 @@ class Interpreter:
                     internal.span = instr.span if instr else None
                     raise internal from failure
         finally:
-            if frame.defers and not keep_defers:
+            if frame.defers and not keep_defers and self.exit_code is None:
                 await self.run_defers(frame)
 
     def _unwind(self, frame: Frame, error: NexaError) -> bool:
@@ -1867,7 +1905,7 @@ class Interpreter:
         left = await self.data_source(frame.stack.pop(), frame)
         stages = right if isinstance(right, list) else [right]
         for stage in stages:
-            self.background.append(asyncio.create_task(self._fire(stage, left, frame)))
+            self.background.append(self.background_task(functools.partial(self._fire, stage, left, frame)))
         frame.stack.append(None)
 
     async def _fire(self, stage: Any, value: Any, frame: Frame) -> None:
@@ -2021,7 +2059,7 @@ class Interpreter:
                 return await self.run_agent(target, [], frame)
             return await self.call_value(target, [], {}, frame)
 
-        task = asyncio.create_task(body())
+        task = self.background_task(body)
         self.background.append(task)
         handle = TaskValue(task)
         self.spawned.append(handle)
@@ -2061,7 +2099,7 @@ class Interpreter:
                 actor.error = error
                 actor.idle.set()
 
-        actor.task = asyncio.create_task(body())
+        actor.task = self.background_task(body)
         self.actors.append(actor)
         frame.stack.append(actor)
 

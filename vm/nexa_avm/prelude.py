@@ -395,7 +395,7 @@ def prelude(vm: Interpreter) -> dict[str, Any]:
                     handle.active = False
                     return
 
-        handle.task = asyncio.create_task(body())
+        handle.task = vm.background_task(body)
         vm.timers.append(handle)
         return handle
 
