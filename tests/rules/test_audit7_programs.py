@@ -189,3 +189,26 @@ def test_functions_dispatching_on_their_first_argument_stay_unchecked(found: Fou
     # S-2: get/set/del/has/list/close/open have one meaning per handle kind
     for call in ("get(cache)", 'close(notes, "x")', 'query(notes, "SELECT 1", [1])', 'incr(cache, "n")'):
         assert found(HANDLES.replace("CALL", call), "E302", "E012", "W008", "W010") == []
+
+
+PLANNER = (
+    "struct Plan { steps: list[str], risky: bool }\n"
+    "agent Planner -> Plan {\n"
+    '    prompt: "Plan the migration as SQL steps."\n'
+    "}\n"
+    "flow main {\n"
+    '    plan = Planner.run("add an email column")\n'
+    "    for each step in plan.FIELD { print(step) }\n"
+    "}\n"
+)
+
+
+def test_e002_for_a_field_of_an_agents_declared_struct_output(found: Found) -> None:
+    # §2.5: an agent's declared `-> T` is certain, like the protocol it implements
+    assert found(PLANNER.replace("FIELD", "stepz"), "E002") == [("E002", 7, 27, "'Plan' has no field 'stepz'")]
+
+
+def test_e002_not_for_a_declared_field_or_an_agent_returning_str(found: Found) -> None:
+    assert found(PLANNER.replace("FIELD", "steps"), "E002") == []
+    text = PLANNER.replace("FIELD", "stepz").replace("-> Plan", "-> str")
+    assert found(text, "E002") == []

@@ -135,7 +135,8 @@ def _record_type(program: Program, types: Types, file: SourceFile, expr: ast.Exp
         target = types.callee_declaration(expr, id(file))
         if isinstance(target, ast.AgentDecl):
             protocol = next((n.id for n in target.implements if declared_type(program, n.id)), None)
-            return protocol
+            # else its declared `-> T` / `output_type` (§2.5), when that is a protocol or struct
+            return protocol or _declared_record(program, types.call_result(expr, id(file)))
         if isinstance(target, ast.StructDecl):
             return target.name
         return _declared_record(program, types.call_result(expr, id(file)))
