@@ -205,7 +205,9 @@ PLANNER = (
 
 def test_e002_for_a_field_of_an_agents_declared_struct_output(found: Found) -> None:
     # §2.5: an agent's declared `-> T` is certain, like the protocol it implements
-    assert found(PLANNER.replace("FIELD", "stepz"), "E002") == [("E002", 7, 27, "'Plan' has no field 'stepz'")]
+    assert found(PLANNER.replace("FIELD", "stepz"), "E002") == [
+        ("E002", 7, 27, "'Plan' has no field 'stepz'")
+    ]
 
 
 def test_e002_not_for_a_declared_field_or_an_agent_returning_str(found: Found) -> None:
