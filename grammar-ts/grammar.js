@@ -123,6 +123,9 @@ module.exports = grammar({
   supertypes: $ => [$._declaration, $._statement, $._expression, $._pattern, $._type],
 
   conflicts: $ => [
+    // `requires {` in a flow header: a dict condition, or (recovery, G18) the body after a
+    // contract whose condition is not typed yet; the next tokens decide.
+    [$.contract_clause, $._unfinished_contract],
     // `restore(s) if cond` (guarded restore) versus `restore(s)` followed by an if statement on
     // the next line: an `if` whose condition is followed by a block is the statement.
     [$.restore_statement],
@@ -403,8 +406,17 @@ module.exports = grammar({
       optional(field('parameters', $.parameter_list)),
       optional(seq('->', field('return_type', $._type))),
       repeat(field('contract', $.contract_clause)),
-      field('body', $.block),
+      choice(
+        field('body', $.block),
+        // Recovery only (G18): `requires {` while typing; the `{` opens the body, E008 says the
+        // condition is missing.
+        seq(
+          field('contract', alias($._unfinished_contract, $.contract_clause)),
+          field('body', alias($._statements_block, $.block)),
+        ),
+      ),
     ),
+    _unfinished_contract: $ => field('kind', choice('requires', 'ensures')),
 
     test_declaration: $ => seq('test', field('name', $._string_literal), field('body', $.block)),
 

@@ -837,7 +837,7 @@ class Lowerer:
         return [
             ast.Contract(
                 kind=self.field_text(n, "kind"),
-                condition=self.expr(n.child_by_field_id(FIELD.condition)),
+                condition=self._condition(n),
                 span=span(n),
             )
             for n in nodes

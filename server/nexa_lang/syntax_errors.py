@@ -698,17 +698,19 @@ def _comparisons(root: Node, source: bytes) -> list[Node]:
     return sorted(found.values(), key=lambda node: (node.start_byte, -node.end_byte))
 
 
-# `if {`, `while {`, `match {` (grammar decision G18); a comment before the `{` is not looked for.
-_CONDITIONLESS = re.compile(rb"\b(?:if|while|match)\s*\{")
+# `if {`, `while {`, `match {`, a flow's `requires {` (grammar decision G18); a comment before the
+# `{` is not looked for.
+_CONDITIONLESS = re.compile(rb"\b(?:if|while|match|requires|ensures)\s*\{")
 _CONDITION_FIELDS = {
     "if_statement": "condition",
     "while_statement": "condition",
     "match_expression": "subject",
+    "contract_clause": "condition",
 }
 
 
 def _missing_conditions(root: Node, source: bytes) -> Iterator[Diagnostic]:
-    """One E008 per `if` or `while` without a condition and per `match` without a subject. The
+    """One E008 per `if`, `while` or contract without a condition and per `match` without a subject. The
     grammar lets them out only so that the `{` a user types after the keyword opens the block (G18);
     the tree has no MISSING node there, so this reports it as one: zero-width after the keyword.
     Found through the text, as the chained comparisons are, instead of a walk over every node."""

@@ -187,3 +187,16 @@ def test_near_miss_elif_as_a_name_and_else_if() -> None:
     assert diagnostics(ELIF.replace("elif", "else if")) == []
     text = "flow main {\n    elif = 1\n    x = {elif: elif}\n    print(x.elif)\n}\n"
     assert diagnostics(text) == []
+
+
+def test_flow_contract_without_a_condition_keeps_the_body_and_the_next_flow() -> None:
+    text = "flow plan(goal: str) -> str\n    requires\n{\n    return goal\n}\n"
+    text += 'flow main() {\n    print(plan("x"))\n}\n'
+    # Before: the body was a dict condition, `main` was lost and the file looked like a library (W005).
+    assert diagnostics(text) == [("E008", 2, "expected a condition after 'requires'")]
+    assert outline_names(text) == ["plan", "main"]
+
+
+def test_near_miss_contract_with_a_dict_condition() -> None:
+    text = "flow ok(g) requires {} {\n    print(g)\n}\nflow main() {\n    ok(1)\n}\n"
+    assert diagnostics(text) == []
