@@ -350,3 +350,41 @@ flow main() {
     outcome = nexa(source)
     assert (outcome.code, outcome.out) == (0, "reached\nmain defer\n")
     assert "warning: a spawned task failed and was never awaited: Oops: no" in outcome.err
+
+
+# ---- an uncaught run-time error and run-time warnings reach the trace with the diagnostic fields ----
+
+
+def test_an_uncaught_error_is_the_last_trace_record(nexa, tmp_path):
+    source = "flow main() {\n    xs = [1]\n    print(xs[3])\n}\n"
+    outcome = nexa(source, "--trace", str(tmp_path / "t.json"))
+    assert outcome.code == 1
+    (event,) = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+    del event["time"]
+    assert event == {
+        "event": "error",
+        "error_kind": "RuntimeError",
+        "filename": "main.nx",
+        "code": "E100",
+        "name": "runtime-error",
+        "severity": "error",
+        "message": "list index 3 is out of range for a list of 1",
+        "location": {"row": 3, "column": 11},
+    }
+
+
+def test_near_miss_a_caught_error_and_a_warning(nexa, tmp_path):
+    source = """
+flow area(side: float) -> float { return 1.0 }
+flow main() {
+    v = std.json.json_parse("\\"x\\"")
+    area(v)
+    try { print([1][3]) } catch (e) { print("caught") }
+}
+"""
+    outcome = nexa(source, "--trace", str(tmp_path / "t.json"))
+    assert outcome.code == 0, outcome.err
+    events = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+    assert [(e["event"], e.get("code"), e.get("location")) for e in events if e["event"] != "std_call"] == [
+        ("warning", "E111", {"row": 5, "column": 10})
+    ]

@@ -454,6 +454,7 @@ async def run_program(vm: Any, args: argparse.Namespace, stdout: TextIO, stderr:
         return vm.exit_code
     except NexaError as error:
         stdout.flush()
+        vm.record_error(error)
         stderr.write(error_report(error))
         return EXIT_ERROR
     except InternalError as error:

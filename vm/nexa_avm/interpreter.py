@@ -329,6 +329,25 @@ class LoopState:
         self.deadline = deadline
 
 
+def diagnostic_fields(
+    code: str, severity: str, message: str, file: str | None, line: int, column: int
+) -> dict[str, Any]:
+    """The fields a trace record of a run-time diagnostic shares with `nexa-lsp --check
+    --output-format json` (diagnostics.md §1.7): no location when the VM has none."""
+    from .errors import CODE_NAMES
+
+    fields: dict[str, Any] = {
+        "filename": file,
+        "code": code,
+        "name": CODE_NAMES.get(code, "runtime-error"),
+        "severity": severity,
+        "message": message,
+    }
+    if line:
+        fields["location"] = {"row": line, "column": column}
+    return fields
+
+
 def full_texts(request: ModelRequest, reply: Any) -> dict[str, Any]:
     """The texts a `logging: true` agent's trace records carry (S§3.1, L§7.3.8); other agents'
     records carry their sizes only."""
@@ -531,7 +550,13 @@ class Interpreter:
     def warn(self, code: str, message: str, file: str | None, span: tuple[int, int]) -> None:
         line, column = self.position(file, span[0])
         self.err.write(f"warning[{code}]: {message}\n  --> {file or '<input>'}:{line}:{column}\n")
-        self.record("warning", code=code, message=message)
+        self.record("warning", **diagnostic_fields(code, "warning", message, file, line, column))
+
+    def record_error(self, error: NexaError) -> None:
+        """An uncaught run-time error in the trace, with the fields of a static diagnostic
+        (diagnostics.md §1.7) plus its kind."""
+        fields = diagnostic_fields(error.code, "error", error.message, error.file, error.line, error.column)
+        self.record("error", error_kind=error.kind, **fields)
 
     def record(self, kind: str, **data: Any) -> None:
         if self.trace is not None:

@@ -169,7 +169,9 @@ def report(vm: Interpreter, message: str, site: Instr | None, span: tuple[int, i
         vm.warn("E111", message, site.file, span or site.span)
     else:
         vm.err.write(f"warning[E111]: {message}\n")
-        vm.record("warning", code="E111", message=message)
+        from .interpreter import diagnostic_fields
+
+        vm.record("warning", **diagnostic_fields("E111", "warning", message, None, 0, 0))
 
 
 # ---- semantic types (L§3.8, docs/runtime-decisions.md R23) ----
