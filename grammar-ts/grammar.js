@@ -378,7 +378,9 @@ module.exports = grammar({
       field('description', $._string_literal),
       optional(seq(',', commaSep1(field('option', $.tool_option)))),
       optional(','),
-      ')',
+      // Optional only for recovery (G21): `@tool("d"` followed by its `fn` keeps the function;
+      // E008 says the `)` is missing.
+      optional(')'),
       'fn',
       field('name', $.identifier),
       field('parameters', $.parameter_list),

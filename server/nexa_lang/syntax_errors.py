@@ -268,6 +268,7 @@ def _tree_errors(tree: Tree, source: bytes) -> Iterator[Diagnostic]:
     yield from _chained_comparisons(root, source)
     yield from _missing_conditions(root, source)
     yield from _python_elifs(root, source)
+    yield from _unclosed_tool_options(root, source)
 
 
 def _missing_inside(error: Node) -> Iterator[Node]:
@@ -816,3 +817,22 @@ def _python_elifs(root: Node, source: bytes) -> Iterator[Diagnostic]:
     for node in nodes_of_type(root, "elif"):
         span = Span(node.start_byte, node.end_byte)
         yield Diagnostic.for_code(SYNTAX_ERROR, span, "unexpected identifier 'elif'; write 'else if'")
+
+
+def _unclosed_tool_options(root: Node, source: bytes) -> Iterator[Diagnostic]:
+    """One E008 per `@tool(…` whose `)` is missing before its `fn` (grammar decision G21): the grammar
+    lets the `)` out so that the function is kept, so this reports it as a MISSING `)` would be."""
+    if b"@tool" not in source:
+        return
+    for node in nodes_of_type(root, "tool_function_declaration"):
+        children = node.children
+        if any(child.type == ")" for child in children):
+            continue
+        keyword = next((child for child in children if child.type == "fn"), None)
+        opening = next((child for child in children if child.type == "("), None)
+        before = keyword.prev_sibling if keyword is not None else None
+        if before is None or opening is None:
+            continue
+        line = LineIndex.of(source).line_of(opening.start_byte) + 1
+        message = f"expected ')' to close the @tool options opened at line {line}"
+        yield Diagnostic.for_code(SYNTAX_ERROR, Span(before.end_byte, before.end_byte), message)

@@ -200,3 +200,30 @@ def test_flow_contract_without_a_condition_keeps_the_body_and_the_next_flow() ->
 def test_near_miss_contract_with_a_dict_condition() -> None:
     text = "flow ok(g) requires {} {\n    print(g)\n}\nflow main() {\n    ok(1)\n}\n"
     assert diagnostics(text) == []
+
+
+TOOL = """@tool("Look up the weather")
+fn weather(city: str) -> str {
+    return "sunny in " + city
+}
+
+agent Planner uses weather {
+    prompt: "Plan a trip."
+}
+
+flow main() {
+    print(Planner.run("Paris"))
+}
+"""
+
+
+def test_tool_function_without_its_closing_parenthesis_is_kept() -> None:
+    # Before G21: E013 'return' outside a flow, E001 'city', E007 tool 'weather' not found, and
+    # `weather` was gone from the outline.
+    text = TOOL.replace('weather")', 'weather"', 1)
+    assert diagnostics(text) == [("E008", 1, "expected ')' to close the @tool options opened at line 1")]
+    assert outline_names(text) == ["weather", "Planner", "main"]
+
+
+def test_near_miss_tool_function_with_its_parenthesis() -> None:
+    assert diagnostics(TOOL) == []
