@@ -28,6 +28,8 @@ def check(program: Program) -> Iterator[Diagnostic]:
     for file, agent in program.of_kind(ast.AgentDecl):
         assert isinstance(agent, ast.AgentDecl)
         for protocol in agent.implements:
+            if not protocol.id:
+                continue  # `implements {`: the missing name is the E008's (§2.6)
             symbol = program.lookup(protocol.id)
             if symbol is not None and symbol.kind != "protocol":
                 message = f"'{protocol.id}' is a {kind_word(symbol)}, not a protocol"

@@ -18,16 +18,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nexa_lang import ast
-from nexa_lang.callees import bind_arguments, resolved_calls
+from nexa_lang.callees import bind_arguments
 from nexa_lang.diagnostics import Diagnostic, Edit, Fix, Safety, rule
 from nexa_lang.model import Program
 from nexa_lang.positions import Span
 from nexa_lang.rules.piped_calls import arguments, is_inserted
+from nexa_lang.rules.unfinished_calls import finished_calls
 
 
 @rule("E012", "unexpected-argument")
 def check(program: Program) -> Iterator[Diagnostic]:
-    for file, call, callee in resolved_calls(program):
+    for file, call, callee in finished_calls(program):
         if callee.kind == "tool" and _schema_is_external(program, callee.name):
             continue
         given_arguments = arguments(program, call)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nexa_lang import ast
-from nexa_lang.callees import SCHEMA_KINDS, bind_arguments, resolved_calls
+from nexa_lang.callees import SCHEMA_KINDS, bind_arguments
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program
 from nexa_lang.rules.piped_calls import arguments
+from nexa_lang.rules.unfinished_calls import finished_calls
 from nexa_lang.schema_words import (
     either,
     invalid_arguments,
@@ -28,7 +29,7 @@ from nexa_lang.schema_words import (
 
 @rule("E302", "invalid-tool-arguments")
 def check(program: Program) -> Iterator[Diagnostic]:
-    for file, call, callee in resolved_calls(program):
+    for file, call, callee in finished_calls(program):
         if callee.kind not in SCHEMA_KINDS:
             continue
         binding = bind_arguments(callee, arguments(program, call))

@@ -150,7 +150,8 @@ def tool_items(program: Program) -> Iterator[ToolItem]:
 
 def _agent_tool_items(file: SourceFile, agent: ast.AgentDecl) -> Iterator[ToolItem]:
     for item in all_use_items(agent):
-        if item.kind == "name" and item.text != "std" and not item.text.startswith("std."):
+        # an empty name is a MISSING identifier (`uses {`): the E008 reports it (§2.6)
+        if item.kind == "name" and item.text and item.text != "std" and not item.text.startswith("std."):
             yield ToolItem(item.text, item.span, file, agent)
 
 

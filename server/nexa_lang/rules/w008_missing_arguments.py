@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nexa_lang.callees import CODE_KINDS, bind_arguments, resolved_calls
+from nexa_lang.callees import CODE_KINDS, bind_arguments
 from nexa_lang.diagnostics import Diagnostic, rule
 from nexa_lang.model import Program
 from nexa_lang.rules.piped_calls import arguments
+from nexa_lang.rules.unfinished_calls import finished_calls
 
 
 @rule("W008", "missing-arguments")
 def check(program: Program) -> Iterator[Diagnostic]:
-    for file, call, callee in resolved_calls(program):
+    for file, call, callee in finished_calls(program):
         if callee.kind not in CODE_KINDS:
             continue
         given_arguments = arguments(program, call)

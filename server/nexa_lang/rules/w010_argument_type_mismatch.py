@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterator
 
 from nexa_lang import ast
-from nexa_lang.callees import CODE_KINDS, bind_arguments, resolved_calls
+from nexa_lang.callees import CODE_KINDS, bind_arguments
 from nexa_lang.diagnostics import Diagnostic, Fix, Safety, rule
 from nexa_lang.model import Program
 from nexa_lang.rules.piped_calls import arguments
+from nexa_lang.rules.unfinished_calls import finished_calls
 from nexa_lang.types import Types, assignable
 
 NUMERIC_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -25,7 +26,7 @@ NUMERIC_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 @rule("W010", "argument-type-mismatch")
 def check(program: Program) -> Iterator[Diagnostic]:
     types = Types(program, replies_as_records=False)  # §2.5: a reply's protocol is for field access only
-    for file, call, callee in resolved_calls(program):
+    for file, call, callee in finished_calls(program):
         if callee.kind not in CODE_KINDS:
             continue
         for argument, param in bind_arguments(callee, arguments(program, call)).bound:

@@ -32,7 +32,8 @@ def check(program: Program) -> Iterator[Diagnostic]:
     names = [*builtin_type_names(), *declared, *sorted(agents)]
     for file in program.files:
         for name, span in _type_names(file):
-            if not is_type_name(program, name) and name not in agents:
+            # an empty name is a type the parser found missing: the E008 reports it (§2.6)
+            if name and not is_type_name(program, name) and name not in agents:
                 yield _unknown(file, span, name, f"unknown type '{name}'; it is treated as any", names, False)
         for literal in _type_strings(file):
             if not is_type_string(literal.value):

@@ -1,0 +1,72 @@
+"""Audit 7b (small open items of audit 7, static side): no rule reports on what a syntax error
+produced (§2.6 spirit), and the E008 of a typed assignment says what to write."""
+
+from collections.abc import Callable
+
+Found = Callable[..., list[tuple[str, int, int, str]]]
+
+ARGUMENT_CODES = ("E012", "W008", "E302", "W010")
+
+REVIEW = (
+    "tool lookup {\n"
+    '    description: "Look a claim up",\n'
+    '    parameters: {"claim": "string"}\n'
+    "}\n"
+    "flow review(claim: str) -> str { return claim }\n"
+    "flow main() {\n"
+    '    let claim = "x"\n'
+    "    let out = CALL\n"
+    '    print("done")\n'
+    "}\n"
+)
+
+
+def test_a_call_missing_its_closing_paren_gets_no_argument_count_diagnostic(found: Found) -> None:
+    # `review(claim,` then a new line: the parser reads `print("done")` as a second argument
+    assert found(REVIEW.replace("CALL", "review(claim,"), *ARGUMENT_CODES) == []
+    assert found(REVIEW.replace("CALL", "lookup(claim,"), *ARGUMENT_CODES) == []
+    assert found(REVIEW.replace("CALL", "review("), *ARGUMENT_CODES) == []
+    # an unfinished call elsewhere does not hide a finished one
+    text = REVIEW.replace("CALL", 'review(claim, "y")\n    let later = review(claim,')
+    assert [d[0] for d in found(text, *ARGUMENT_CODES)] == ["E012"]
+
+
+def test_a_call_with_skipped_text_inside_gets_no_argument_count_diagnostic(found: Found) -> None:
+    assert found(REVIEW.replace("CALL", "review(claim, ,)"), *ARGUMENT_CODES) == []
+
+
+def test_finished_calls_keep_their_argument_count_diagnostics(found: Found) -> None:
+    # near miss: the same calls with their ')' are still judged
+    assert found(REVIEW.replace("CALL", 'review(claim, "y")'), *ARGUMENT_CODES) == [
+        ("E012", 8, 29, "'review' takes 1 argument(s) but 2 were given")
+    ]
+    assert [d[0] for d in found(REVIEW.replace("CALL", "review()"), *ARGUMENT_CODES)] == ["W008"]
+    assert [d[0] for d in found(REVIEW.replace("CALL", "lookup()"), *ARGUMENT_CODES)] == ["E302"]
+
+
+AGENT = (
+    'protocol Report { title: "str" }\n'
+    'agent Writer HEADER {\n    prompt: "write"\n}\n'
+    'flow main() { print(Writer.run("x")) }\n'
+)
+
+
+def test_no_rule_reports_an_empty_name_left_by_a_syntax_error(found: Found) -> None:
+    assert found(AGENT.replace("HEADER", "implements"), "E006") == []
+    tools = 'agent Writer {\n    prompt: "write"\n    uses \n}\nflow main() { print(Writer.run("x")) }\n'
+    assert found(tools, "E007", "E001") == []
+    library = 'agent Writer {\n    prompt: "write"\n    uses \n}\n'
+    assert found(library, "W005") == []
+    assert found("protocol P {\n    a: \n}\nflow main() { print(P) }\n", "W011") == []
+
+
+def test_names_that_are_written_are_still_reported(found: Found) -> None:
+    # near misses: a typed name that resolves to nothing, and an empty type *string*, which is written
+    assert found(AGENT.replace("HEADER", "implements Reprot"), "E006") == [
+        ("E006", 2, 25, "protocol 'Reprot' not found; did you mean 'Report'?")
+    ]
+    tools = 'agent Writer {\n    prompt: "write"\n    uses serch\n}\nflow main() { print(Writer.run("x")) }\n'
+    assert [d[0] for d in found(tools, "E007")] == ["E007"]
+    assert found('protocol P {\n    a: ""\n}\nflow main() { print(P) }\n', "W011") == [
+        ("W011", 2, 8, "unknown type string ''; it is treated as str")
+    ]
