@@ -469,6 +469,9 @@ def _special_error(
     if before is not None and before.type == "?" and before.parent is not None:
         if before.parent.type == "try_expression":
             return "'?' must end the expression", span
+    typed = _typed_assignment(node, text, source)
+    if typed is not None:
+        return f"unexpected ':'; a typed variable is declared with '{typed}'", span
     # Upstream's `semantic_match …` parses as expression statements up to the first ERROR.
     statement = _semantic_match_before(node)
     if statement is not None and statement.start_byte not in semantic_match_reported:
@@ -477,6 +480,22 @@ def _special_error(
         message = "unexpected identifier 'semantic_match'; it was renamed to 'semantic_if'"
         return message, Span(name.start_byte, name.end_byte)
     return None
+
+
+def _typed_assignment(node: Node, text: bytes, source: bytes) -> str | None:
+    """`score: Score = 3` (no such statement, L§4: `let` declares a typed variable): the `let`
+    statement to write instead, or None when the ERROR is another ':'."""
+    name = node.prev_sibling
+    if text != b":" or name is None or name.type != "expression_statement" or name.named_child_count != 1:
+        return None
+    word = name.named_children[0]
+    line_end = source.find(b"\n", node.end_byte)
+    rest = source[node.end_byte : line_end if line_end != -1 else len(source)].strip()
+    if word.type != "identifier" or word.end_point.row != node.start_point.row or b"=" not in rest:
+        return None
+    variable = source[word.start_byte : word.end_byte].decode("utf-8", "replace")
+    written = f"let {variable}: {rest.decode('utf-8', 'replace')}"
+    return written if len(written) <= 60 else f"let {variable}: TYPE = VALUE"
 
 
 def _unterminated_comment(node: Node) -> Node | None:

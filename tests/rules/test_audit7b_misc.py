@@ -3,6 +3,9 @@ produced (§2.6 spirit), and the E008 of a typed assignment says what to write."
 
 from collections.abc import Callable
 
+from nexa_lang.parsing import parse
+from nexa_lang.syntax_errors import syntax_errors
+
 Found = Callable[..., list[tuple[str, int, int, str]]]
 
 ARGUMENT_CODES = ("E012", "W008", "E302", "W010")
@@ -70,3 +73,26 @@ def test_names_that_are_written_are_still_reported(found: Found) -> None:
     assert found('protocol P {\n    a: ""\n}\nflow main() { print(P) }\n', "W011") == [
         ("W011", 2, 8, "unknown type string ''; it is treated as str")
     ]
+
+
+def _syntax_messages(text: str) -> list[str]:
+    source = text.encode("utf-8")
+    return [d.message for d in syntax_errors(parse(source), source)]
+
+
+def test_a_typed_assignment_without_let_says_what_to_write() -> None:
+    # L§4 `let_stmt = 'let' pattern (':' type)? '=' expression`: there is no `name: T = v` statement
+    text = "protocol Score { value: int }\nflow main() {\n    score: Score = 3\n    print(score)\n}\n"
+    assert _syntax_messages(text) == [
+        "unexpected ':'; a typed variable is declared with 'let score: Score = 3' in flow 'main'"
+    ]
+    spaced = "flow main() {\n    total : int = 1 + 2\n}\n"
+    assert _syntax_messages(spaced) == [
+        "unexpected ':'; a typed variable is declared with 'let total: int = 1 + 2' in flow 'main'"
+    ]
+
+
+def test_other_stray_colons_keep_the_plain_message() -> None:
+    # near misses: a ':' with no '=' after it, and the valid `let` form
+    assert _syntax_messages("flow main() {\n    x: 3\n}\n") == ["unexpected ':' in flow 'main'"]
+    assert _syntax_messages("flow main() {\n    let score: int = 3\n    print(score)\n}\n") == []
