@@ -404,7 +404,7 @@ module.exports = grammar({
 
     flow_declaration: $ => seq(
       'flow',
-      field('name', $.identifier),
+      $._flow_name,
       optional(field('parameters', $.parameter_list)),
       optional(seq('->', field('return_type', $._type))),
       repeat(field('contract', $.contract_clause)),
@@ -418,6 +418,7 @@ module.exports = grammar({
         ),
       ),
     ),
+    _flow_name: $ => field('name', $.identifier),
     _unfinished_contract: $ => field('kind', choice('requires', 'ensures')),
 
     test_declaration: $ => seq('test', field('name', $._string_literal), field('body', $.block)),

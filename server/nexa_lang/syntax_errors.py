@@ -294,6 +294,9 @@ def _missing(node: Node, source: bytes, language: Language) -> Diagnostic:
         message = "unterminated string literal"
     elif token in _CLOSERS and parent is not None:
         message = _closing_message(token, parent, source)
+    elif token == "identifier" and parent is not None and parent.type == "flow_declaration":
+        # `flow (x: str) {` while the name is not typed yet (grammar decision G22).
+        message = "expected a flow name"
     elif node.is_named:
         words = describe_expected(language, before.next_parse_state) if before is not None else None
         message = "expected " + (join_alternatives(words) if words else _TOKEN_WORDS.get(token, f"a {token}"))

@@ -1,0 +1,62 @@
+"""Audit 7, round 2 (gr2): syntax-error recovery for mistakes made while typing. Each half-typed or
+mistyped construct gives one E008 at the mistake, and the rest of the file is still checked without a
+cascade of other diagnostics (diagnostics.md E008, §2.6). Each case has a near miss that must stay as
+it was."""
+
+from __future__ import annotations
+
+from nexa_lang.check import check_source
+from nexa_lang.model import SourceFile
+from nexa_lang.outline import document_symbols
+
+
+def diagnostics(text: str) -> list[tuple[str, int, str]]:
+    """(code, 1-based line, message) of every diagnostic."""
+    data = text.encode()
+    return [(d.code, data[: d.span.start].count(b"\n") + 1, d.message) for d in check_source(text)]
+
+
+def spans(text: str, code: str = "E008") -> list[tuple[int, str]]:
+    """(start offset, covered text) of every diagnostic with `code`."""
+    data = text.encode()
+    return [
+        (d.span.start, data[d.span.start : d.span.end].decode()) for d in check_source(text) if d.code == code
+    ]
+
+
+def outline(text: str) -> list[str]:
+    return [symbol.name for symbol in document_symbols(SourceFile.from_text(text))]
+
+
+NAMELESS_FLOW = """agent Helper {
+    prompt: "Answer briefly."
+}
+
+flow (message: str) -> str {
+    let reply = Helper.run(message)
+    return reply + undefined_name
+}
+
+flow main() {
+    print("hi")
+}
+"""
+
+
+def test_a_flow_without_its_name_is_one_error_and_its_body_is_checked() -> None:
+    # G22: before, the parameter type `str` became the flow's name (W012, E001 for every use of the
+    # parameter, two E008s, the outline showed 'str').
+    assert diagnostics(NAMELESS_FLOW) == [
+        ("E008", 5, "expected a flow name"),
+        ("E001", 7, "undeclared name 'undefined_name'"),
+    ]
+    assert spans(NAMELESS_FLOW) == [(NAMELESS_FLOW.index("flow (") + 4, "")]  # zero-width after `flow`
+    assert "str" not in outline(NAMELESS_FLOW) and "main" in outline(NAMELESS_FLOW)
+
+
+def test_near_miss_a_named_flow_is_unchanged() -> None:
+    text = NAMELESS_FLOW.replace("flow (message", "flow route(message").replace(
+        "main() {", 'main() {\n    route("x")'
+    )
+    assert diagnostics(text) == [("E001", 7, "undeclared name 'undefined_name'")]
+    assert outline(text) == ["Helper", "route", "main"]
