@@ -152,6 +152,25 @@ AGENT_MEMBERS: dict[str, tuple[Signature, str]] = {
     ),
 }
 
+# Fields of an error value, as bound by `catch (e)`, `catch_correction(e)` and `on_error(e)`:
+# L§7.7.1 (`kind`, `message`, the ContractViolation and PropagatedError fields) and S§0.2.
+ERROR_FIELDS: dict[str, tuple[str, str]] = {
+    "kind": ("str", "The error kind (L§7.7.1), e.g. `ToolError`, or the name of a user kind."),
+    "message": ("str", "The error message; it is also the error's text form."),
+    "code": ("str", 'The diagnostic code, e.g. `"E104"` (S§0.2).'),
+    "file": ("str", "The file where the error was raised."),
+    "line": ("int", "The line where the error was raised (1-based)."),
+    "column": ("int", "The column where the error was raised (1-based)."),
+    "detail": ("map", 'Code-specific data, e.g. `{tool: "file_read", path: "/etc/x"}`.'),
+    "value": ("any", "The payload of the `Err(…)` or `Option::None` that `?` propagated (PropagatedError)."),
+    "clause": ("str", "The contract clause that failed (ContractViolation)."),
+    "clause_type": ("str", "`requires` or `ensures` (ContractViolation)."),
+    "is_semantic": (
+        "bool",
+        "Whether the failed clause was judged by a model (ContractViolation).",
+    ),
+}
+
 # Members of a declared tool and of a job (S§1.4, S§1.10).
 TOOL_MEMBERS: dict[str, tuple[Signature, str]] = {
     "run": (parse_signature("run(*args: any) -> any"), "Calls the tool's implementation directly."),

@@ -15,6 +15,7 @@ from nexa_lang import ast
 from nexa_lang.analysis import Analysis
 from nexa_lang.builtin_docs import (
     AGENT_MEMBERS,
+    ERROR_FIELDS,
     JOB_MEMBERS,
     NAMESPACE_DOCS,
     PRELUDE_DOCS,
@@ -483,6 +484,10 @@ def _hover_member(analysis: Analysis, member: ast.Member) -> Hover | None:
     receiver = member.object
     if not isinstance(receiver, ast.Name):
         return None
+    if member.name in ERROR_FIELDS and _binds_an_error(analysis, receiver):
+        kind, doc = ERROR_FIELDS[member.name]
+        shown = _code(f"{receiver.id}.{member.name}: {kind}")
+        return Hover(f"{shown}\n\n{doc}\n\nfield of an error value (S§0.2)", member.name_span)
     symbol = analysis.program.lookup(receiver.id)
     node = symbol.node if symbol is not None else None
     if receiver.id == "self":
@@ -508,6 +513,20 @@ def _hover_member(analysis: Analysis, member: ast.Member) -> Hover | None:
         signature, doc = table[member.name]
         return Hover(f"{_code(signature_text(signature, receiver.id + '.'))}\n\n{doc}", member.name_span)
     return None
+
+
+def _binds_an_error(analysis: Analysis, name: ast.Name) -> bool:
+    """Whether `name` is the variable of a `catch (e)`, a `catch_correction(e)` or an `on_error(e)`
+    hook (L§7.7.2): the places that bind an error value."""
+    occurrences = program_occurrences(analysis.program)
+    occurrence = occurrences.at(analysis.file, name.span.start)
+    if occurrence is None or occurrence.target.denotes is not Denotes.LOCAL:
+        return False
+    bindings = {o.span for o in occurrences.of(occurrence.target) if o.role is not Role.READ}
+    for node in analysis.file.module.walk():
+        if isinstance(node, ast.TryCatch | ast.Correction | ast.Hook) and node.name_span in bindings:
+            return not isinstance(node, ast.Hook) or node.event == "on_error"
+    return False
 
 
 def _hover_reference(

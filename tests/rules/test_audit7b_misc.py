@@ -3,6 +3,9 @@ produced (§2.6 spirit), and the E008 of a typed assignment says what to write."
 
 from collections.abc import Callable
 
+from nexa_lang.analysis import analyze
+from nexa_lang.hover import hover
+from nexa_lang.model import Workspace
 from nexa_lang.parsing import parse
 from nexa_lang.syntax_errors import syntax_errors
 
@@ -96,3 +99,42 @@ def test_other_stray_colons_keep_the_plain_message() -> None:
     # near misses: a ':' with no '=' after it, and the valid `let` form
     assert _syntax_messages("flow main() {\n    x: 3\n}\n") == ["unexpected ':' in flow 'main'"]
     assert _syntax_messages("flow main() {\n    let score: int = 3\n    print(score)\n}\n") == []
+
+
+def _hover_markdown(text: str) -> str | None:
+    before, after = text.split("‸")
+    workspace = Workspace()
+    analysis = analyze(workspace, workspace.set_text("/virtual/main.nx", before + after))
+    found = hover(analysis, len(before.encode("utf-8")))
+    return found.markdown if found is not None else None
+
+
+CAUGHT = (
+    "flow main() {\n"
+    "    try {\n"
+    '        raise ToolError("boom")\n'
+    "    } catch (ToolError e) {\n"
+    "        print(e.FIELD)\n"
+    "    }\n"
+    "    let r = {message: 1}\n"
+    "    print(r.message)\n"
+    "}\n"
+)
+
+
+def test_hover_on_the_fields_of_a_caught_error() -> None:
+    # L§7.7.1: an error value has .kind and .message; S§0.2 adds code, file, line, column, detail
+    message = _hover_markdown(CAUGHT.replace("FIELD", "mes‸sage"))
+    assert message is not None and "e.message: str" in message and "text form" in message
+    kind = _hover_markdown(CAUGHT.replace("FIELD", "ki‸nd"))
+    assert kind is not None and "e.kind: str" in kind
+    code = _hover_markdown(CAUGHT.replace("FIELD", "co‸de"))
+    assert code is not None and "e.code: str" in code and "E104" in code
+    plain = CAUGHT.replace("catch (ToolError e)", "catch (e)").replace("FIELD", "li‸ne")
+    assert "e.line: int" in (_hover_markdown(plain) or "")
+
+
+def test_no_error_field_hover_on_other_values() -> None:
+    # near misses: a dict with a `message` key, and an unknown field of a caught error
+    assert _hover_markdown(CAUGHT.replace("FIELD", "kind").replace("r.message", "r.mes‸sage")) is None
+    assert _hover_markdown(CAUGHT.replace("FIELD", "wh‸at")) is None
