@@ -261,6 +261,9 @@ class TaskValue(Handle):
         super().__init__()
         self.task = task
         self.observed = False  # the program awaited it, or saw its failure through try_await
+        # `cancel_task` succeeded: the outcome is the cancellation from then on, even while the task
+        # still unwinds to its blocking point (R39).
+        self.cancel_requested = False
         # The failure belongs to the program (await_task, try_await, or the warning at shutdown):
         # retrieving it here keeps asyncio from printing its own traceback.
         task.add_done_callback(_retrieve)
@@ -732,7 +735,12 @@ class Interpreter:
             try:
                 await self.execute(self.shared_frame(code, frame))
             except NexaError as error:
-                self.err.write(f"warning: deferred expression failed: {error.kind}: {error.message}\n")
+                # Reported and ignored (L§4.12), in the runtime-warning format of diagnostics.md §1.7
+                # with the failed error's code and the place it was raised (R38).
+                message = f"deferred expression failed: {error.kind}: {error.message}"
+                located = error.span is not None
+                file, span = (error.file, error.span) if located else (code.file, code.span)
+                self.warn(error.code, message, file, span or (0, 0))
 
     def shared_frame(self, code: Code, frame: Frame) -> Frame:
         """A frame that runs `code` in `frame`'s activation (defers, fork branches, hooks)."""
@@ -2145,6 +2153,8 @@ class Interpreter:
             try:
                 return await asyncio.shield(value.task)
             except asyncio.CancelledError:
+                if not (value.task.cancelled() or value.cancel_requested):
+                    raise  # the awaiting task itself is being cancelled: not an error it can catch
                 raise NexaError("RuntimeError", "the task was cancelled") from None
         if isinstance(value, ActorValue):
             while True:

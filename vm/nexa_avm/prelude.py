@@ -329,10 +329,10 @@ def prelude(vm: Interpreter) -> dict[str, Any]:
     def _try_await(args: list[Any], kwargs: dict[str, Any], frame: Frame) -> Any:
         handle = task_of(arg(args, kwargs, 0, "t"))
         task = handle.task
-        if not task.done():
+        if not task.done() and not handle.cancel_requested:
             return {"status": "pending"}
         handle.observed = True
-        if task.cancelled():
+        if handle.cancel_requested or task.cancelled():
             return {"status": "error", "error": NexaError("RuntimeError", "the task was cancelled")}
         failure = task.exception()
         if failure is not None:
@@ -343,10 +343,11 @@ def prelude(vm: Interpreter) -> dict[str, Any]:
 
     @builtin("cancel_task")
     def _cancel_task(args: list[Any], kwargs: dict[str, Any], frame: Frame) -> bool:
-        task = task_of(arg(args, kwargs, 0, "t")).task
-        if task.done():
+        handle = task_of(arg(args, kwargs, 0, "t"))
+        if handle.task.done() or handle.cancel_requested:
             return False
-        task.cancel()
+        handle.cancel_requested = True
+        handle.task.cancel()
         return True
 
     def handler_list(name: str, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
