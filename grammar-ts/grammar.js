@@ -111,6 +111,8 @@ module.exports = grammar({
     $.unterminated_comment,
     // `#` outside strings up to the end of the line (G17): no comment in Nexa, so always an error.
     $.hash_line,
+    // A test name whose closing quote is missing (G23): its line from the quote, without a last `{`.
+    $._unclosed_test_name,
   ],
 
   word: $ => $.identifier,
@@ -421,7 +423,12 @@ module.exports = grammar({
     _flow_name: $ => field('name', $.identifier),
     _unfinished_contract: $ => field('kind', choice('requires', 'ensures')),
 
-    test_declaration: $ => seq('test', field('name', $._string_literal), field('body', $.block)),
+    test_declaration: $ => seq(
+      'test',
+      // Recovery (G23): `test "name {` without the closing quote; E008 says the string is unterminated.
+      field('name', choice($._string_literal, alias($._unclosed_test_name, $.string))),
+      field('body', $.block),
+    ),
 
     // ------------------------------------------------------------------ §3.8 types
 

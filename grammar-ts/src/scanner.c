@@ -69,6 +69,7 @@ static const char *const KEYWORDS[] = {
 #define WILDCARD (FIRST_KEYWORD + KEYWORD_COUNT)  // `_`, after the keywords in `externals`
 #define UNTERMINATED_COMMENT (WILDCARD + 1)      // `/*` without `*/`: valid nowhere, so an error
 #define HASH_LINE (WILDCARD + 2)                 // `#` outside strings to end of line: valid nowhere
+#define UNCLOSED_TEST_NAME (WILDCARD + 3)        // `test "name {` without its closing quote
 #define FIRST_FILE_KEYWORD 10  // include, import
 
 // A keyword candidate set is a 64-bit mask over KEYWORDS, plus one bit for `_`.
@@ -195,6 +196,29 @@ static bool scan_hash_line(TSLexer *lexer) {
   return true;
 }
 
+// 5. (grammar decision G23) Called at a quote where a test's name may stand. A name whose line has
+// no closing quote would take the `{` after it and run into the body, so the test was lost. The
+// token is the line from the quote, without a last `{` (and the spaces before it), which then opens
+// the body. A closed string on the line is left to the grammar's lexer.
+static bool scan_unclosed_test_name(TSLexer *lexer) {
+  int32_t quote = lexer->lookahead;
+  lexer->advance(lexer, false);
+  lexer->mark_end(lexer);
+  while (!lexer->eof(lexer) && lexer->lookahead != '\n' && lexer->lookahead != '\r') {
+    int32_t c = lexer->lookahead;
+    if (c == quote) return false;
+    lexer->advance(lexer, false);
+    if (c == '\\' && !lexer->eof(lexer) && lexer->lookahead != '\n' && lexer->lookahead != '\r') {
+      lexer->advance(lexer, false);
+    } else if (c == '{' || is_space(c)) {
+      continue;  // the end stays before a `{` that nothing but spaces follows
+    }
+    lexer->mark_end(lexer);
+  }
+  lexer->result_symbol = UNCLOSED_TEST_NAME;
+  return true;
+}
+
 bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols) {
   bool recovering = valid_symbols[ERROR_SENTINEL];
   if (valid_symbols[STRING_GUARD] && !recovering) return false;
@@ -206,6 +230,9 @@ bool tree_sitter_nexa_external_scanner_scan(void *payload, TSLexer *lexer, const
   }
   if (lexer->lookahead == '/') return scan_unterminated_comment(lexer);
   if (lexer->lookahead == '#') return scan_hash_line(lexer);
+  if ((lexer->lookahead == '"' || lexer->lookahead == '\'') && valid_symbols[UNCLOSED_TEST_NAME] && !recovering) {
+    return scan_unclosed_test_name(lexer);
+  }
   int keyword = scan_keyword(payload, lexer);
   if (keyword < 0) return false;
   lexer->mark_end(lexer);

@@ -17,7 +17,7 @@ from nexa_lang import ast
 from nexa_lang.interpolation_paths import parse_path
 from nexa_lang.keywords import RESERVED
 from nexa_lang.positions import Span
-from nexa_lang.syntax_errors import misspelled_declarations
+from nexa_lang.syntax_errors import is_unclosed_test_name, misspelled_declarations
 
 _ESCAPES = {
     "n": "\n",
@@ -965,8 +965,11 @@ class Lowerer:
 
     def _test(self, node: TSNode) -> ast.TestDecl:
         name = node.child_by_field_id(FIELD.name)
+        value = self.string(name).value if name else ""
+        if name is not None and is_unclosed_test_name(name):
+            value = self.text(name)[1:].strip()  # grammar G23: the line after the quote
         return ast.TestDecl(
-            name=self.string(name).value if name else "",
+            name=value,
             name_span=span(name) if name else span(node),
             body=self.block(node.child_by_field_id(FIELD.body)),
             span=span(node),

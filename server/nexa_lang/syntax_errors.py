@@ -269,6 +269,7 @@ def _tree_errors(tree: Tree, source: bytes) -> Iterator[Diagnostic]:
     yield from _missing_conditions(root, source)
     yield from _python_elifs(root, source)
     yield from _unclosed_tool_options(root, source)
+    yield from _unclosed_test_names(root)
 
 
 def _missing_inside(error: Node) -> Iterator[Node]:
@@ -858,3 +859,18 @@ def _unclosed_tool_options(root: Node, source: bytes) -> Iterator[Diagnostic]:
         line = LineIndex.of(source).line_of(opening.start_byte) + 1
         message = f"expected ')' to close the @tool options opened at line {line}"
         yield Diagnostic.for_code(SYNTAX_ERROR, Span(before.end_byte, before.end_byte), message)
+
+
+def is_unclosed_test_name(node: Node) -> bool:
+    """A test name without its closing quote (grammar decision G23): a `string` that is one token."""
+    return node.type == "string" and node.child_count == 0
+
+
+def _unclosed_test_names(root: Node) -> Iterator[Diagnostic]:
+    """One E008 per test name without its closing quote (grammar decision G23): the grammar reads the
+    rest of the line as the name so that the `{` still opens the body; this reports it as the quote."""
+    for node in root.children:
+        name = node.child_by_field_name("name") if node.type == "test_declaration" else None
+        if name is not None and is_unclosed_test_name(name):
+            quote = Span(name.start_byte, name.start_byte + 1)
+            yield Diagnostic.for_code(SYNTAX_ERROR, quote, "unterminated string literal")

@@ -60,3 +60,47 @@ def test_near_miss_a_named_flow_is_unchanged() -> None:
     )
     assert diagnostics(text) == [("E001", 7, "undeclared name 'undefined_name'")]
     assert outline(text) == ["Helper", "route", "main"]
+
+
+UNCLOSED_TEST_NAME = """agent Summarizer {
+    prompt: "Summarize."
+}
+
+test "summarizer gives bullets {
+    out = Summarizer.run("text")
+    assert out != undefined_name
+}
+
+flow main() {
+    print("hi")
+}
+"""
+
+
+def test_a_test_name_without_its_closing_quote_is_one_error_and_keeps_the_test() -> None:
+    # G23: before, `test` was E001 and the string took the `{`, so the body's `}` was a second E008
+    # and the outline showed the body's variable `out` instead of the test.
+    assert diagnostics(UNCLOSED_TEST_NAME) == [
+        ("E008", 5, "unterminated string literal"),
+        ("E001", 7, "undeclared name 'undefined_name'"),
+    ]
+    assert spans(UNCLOSED_TEST_NAME) == [(UNCLOSED_TEST_NAME.index('"summarizer'), '"')]
+    assert outline(UNCLOSED_TEST_NAME) == ["Summarizer", "summarizer gives bullets", "main"]
+
+
+def test_an_unclosed_test_name_with_the_brace_on_the_next_line_or_single_quotes() -> None:
+    text = "test 'a \\' b\n{\n    assert 1 == 1\n}\ntest \"c {\n    let y = 2\n    assert y == 2\n}\n"
+    assert diagnostics(text) == [
+        ("E008", 1, "unterminated string literal"),
+        ("E008", 5, "unterminated string literal"),
+    ]
+    assert outline(text) == ["a \\' b", "c"]
+
+
+def test_near_miss_closed_test_names_are_unchanged() -> None:
+    text = UNCLOSED_TEST_NAME.replace("bullets {", 'bullets" {')
+    assert diagnostics(text) == [("E001", 7, "undeclared name 'undefined_name'")]
+    assert outline(text) == ["Summarizer", "summarizer gives bullets", "main"]
+    text = 'test """a "quoted" name""" {\n    assert true\n}\ntest "x {y}" {\n    assert true\n}\n'
+    assert diagnostics(text) == []
+    assert outline(text) == ['a "quoted" name', "x {y}"]
