@@ -22,10 +22,15 @@ byte for byte. Only the white space *between* atoms is rewritten:
   and DAG operators, `=`, `=>`, `->`, `??` and the `:` of `x ?? A : B`; `key: value` (no space
   before the colon, one after); none inside `( )` and `[ ]`, before `,` `;` `)` `]` `?`, around
   `.` `::` and after `@` and unary `-`; `{ a }` for blocks and bodies; `f(x)` for calls and
-  parameter lists, `if (x)` after keywords. Three places keep the user's choice (one space or none):
-  the inside of dict-literal and map-pattern braces (`{a: 1}` / `{ a: 1 }`), the `=` of named
-  arguments (`f(n=1)` / `f(n = 1)`) and the colon of `mcp:"uri"`. Where removing a space could glue
-  two tokens into one (`- -x`, `? ??`), the space stays.
+  parameter lists, `if (x)` after keywords (also `semantic_if (v, "q")` and `unharnessed ("why")`,
+  as the spec writes them). Three places keep the user's choice (one space or none): the inside of
+  dict-literal and map-pattern braces (`{a: 1}` / `{ a: 1 }`), the `=` of named arguments
+  (`f(n=1)` / `f(n = 1)`) and the colon of `mcp:"uri"`; the first two are made the same on both
+  sides (a space on either side means a space on both). Where removing a space could glue two
+  tokens into one (`- -x`, `? ??`), the space stays.
+* **Comments** keep their place in the token stream. A comment on a line of its own gets the
+  indentation of the code line below it (so `// why` above `else` stands at the level of `else`);
+  one right before a closing bracket stays at the level of the items inside.
 * Trailing white space is removed (also at the end of `//` comments); indentation is rewritten
   in the unit, whatever the line had. The spaces before a comment that ends a line are kept, so
   aligned trailing comments stay aligned (a gap holding a tab becomes one space).
@@ -75,8 +80,6 @@ CALL_PARENS = frozenset(
         "correction_clause",
         "hook_statement",
         "intent_arm",
-        "semantic_if_expression",
-        "unharnessed_statement",
         "db_declaration",
         "kv_declaration",
         "auth_declaration",
@@ -235,7 +238,8 @@ def _layout(source: bytes, atoms: list[_Atom], line_end: bytes, indent: bytes) -
     line_level = line_base = 0  # the current line's level, and that level without continuation
     previous: _Atom | None = None
     previous_code: _Atom | None = None  # the previous atom that is not a comment
-    for atom in atoms:
+    next_code = _next_code_atoms(atoms)
+    for index, atom in enumerate(atoms):
         text = source[atom.start : atom.end]
         if atom.kind == "comment" and text.startswith(b"//"):
             text = text.rstrip()
@@ -249,7 +253,9 @@ def _layout(source: bytes, atoms: list[_Atom], line_end: bytes, indent: bytes) -
                 before_closer = text in CLOSERS and atom.kind != "comment"
                 blank = breaks >= 2 and not after_opener and not before_closer
                 out += line_end * (2 if blank else 1)
-                line_base, line_level = _line_level(atom, text, previous_code, open_levels)
+                line_base, line_level = _line_level(
+                    atom, text, previous_code, open_levels, next_code[index], source
+                )
                 out += indent * line_level
         out += text
         if atom.kind != "comment":
@@ -280,10 +286,33 @@ def _text(source: bytes, atom: _Atom) -> bytes:
     return source[atom.start : atom.end]
 
 
+def _next_code_atoms(atoms: list[_Atom]) -> list[_Atom | None]:
+    """For each atom, the first atom after it that is not a comment (None at the end)."""
+    found: list[_Atom | None] = [None] * len(atoms)
+    following: _Atom | None = None
+    for index in range(len(atoms) - 1, -1, -1):
+        found[index] = following
+        if atoms[index].kind != "comment":
+            following = atoms[index]
+    return found
+
+
 def _line_level(
-    atom: _Atom, text: bytes, previous_code: _Atom | None, open_levels: list[int]
+    atom: _Atom,
+    text: bytes,
+    previous_code: _Atom | None,
+    open_levels: list[int],
+    next_code: _Atom | None,
+    source: bytes,
 ) -> tuple[int, int]:
     """The indentation level of the line that starts with `atom`, without and with continuation."""
+    if atom.kind == "comment" and next_code is not None:
+        # A comment on a line of its own is about the code below it: it gets that line's level
+        # (`// why` above `else` stands at the level of `else`, not one deeper); before a closing
+        # bracket it stays inside the brackets, with the last item.
+        following = _text(source, next_code)
+        if following not in CLOSERS:
+            return _line_level(next_code, following, previous_code, open_levels, None, source)
     if text in CLOSERS and atom.kind != "comment":
         level = open_levels[-1] if open_levels else 0
         return level, level
@@ -360,9 +389,11 @@ def _wanted_spacing(source: bytes, left: _Atom, right: _Atom) -> bytes | None:
     if rt in (b")", b"]", b",", b";"):
         return b""
     if lt == b"{":
-        return None if lp in DATA_BRACES else b" "
+        return _data_brace_spacing(source, left.ancestors[-1]) if lp in DATA_BRACES else b" "
     if rt == b"}":
-        return None if rp in DATA_BRACES else b" "
+        return _data_brace_spacing(source, right.ancestors[-1]) if rp in DATA_BRACES else b" "
+    if lt == b"-" and lp in ("unary_expression", "negative_number", "literal_pattern"):
+        return b""  # `-x`, `-1`, `-(a + b)`
     if rt == b"(":
         return b"" if rp in CALL_PARENS else b" "
     if rt == b"[":
@@ -381,8 +412,6 @@ def _wanted_spacing(source: bytes, left: _Atom, right: _Atom) -> bytes | None:
         return b" " if rp == "branch_expression" else b""
     if lt == b":" and lp == "mcp_use":
         return None  # `mcp:"uri"` and `mcp: "uri"` are both usual (L§3.1.3)
-    if lt == b"-" and lp in ("unary_expression", "negative_number", "literal_pattern"):
-        return b""
     if rp == "legacy_generic_type" and rt in (b"<", b">") or lp == "legacy_generic_type" and lt == b"<":
         return b""
     if b"=" in (lt, rt) and (lp if lt == b"=" else rp) in (
@@ -390,7 +419,38 @@ def _wanted_spacing(source: bytes, left: _Atom, right: _Atom) -> bytes | None:
         "decorator_argument",
         "job_option",
     ):
-        return None
+        return _named_argument_spacing(source, left.ancestors[-1] if lt == b"=" else right.ancestors[-1])
+    return b" "
+
+
+def _same_line_gaps(source: bytes, pairs: list[tuple[Node, Node]]) -> list[bytes]:
+    """The gaps between the given node pairs that neither contain a line break nor touch a
+    comment (the spacing next to a comment is the comment's own)."""
+    gaps = [source[a.end_byte : b.start_byte] for a, b in pairs if "comment" not in (a.type, b.type)]
+    return [gap for gap in gaps if not _LINE_BREAK.search(gap)]
+
+
+def _data_brace_spacing(source: bytes, node: Node) -> bytes:
+    """The user's choice, `{a: 1}` or `{ a: 1 }`, made the same on both sides: a space inside
+    both braces if either had one (a side that breaks the line does not count)."""
+    children = node.children
+    braces = [i for i, child in enumerate(children) if child.type in ("{", "}")]
+    if len(braces) != 2 or braces[1] - braces[0] < 2:
+        return b""
+    first, last = braces
+    gaps = _same_line_gaps(
+        source, [(children[first], children[first + 1]), (children[last - 1], children[last])]
+    )
+    return b" " if any(gaps) else b""
+
+
+def _named_argument_spacing(source: bytes, node: Node) -> bytes:
+    """The user's choice, `n=1` or `n = 1`, made the same on both sides of the `=`."""
+    children = node.children
+    for i, child in enumerate(children):
+        if child.type == "=" and 0 < i < len(children) - 1:
+            gaps = _same_line_gaps(source, [(children[i - 1], child), (child, children[i + 1])])
+            return b" " if any(gaps) else b""
     return b" "
 
 
