@@ -104,6 +104,10 @@ _OPERATOR_CHARS = frozenset(b"+-*/%<>=!&|?:.@^~#")
 _QUOTES = frozenset(b"\"'!")
 
 
+# Per node (by id, within one tree): its bracket children as (is_opener, start, end).
+_BracketCache = dict[int, list[tuple[bool, int, int]]]
+
+
 class FormatError(Exception):
     """The text cannot be formatted; `text` is the input, unchanged, and the message says why."""
 
@@ -239,6 +243,7 @@ def _layout(source: bytes, atoms: list[_Atom], line_end: bytes, indent: bytes) -
     previous: _Atom | None = None
     previous_code: _Atom | None = None  # the previous atom that is not a comment
     next_code = _next_code_atoms(atoms)
+    brackets: _BracketCache = {}
     for index, atom in enumerate(atoms):
         text = source[atom.start : atom.end]
         if atom.kind == "comment" and text.startswith(b"//"):
@@ -254,7 +259,7 @@ def _layout(source: bytes, atoms: list[_Atom], line_end: bytes, indent: bytes) -
                 blank = breaks >= 2 and not after_opener and not before_closer
                 out += line_end * (2 if blank else 1)
                 line_base, line_level = _line_level(
-                    atom, text, previous_code, open_levels, next_code[index], source
+                    atom, text, previous_code, open_levels, next_code[index], source, brackets
                 )
                 out += indent * line_level
         out += text
@@ -304,6 +309,7 @@ def _line_level(
     open_levels: list[int],
     next_code: _Atom | None,
     source: bytes,
+    brackets: _BracketCache,
 ) -> tuple[int, int]:
     """The indentation level of the line that starts with `atom`, without and with continuation."""
     if atom.kind == "comment" and next_code is not None:
@@ -312,17 +318,17 @@ def _line_level(
         # bracket it stays inside the brackets, with the last item.
         following = _text(source, next_code)
         if following not in CLOSERS:
-            return _line_level(next_code, following, previous_code, open_levels, None, source)
+            return _line_level(next_code, following, previous_code, open_levels, None, source, brackets)
     if text in CLOSERS and atom.kind != "comment":
         level = open_levels[-1] if open_levels else 0
         return level, level
     base = open_levels[-1] + 1 if open_levels else 0
-    if previous_code is not None and _is_continuation(previous_code, atom, text):
+    if previous_code is not None and _is_continuation(previous_code, atom, text, brackets):
         return base, base + 1
     return base, base
 
 
-def _is_continuation(previous: _Atom, atom: _Atom, text: bytes) -> bool:
+def _is_continuation(previous: _Atom, atom: _Atom, text: bytes, brackets: _BracketCache) -> bool:
     """Whether the line starting with `atom` continues the construct that `previous` is part of,
     rather than starting a new item of a body, block or list."""
     if text in NEVER_CONTINUATION:
@@ -334,7 +340,7 @@ def _is_continuation(previous: _Atom, atom: _Atom, text: bytes) -> bool:
     common = _common_ancestor(previous, atom)
     if common is None or common.type == "source_file":
         return False
-    return not _owns_brackets_around(common, atom)
+    return not _owns_brackets_around(common, atom, brackets)
 
 
 def _common_ancestor(a: _Atom, b: _Atom) -> Node | None:
@@ -346,15 +352,20 @@ def _common_ancestor(a: _Atom, b: _Atom) -> Node | None:
     return common
 
 
-def _owns_brackets_around(node: Node, atom: _Atom) -> bool:
+def _owns_brackets_around(node: Node, atom: _Atom, brackets: _BracketCache) -> bool:
     """Whether `atom` lies between an opening and a closing bracket that are children of `node`:
     then it is an item of the list or body that `node` holds."""
-    opened = closed = False
-    for child in node.children:
-        if child.type in ("(", "[", "{") and child.end_byte <= atom.start:
-            opened = True
-        elif child.type in (")", "]", "}") and child.start_byte >= atom.end:
-            closed = True
+    # A block of n statements is asked about once per line: its brackets are listed once, so a
+    # long body costs linear time, not quadratic.
+    listed = brackets.get(node.id)
+    if listed is None:
+        listed = brackets[node.id] = [
+            (child.type in ("(", "[", "{"), child.start_byte, child.end_byte)
+            for child in node.children
+            if child.type in ("(", "[", "{", ")", "]", "}")
+        ]
+    opened = any(is_open and end <= atom.start for is_open, _, end in listed)
+    closed = any(not is_open and start >= atom.end for is_open, start, _ in listed)
     return opened and closed
 
 

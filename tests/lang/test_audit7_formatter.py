@@ -4,6 +4,7 @@ the same AST (spans ignored) with the same diagnostics, keeps every comment in o
 string byte for byte, and formatting it again changes nothing."""
 
 import re
+import time
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
@@ -173,3 +174,27 @@ def test_a_comment_next_to_a_named_argument_or_brace_keeps_formatting_idempotent
     once = format_source(text)
     assert format_source(once) == once
     assert "n= /*why*/ 1" in once and '{ /*k*/ "k": 1}' in once
+
+
+# ------------------------------------------------------------------------------- finding 5
+# Formatting took quadratic time in the length of a body (each line start listed every statement
+# of the enclosing block): 5000 lines took 37 s, so format-on-save of a long file hung the editor.
+
+
+def _long_flow(lines: int) -> str:
+    body = "".join(f'  x{i} = foo({i}, [1, 2], {{"a": {i}}}) >> A // c{i}\n' for i in range(lines))
+    return f'flow main {{\n{body}}}\nagent A {{ prompt: "a" }}\n'
+
+
+def _seconds_to_format(text: str) -> float:
+    start = time.perf_counter()
+    format_source(text)
+    return time.perf_counter() - start
+
+
+def test_formatting_time_grows_linearly_with_the_length_of_a_body() -> None:
+    small, large = _long_flow(300), _long_flow(2400)
+    _seconds_to_format(small)  # warm up
+    ratio = _seconds_to_format(large) / _seconds_to_format(small)
+    assert ratio < 20  # 8 times the lines: about 8 times the time (quadratic gave over 30)
+    assert format_source(large).count("\n    x") == 2400
