@@ -722,7 +722,12 @@ module.exports = grammar({
       field('condition', $._expression),
       optional(seq('against', field('subject', $._expression))),
     ),
-    defer_statement: $ => seq('defer', field('value', $._expression)),
+    defer_statement: $ => seq('defer', choice(
+      field('value', $._expression),
+      // Recovery only (G24): `defer` alone on its line, read with the next line's assignment or
+      // `let` (§1.2 free form), which stays a statement; E008 says the expression is missing.
+      field('statement', choice($.assignment_statement, $.let_statement)),
+    )),
     python_statement: $ => seq('python!', field('code', $.triple_string)),
     contract_statement: $ => seq(
       field('kind', choice('requires', 'ensures')),

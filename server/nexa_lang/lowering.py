@@ -963,6 +963,13 @@ class Lowerer:
             fields_.append(ast.ProtocolField(name=fname, name_span=fspan, type=ftype, span=span(entry)))
         return ast.ProtocolDecl(name=name, name_span=name_span, fields=fields_, span=span(node))
 
+    def _defer(self, node: TSNode) -> ast.Stmt | None:
+        statement = node.child_by_field_name("statement")
+        if statement is not None:
+            # Grammar G24: `defer` alone on its line; the next line's assignment is still one.
+            return self.statement(statement)
+        return ast.Defer(value=self.expr(node.child_by_field_id(FIELD.value)), span=span(node))
+
     def _test(self, node: TSNode) -> ast.TestDecl:
         name = node.child_by_field_id(FIELD.name)
         value = self.string(name).value if name else ""
@@ -1282,9 +1289,7 @@ _STATEMENTS: dict[str, Callable[[Lowerer, TSNode], ast.Stmt]] = {
         against=self.expr_opt(n.child_by_field_id(FIELD.subject)),
         span=span(n),
     ),
-    "defer_statement": lambda self, n: ast.Defer(
-        value=self.expr(n.child_by_field_id(FIELD.value)), span=span(n)
-    ),
+    "defer_statement": Lowerer._defer,
     "python_statement": Lowerer._python,
     "contract_statement": lambda self, n: ast.ContractStmt(
         kind=self.field_text(n, "kind"),

@@ -270,6 +270,7 @@ def _tree_errors(tree: Tree, source: bytes) -> Iterator[Diagnostic]:
     yield from _python_elifs(root, source)
     yield from _unclosed_tool_options(root, source)
     yield from _unclosed_test_names(root)
+    yield from _defers_without_expression(root, source)
 
 
 def _missing_inside(error: Node) -> Iterator[Node]:
@@ -295,6 +296,8 @@ def _missing(node: Node, source: bytes, language: Language) -> Diagnostic:
         message = "unterminated string literal"
     elif token in _CLOSERS and parent is not None:
         message = _closing_message(token, parent, source)
+    elif token == "identifier" and parent is not None and parent.type == "defer_statement":
+        message = "expected an expression after 'defer'"  # `defer` alone, then `let …` (G24)
     elif token == "identifier" and parent is not None and parent.type == "flow_declaration":
         # `flow (x: str) {` while the name is not typed yet (grammar decision G22).
         message = "expected a flow name"
@@ -355,6 +358,11 @@ def _error(
         if expected is not None:
             message += "; expected " + join_alternatives(expected)
         return Diagnostic.for_code(SYNTAX_ERROR, span, message + inside, related=related)
+
+    if source[span.start : span.end] == b"@" and span.end == node.end_byte:
+        # A lone `@` (a decorator whose name is not typed yet) is the mistake, not the declaration
+        # keyword after it (diagnostics.md E008: the first token inside the ERROR node).
+        return Diagnostic.for_code(SYNTAX_ERROR, span, "unexpected '@'" + inside, related=related)
 
     # Every token of the ERROR fitted where it stood: the parser got stuck at what follows it, so
     # that token (or the end of the file) is the unexpected one.
@@ -874,3 +882,26 @@ def _unclosed_test_names(root: Node) -> Iterator[Diagnostic]:
         if name is not None and is_unclosed_test_name(name):
             quote = Span(name.start_byte, name.start_byte + 1)
             yield Diagnostic.for_code(SYNTAX_ERROR, quote, "unterminated string literal")
+
+
+_DEFER = re.compile(rb"\bdefer\b")
+
+
+def _defers_without_expression(root: Node, source: bytes) -> Iterator[Diagnostic]:
+    """One E008 per `defer` read with the next line's assignment (grammar decision G24): the grammar
+    keeps the assignment a statement, so this reports the missing expression as a MISSING node would
+    be: zero-width after the keyword."""
+    for match in _DEFER.finditer(source):
+        keyword = root.descendant_for_byte_range(match.start(), match.end())
+        statement = keyword.parent if keyword is not None else None
+        if (
+            keyword is not None
+            and statement is not None
+            and keyword.type == "defer"
+            and statement.type == "defer_statement"
+            and statement.child_by_field_name("statement") is not None
+        ):
+            span = Span(keyword.end_byte, keyword.end_byte)
+            yield Diagnostic.for_code(SYNTAX_ERROR, span, "expected an expression after 'defer'")
+
+

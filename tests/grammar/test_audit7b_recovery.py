@@ -104,3 +104,54 @@ def test_near_miss_closed_test_names_are_unchanged() -> None:
     text = 'test """a "quoted" name""" {\n    assert true\n}\ntest "x {y}" {\n    assert true\n}\n'
     assert diagnostics(text) == []
     assert outline(text) == ['a "quoted" name', "x {y}"]
+
+
+DEFER_ALONE = """flow compute() -> int {
+    return 1
+}
+
+flow main() {
+    defer
+    result = compute()
+    print(result)
+}
+"""
+
+
+def test_defer_alone_on_its_line_is_one_error_and_the_next_assignment_stays() -> None:
+    # G24: before, `defer result` was read (§1.2) and the `=` was the error: E001 'result' twice.
+    assert diagnostics(DEFER_ALONE) == [("E008", 6, "expected an expression after 'defer'")]
+    assert spans(DEFER_ALONE) == [(DEFER_ALONE.index("defer") + 5, "")]
+    with_let = DEFER_ALONE.replace("    result =", "    let result =")
+    assert diagnostics(with_let) == [("E008", 6, "expected an expression after 'defer'")]
+
+
+def test_near_miss_defer_with_its_expression_on_the_next_line_is_valid() -> None:
+    # §1.2: the expression may follow on the next line; that is no error.
+    text = DEFER_ALONE.replace("    defer\n", '    defer\n    print("done")\n')
+    assert diagnostics(text) == []
+
+
+LONE_AT = """@retry(max_attempts=2)
+@
+agent Reviewer {
+    prompt: "Review."
+}
+
+flow main() {
+    print(Reviewer.run("x"))
+}
+"""
+
+
+def test_a_lone_at_before_an_agent_is_reported_at_the_at() -> None:
+    # diagnostics.md E008: the range is the first token inside the ERROR node (it was `agent` on the
+    # next line: "unexpected 'agent' after '@'").
+    assert diagnostics(LONE_AT) == [("E008", 2, "unexpected '@' in agent 'Reviewer'")]
+    assert spans(LONE_AT) == [(LONE_AT.index("\n@\n") + 1, "@")]
+
+
+def test_near_miss_at_in_a_flow_and_decorators_keep_their_messages() -> None:
+    in_flow = "flow main() {\n    @\n    print(1)\n}\n"
+    assert diagnostics(in_flow) == [("E008", 2, "unexpected '@'; expected a statement or '}' in flow 'main'")]
+    assert diagnostics(LONE_AT.replace("@\nagent", "agent")) == []
