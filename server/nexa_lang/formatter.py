@@ -47,6 +47,7 @@ anything differs the formatter raises `FormatError` instead of returning a chang
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections import Counter
@@ -244,6 +245,8 @@ def _layout(source: bytes, atoms: list[_Atom], line_end: bytes, indent: bytes) -
     previous_code: _Atom | None = None  # the previous atom that is not a comment
     next_code = _next_code_atoms(atoms)
     brackets: _BracketCache = {}
+    line_starts: list[int] = [0]  # the first byte of each output line's first atom, in order
+    line_levels: list[int] = [0]  # and that line's level
     for index, atom in enumerate(atoms):
         text = source[atom.start : atom.end]
         if atom.kind == "comment" and text.startswith(b"//"):
@@ -262,12 +265,21 @@ def _layout(source: bytes, atoms: list[_Atom], line_end: bytes, indent: bytes) -
                     atom, text, previous_code, open_levels, next_code[index], source, brackets
                 )
                 out += indent * line_level
+                line_starts.append(atom.start)
+                line_levels.append(line_level)
         out += text
         if atom.kind != "comment":
             if text in OPENERS:
                 # The body of a declaration or statement whose header runs over several lines is
                 # indented from the header's first line; anything else from the opener's line.
-                open_levels.append(line_base if _opens_body(atom) else line_level)
+                # A lambda's, `match`'s or case table's body is indented from the line where its
+                # keyword stands when its parameters or subject run over several lines.
+                if _opens_body(atom):
+                    open_levels.append(line_base)
+                elif (header := _value_header_start(atom)) is not None and header < line_starts[-1]:
+                    open_levels.append(line_levels[bisect.bisect_right(line_starts, header) - 1])
+                else:
+                    open_levels.append(line_level)
             elif text in CLOSERS and open_levels:
                 open_levels.pop()
             previous_code = atom
@@ -275,6 +287,19 @@ def _layout(source: bytes, atoms: list[_Atom], line_end: bytes, indent: bytes) -
     if out:
         out += line_end
     return bytes(out)
+
+
+def _value_header_start(atom: _Atom) -> int | None:
+    """Where the expression whose body a `{` opens starts, for the expressions that start with
+    their keyword (`fn(…) {`, `match x {`, `semantic_if (x, "q") {`); None for any other `{`."""
+    if atom.node.type != "{" or not atom.ancestors:
+        return None
+    owner = atom.ancestors[-1]
+    if owner.type in BODIES and len(atom.ancestors) > 1:
+        owner = atom.ancestors[-2]
+    if owner.type in ("lambda_expression", "match_expression", "semantic_if_expression"):
+        return owner.start_byte
+    return None
 
 
 def _opens_body(atom: _Atom) -> bool:

@@ -198,3 +198,21 @@ def test_formatting_time_grows_linearly_with_the_length_of_a_body() -> None:
     ratio = _seconds_to_format(large) / _seconds_to_format(small)
     assert ratio < 20  # 8 times the lines: about 8 times the time (quadratic gave over 30)
     assert format_source(large).count("\n    x") == 2400
+
+
+# ------------------------------------------------------------------------------- finding 6
+# A lambda (or `match`, or case table) whose parameters or subject ran over two lines had its body
+# indented from the parameters' continuation line: body two levels in, `}` one level in.
+
+
+def test_a_lambda_body_after_multi_line_parameters_is_indented_from_the_fn_line() -> None:
+    text = "flow main {\nf = fn(a,\nb) {\nreturn a\n}\nv = match f(1,\n2) {\n_ => 0\n}\n}\n"
+    assert format_source(text) == (
+        "flow main {\n    f = fn(a,\n        b) {\n        return a\n    }\n"
+        "    v = match f(1,\n        2) {\n        _ => 0\n    }\n}\n"
+    )
+
+
+def test_a_lambda_opened_on_a_continuation_line_stays_indented_from_that_line() -> None:
+    text = "flow main(xs) {\n    r = xs\n        >> fn(a) {\n            return a\n        }\n}\n"
+    assert format_source(text) == text
