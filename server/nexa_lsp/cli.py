@@ -4,7 +4,7 @@
     nexa-lsp --check PATH…   check files and folders (.nx, .nxlib; `-` is standard input)
     nexa-lsp --dag FILE [--flow NAME] [--output-format json|mermaid|dot]
                              print the agent graph of a flow (json: LSP ranges, 0-based line, UTF-16)
-    nexa-lsp --format FILE…  format files in place (when the formatter is installed)
+    nexa-lsp --format PATH…  format files and folders in place (`-`: standard input to standard output)
 
 Exit codes of `--check` (diagnostics.md §14.3): 0 when no selected diagnostic reaches the
 `--severity` threshold, 1 when one does (0 with `--exit-zero`), 2 for usage errors, paths that
@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help=argparse.SUPPRESS)
     parser.add_argument(
-        "--format", nargs="*", metavar="PATH", help="format files in place ('-': stdin to stdout)"
+        "--format", nargs="*", metavar="PATH", help="format files and folders in place ('-': stdin to stdout)"
     )
     parser.add_argument("--dag", metavar="PATH", help="print the agent graph of a flow")
     parser.add_argument("--flow", metavar="NAME", help="with --dag: the flow (default main, else the first)")
@@ -178,28 +178,44 @@ def dag_command(path: str, flow: str | None, output_format: str) -> int:
 
 
 def format_command(paths: list[str]) -> int:
-    """Format files in place with `nexa_lang.formatter` (`-`: standard input to standard output)."""
+    """Format files in place with `nexa_lang.formatter`: files and folders (searched for .nx and
+    .nxlib as `--check` does), `-` for standard input to standard output. A file the formatter
+    refuses (syntax errors) is left as it is, with one line on stderr, and the exit code is 2."""
     try:
-        from nexa_lang.formatter import format_source  # type: ignore[import-not-found, unused-ignore]
+        from nexa_lang.formatter import (  # type: ignore[import-not-found, unused-ignore]
+            FormatError,
+            format_source,
+        )
     except ImportError:
         print("nexa-lsp: --format is not available yet (no nexa_lang.formatter)", file=sys.stderr)
         return EXIT_ERROR
-    status = EXIT_CLEAN
-    for path in paths or ["-"]:
+    sources, problems = discover(paths or [STDIN])
+    status = EXIT_ERROR if problems else EXIT_CLEAN
+    for problem in problems:
+        print(problem.line(), file=sys.stderr)
+    for source in sources:
         try:
-            if path == STDIN:
-                sys.stdout.write(format_source(sys.stdin.read()))
-                continue
-            data = Path(path).read_bytes()
+            data = sys.stdin.buffer.read() if source.path is None else source.path.read_bytes()
             text = data.decode("utf-8")
             formatted = format_source(text)
-            if formatted != text:
-                failure = write_atomically(Path(path), formatted, data)
+            if source.path is None:
+                sys.stdout.buffer.write(formatted.encode("utf-8"))
+                sys.stdout.flush()
+            elif formatted != text:
+                failure = write_atomically(source.path, formatted, data)
                 if failure is not None:
-                    print(f"nexa-lsp: {path}: {failure}", file=sys.stderr)
+                    print(f"nexa-lsp: {source.shown}: {failure}", file=sys.stderr)
                     status = EXIT_ERROR
+        except UnicodeDecodeError:
+            print(f"nexa-lsp: {source.shown}: not UTF-8 text; not formatted", file=sys.stderr)
+            status = EXIT_ERROR
+        except FormatError as error:  # syntax errors: the file is left as it is
+            print(f"nexa-lsp: {source.shown}: {error}", file=sys.stderr)
+            status = EXIT_ERROR
         except Exception as error:  # one line per file that could not be formatted
-            print(f"nexa-lsp: {path}: cannot format ({type(error).__name__}: {error})", file=sys.stderr)
+            print(
+                f"nexa-lsp: {source.shown}: cannot format ({type(error).__name__}: {error})", file=sys.stderr
+            )
             status = EXIT_ERROR
     return status
 

@@ -15,6 +15,7 @@ from nexa_lang.formatter import ATOMS, format_source
 from nexa_lang.lowering import lower
 from nexa_lang.parsing import parse
 from nexa_lang.positions import Span
+from nexa_lsp.cli import main
 
 SPEC_DIR = Path(__file__).resolve().parents[3] / "shared" / "spec"
 
@@ -216,3 +217,34 @@ def test_a_lambda_body_after_multi_line_parameters_is_indented_from_the_fn_line(
 def test_a_lambda_opened_on_a_continuation_line_stays_indented_from_that_line() -> None:
     text = "flow main(xs) {\n    r = xs\n        >> fn(a) {\n            return a\n        }\n}\n"
     assert format_source(text) == text
+
+
+# ------------------------------------------------------------------------------- finding 7
+# `nexa-lsp --format DIR` failed with "cannot format (IsADirectoryError …)" although `--check DIR`
+# checks every .nx/.nxlib file under it; a missing path printed a Python exception text.
+
+
+def test_format_formats_every_source_file_of_a_folder_and_leaves_a_broken_one_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.nx").write_text("flow main {\nprint(1)\n}\n")
+    (tmp_path / "sub" / "b.nxlib").write_text('agent A {\nprompt: "x"\n}\n')
+    (tmp_path / "notes.txt").write_text("flow main {\nprint(1)\n}\n")
+    broken = "flow main {\n  x = (1 +\n}\n"
+    (tmp_path / "bad.nx").write_text(broken)
+    assert main(["--format", str(tmp_path), str(tmp_path / "missing.nx")]) == 2
+    assert (tmp_path / "a.nx").read_text() == "flow main {\n    print(1)\n}\n"
+    assert (tmp_path / "sub" / "b.nxlib").read_text() == 'agent A {\n    prompt: "x"\n}\n'
+    assert (tmp_path / "notes.txt").read_text() == "flow main {\nprint(1)\n}\n"
+    assert (tmp_path / "bad.nx").read_text() == broken
+    err = capsys.readouterr().err
+    assert "bad.nx: the file has syntax errors (first at line 2); not formatted" in err
+    assert "missing.nx: no such file or directory" in err
+    assert "Error" not in err
+
+
+def test_format_of_a_clean_folder_exits_zero(tmp_path: Path) -> None:
+    (tmp_path / "a.nx").write_text("flow main {\n    print(1)\n}\n")
+    assert main(["--format", str(tmp_path)]) == 0
+    assert (tmp_path / "a.nx").read_text() == "flow main {\n    print(1)\n}\n"
