@@ -17,7 +17,7 @@ from nexa_lang import ast
 from nexa_lang.interpolation_paths import parse_path
 from nexa_lang.keywords import RESERVED
 from nexa_lang.positions import Span
-from nexa_lang.syntax_errors import is_unclosed_test_name, misspelled_declarations
+from nexa_lang.syntax_errors import is_unclosed_test_name, misspelled_declarations, same_quote_keys
 
 _ESCAPES = {
     "n": "\n",
@@ -71,6 +71,9 @@ class Lowerer:
         # text is a slice of the decoded text, one step instead of slicing bytes then decoding.
         self._ascii_text = source.decode("ascii") if source.isascii() else None
         self._declarations, self._statements, self._expressions = _builders_by_kind_id()
+        # Regions of interpolation keys written with their string's quote (`"#{cfg["k"]}"`): one
+        # E008, and like an ERROR node no code (the key would be a statement: E001 for its name).
+        self._skipped: list[tuple[int, int]] = []
 
     # ------------------------------------------------------------------ basics
 
@@ -114,6 +117,8 @@ class Lowerer:
         # A declaration with a misspelled keyword (`agnet A {`) is one E008 and, like an ERROR node,
         # no code: its words would be statements (E001 for each name, E013 for each `return`).
         skipped = [(word.start_byte, end) for word, end, _ in misspelled_declarations(root)]
+        self._skipped = [(region.start, region.end) for _, region, _ in same_quote_keys(root, self.source)]
+        skipped += self._skipped
         for child in root.named_children:
             if skipped and any(start <= child.start_byte < end for start, end in skipped):
                 continue
@@ -167,6 +172,8 @@ class Lowerer:
             return ast.Block()
         statements = []
         for child in node.named_children:
+            if self._skipped and any(start <= child.start_byte < end for start, end in self._skipped):
+                continue
             statement = self.statement(child)
             if statement is not None:
                 statements.append(statement)

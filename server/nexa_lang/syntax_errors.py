@@ -224,6 +224,8 @@ def error_spans(tree: Tree) -> list[Span]:
     of the declarations whose keyword is misspelled (read as statements, not as ERROR nodes)."""
     spans = [Span(node.start_byte, node.end_byte) for node in _walk(tree.root_node) if node.is_error]
     spans += [Span(word.start_byte, end) for word, end, _ in misspelled_declarations(tree.root_node)]
+    source = tree.root_node.text or b""
+    spans += [region for _, region, _ in same_quote_keys(tree.root_node, source)]
     return spans
 
 
@@ -248,6 +250,9 @@ def _find(tree: Tree, source: bytes) -> Iterator[Diagnostic]:
         found = (word.text or b"").decode()
         message = f"unexpected identifier '{found}'; did you mean '{keyword}'?"
         yield Diagnostic.for_code(SYNTAX_ERROR, Span(word.start_byte, word.end_byte), message)
+    for key, region, message in same_quote_keys(root, source):
+        regions.append(region)
+        yield Diagnostic.for_code(SYNTAX_ERROR, key, message)
     for diagnostic in _tree_errors(tree, source):
         if not any(region.contains(diagnostic.span) for region in regions):
             yield diagnostic
@@ -905,3 +910,51 @@ def _defers_without_expression(root: Node, source: bytes) -> Iterator[Diagnostic
             yield Diagnostic.for_code(SYNTAX_ERROR, span, "expected an expression after 'defer'")
 
 
+# `#{path[` directly followed by a quoted key and `]`: the key of an interpolation path (§1.6.3).
+_KEY_IN_PATH = re.compile(
+    rb"#\{[ \t]*[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\]|\[[A-Za-z_][A-Za-z0-9_]*\])*"
+    rb"\[([\"'])([A-Za-z0-9_][A-Za-z0-9_ ]*)\1\]"  # a key of words, not `" + k + "` (concatenation)
+)
+
+
+def same_quote_keys(root: Node, source: bytes) -> Iterator[tuple[Span, Span, str]]:
+    """Interpolation keys written with the quote of their own string: `"#{cfg["name"]}"`. A string
+    ends at its next unescaped quote and an unclosed `#{` is text (§1.6.1-1.6.3), so this reads as
+    the string `"#{cfg["`, the word `name` and the string `"]}"`, valid only in theory (free form,
+    §1.2), and with a variable `name` in scope no diagnostic at all. Reported as one E008 at the key
+    whose region (from the quote to the end of its line) counts as an ERROR node (§2.6): other
+    diagnostics there are dropped and the lowering makes no code of it. Yields the key's span, the
+    region and the message."""
+    if b"#{" not in source:
+        return
+    for match in _KEY_IN_PATH.finditer(source):
+        quote = match.start(1)
+        closing = root.descendant_for_byte_range(quote, quote + 1)
+        string = closing.parent if closing is not None else None
+        if (
+            closing is None
+            or string is None
+            or string.type != "string"
+            or closing.start_byte != quote
+            or source[string.start_byte : string.start_byte + 1] != match.group(1)
+        ):
+            continue  # the quote does not end a string of its kind: the path is well quoted
+        # The rest of the line is what the broken string left: `name`, `"]}!"`, and in an argument
+        # list the `)` or `,` the parser then could not use.
+        end = source.find(b"\n", quote)
+        end = len(source) if end == -1 else end
+        key = Span(match.start(2), match.end(2))
+        other = "'" if match.group(1) == b'"' else '"'
+        path = source[match.start() + 2 : match.end()].decode("utf-8", "replace").strip()
+        fixed = path.replace(match.group(1).decode(), other)
+        message = (
+            f"unexpected {_describe_key(match.group(2))} after a string; inside "
+            f"{match.group(1).decode()}…{match.group(1).decode()} write the key with the other quote: "
+            f"#{{{fixed}}}"
+        )
+        yield key, Span(quote, end), message
+
+
+def _describe_key(key: bytes) -> str:
+    text = key.decode("utf-8", "replace")
+    return f"identifier '{text}'" if re.fullmatch(r"[A-Za-z_]\w*", text) else f"'{text}'"

@@ -5,6 +5,12 @@ it was."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+import pytest
+
+from nexa_avm.cli import main as nexa_main
 from nexa_lang.check import check_source
 from nexa_lang.model import SourceFile
 from nexa_lang.outline import document_symbols
@@ -155,3 +161,60 @@ def test_near_miss_at_in_a_flow_and_decorators_keep_their_messages() -> None:
     in_flow = "flow main() {\n    @\n    print(1)\n}\n"
     assert diagnostics(in_flow) == [("E008", 2, "unexpected '@'; expected a statement or '}' in flow 'main'")]
     assert diagnostics(LONE_AT.replace("@\nagent", "agent")) == []
+
+
+def run_program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[int, str]:
+    """`nexa run` on `text` (offline provider): exit code and stdout."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEXA_PROVIDER", raising=False)
+    (tmp_path / "main.nx").write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    return nexa_main(["run", "main.nx"], out, err), out.getvalue()
+
+
+SAME_QUOTE_KEY = """flow main() {
+    cfg = {"name": "Ada"}
+    name = "shadow"
+    greeting = "hello #{cfg["name"]}!"
+    print(greeting)
+}
+"""
+
+
+def test_an_interpolation_key_with_its_strings_quote_is_one_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # G25: the `"` before `name` ends the string (§1.6.1-1.6.3), so this read as the string
+    # `"hello #{cfg["`, the word `name` and the string `"]}!"`: no diagnostic at all with a variable
+    # `name` in scope, and the program printed `hello #{cfg[`.
+    message = (
+        "unexpected identifier 'name' after a string; inside \"…\" write the key with the other quote: "
+        "#{cfg['name']}"
+    )
+    assert diagnostics(SAME_QUOTE_KEY) == [("E008", 4, message)]
+    assert spans(SAME_QUOTE_KEY) == [(SAME_QUOTE_KEY.index('name"]'), "name")]
+    without_variable = SAME_QUOTE_KEY.replace('    name = "shadow"\n', "")
+    assert [code for code, _, _ in diagnostics(without_variable)] == ["E008"]  # no E001 'name'
+    single = "flow main() {\n    cfg = {'name': 'Ada'}\n    print('#{cfg['name']}')\n}\n"
+    assert [m for _, _, m in diagnostics(single)] == [
+        "unexpected identifier 'name' after a string; inside '…' write the key with the other quote: "
+        '#{cfg["name"]}'
+    ]
+    assert run_program(tmp_path, monkeypatch, SAME_QUOTE_KEY)[0] == 2  # refused, not run
+
+
+def test_near_miss_keys_with_the_other_quote_and_an_unclosed_interpolation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # §1.6.3: `[STRING]` keys use the other quote; an unclosed `#{` is text, so `"a #{"` ends at its
+    # quote; a concatenation that builds `#{…[` text is no key.
+    text = """flow main() {
+    cfg = {"name": "Ada"}
+    k = "name"
+    print("hello #{cfg['name']}!" + ' and #{cfg["name"]}')
+    print("a #{")
+    print("#{cfg[" + k + "]}")
+}
+"""
+    assert diagnostics(text) == []
+    assert run_program(tmp_path, monkeypatch, text) == (0, "hello Ada! and Ada\na #{\n#{cfg[name]}\n")
