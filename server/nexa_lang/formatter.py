@@ -441,7 +441,7 @@ def _wanted_spacing(source: bytes, left: _Atom, right: _Atom) -> bytes | None:
     if lt == b"@" and lp in ("decorator", "tool_function_declaration"):
         return b""
     if rt == b"..":
-        return None
+        return b" " if lt == b"," else None  # `[h, ..t]` like any list item
     if rt == b"?" and rp in ("try_expression", "optional_type"):
         return b""
     if rt == b":":

@@ -248,3 +248,16 @@ def test_format_of_a_clean_folder_exits_zero(tmp_path: Path) -> None:
     (tmp_path / "a.nx").write_text("flow main {\n    print(1)\n}\n")
     assert main(["--format", str(tmp_path)]) == 0
     assert (tmp_path / "a.nx").read_text() == "flow main {\n    print(1)\n}\n"
+
+
+# ------------------------------------------------------------------------------- finding 8
+# A rest pattern right after a comma kept the missing space: `[h,..t]` stayed as it was.
+
+
+def test_a_rest_pattern_after_a_comma_gets_the_space_of_a_list_item() -> None:
+    text = "flow main(xs) {\nlet [first,..others] = xs\nmatch xs { [h,.. t] => h, _ => 0 }\n}\n"
+    assert format_source(text) == (
+        "flow main(xs) {\n    let [first, ..others] = xs\n    match xs { [h, ..t] => h, _ => 0 }\n}\n"
+    )
+    near_miss = "flow main(rows) {\n    for [h, ..t] in rows { print(t) }\n}\n"
+    assert format_source(near_miss) == near_miss
