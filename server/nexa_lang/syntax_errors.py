@@ -343,6 +343,15 @@ def _error(
         inside = inside or _open_construct(node, comment, source)
         return Diagnostic.for_code(SYNTAX_ERROR, span, "unterminated comment" + inside, related=related)
 
+    quote = _unclosed_quote(node, source)
+    if quote is not None:
+        # `intent("no end) => …`: the ERROR starts before the string (at `intent`), but the mistake
+        # is the quote whose string runs to the end of the line (diagnostics.md E008 special case).
+        span = Span(quote.start_byte, quote.end_byte)
+        return Diagnostic.for_code(
+            SYNTAX_ERROR, span, "unterminated string literal" + inside, related=related
+        )
+
     special = _special_error(node, first, before, span, source, semantic_match_reported)
     if special is not None:
         message, span = special
@@ -396,6 +405,24 @@ def _error(
         elif unclosed is not None and not any(unclosed.startswith(word + " ") for word in expected):
             message += f"; {unclosed} is also missing"
     return Diagnostic.for_code(SYNTAX_ERROR, span, message + inside, related=related)
+
+
+def _unclosed_quote(node: Node, source: bytes) -> Node | None:
+    """The opening quote of a one-line string that the ERROR node ends with, when that string runs to
+    the end of its line without its closing quote and the ERROR starts before it (a string that starts
+    the ERROR is a special case of `_special_error`), and the parser went on after the ERROR."""
+    children = node.children
+    if len(children) < 3 or children[-1].type not in _STRING_PARTS - {'"', "'", '"""'}:
+        return None
+    if source[children[-1].end_byte : children[-1].end_byte + 1] not in (b"\n", b"\r", b""):
+        return None
+    at = len(children) - 1
+    while at > 0 and children[at].type in _STRING_PARTS - {'"', "'", '"""'}:
+        at -= 1
+    quote = children[at]
+    if at == 0 or quote.type not in ('"', "'") or not _parsing_resumed_after(node):
+        return None
+    return quote
 
 
 def _parsing_resumed_after(node: Node) -> bool:

@@ -218,3 +218,36 @@ def test_near_miss_keys_with_the_other_quote_and_an_unclosed_interpolation(
 """
     assert diagnostics(text) == []
     assert run_program(tmp_path, monkeypatch, text) == (0, "hello Ada! and Ada\na #{\n#{cfg[name]}\n")
+
+
+INTENT_UNCLOSED = """agent Chat {
+    prompt: "Chat."
+}
+
+flow route(message: str) -> str {
+    reply = match message {
+        intent("wants to reset a password) => Chat.run(message)
+        intent("is angry") => Chat.run("calm down")
+        _ => Chat.run(message)
+    }
+    return reply
+}
+
+flow main() {
+    print(route("hi"))
+}
+"""
+
+
+def test_an_unclosed_string_inside_an_intent_arm_is_reported_as_such() -> None:
+    # Before: `unexpected 'intent'` at the arm's keyword (the ERROR starts there).
+    assert diagnostics(INTENT_UNCLOSED) == [("E008", 7, "unterminated string literal in flow 'route'")]
+    assert spans(INTENT_UNCLOSED) == [(INTENT_UNCLOSED.index('"wants'), '"')]
+
+
+def test_near_miss_closed_intent_strings_and_other_unterminated_strings_keep_their_messages() -> None:
+    assert diagnostics(INTENT_UNCLOSED.replace("password)", 'password")')) == []
+    # An ERROR that starts with the string keeps the zero-width position at the end of the line.
+    text = 'flow main {\n    x = "abc\n    y = 2\n}\n'
+    assert diagnostics(text) == [("E008", 2, "unterminated string literal")]
+    assert spans(text) == [(text.index("abc") + 3, "")]
