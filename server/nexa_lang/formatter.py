@@ -98,6 +98,8 @@ INDEX_BRACKETS = frozenset({"index_expression", "generic_type"})
 DATA_BRACES = frozenset({"dict_literal", "map_pattern"})
 # Nodes that hold the braces of a body for their parent (`agent A { … }`, `if x { … }`).
 BODIES = frozenset({"block", "agent_body", "server_body", "case_block"})
+# Expressions that start with their keyword and hold a body (`fn(a) {`, `match x {`).
+BODY_VALUES = frozenset({"lambda_expression", "match_expression", "semantic_if_expression"})
 # Words that continue a construct but start a line of their own at the construct's level.
 NEVER_CONTINUATION = frozenset({b"{", b"else", b"catch", b"catch_correction", b"on_failure"})
 # Characters that may combine into one token when two tokens touch.
@@ -270,14 +272,15 @@ def _layout(source: bytes, atoms: list[_Atom], line_end: bytes, indent: bytes) -
         out += text
         if atom.kind != "comment":
             if text in OPENERS:
-                # The body of a declaration or statement whose header runs over several lines is
-                # indented from the header's first line; anything else from the opener's line.
-                # A lambda's, `match`'s or case table's body is indented from the line where its
-                # keyword stands when its parameters or subject run over several lines.
-                if _opens_body(atom):
-                    open_levels.append(line_base)
-                elif (header := _value_header_start(atom)) is not None and header < line_starts[-1]:
+                # A body is indented from the line where its declaration, statement or clause
+                # (or lambda, `match`, case table) starts, however its header runs over lines
+                # (a condition in parentheses, parameters, `requires` lines); anything else from
+                # the opener's line.
+                header = _header_start(atom)
+                if header is not None and header < line_starts[-1]:
                     open_levels.append(line_levels[bisect.bisect_right(line_starts, header) - 1])
+                elif header is not None and _opens_body(atom):
+                    open_levels.append(line_base)
                 else:
                     open_levels.append(line_level)
             elif text in CLOSERS and open_levels:
@@ -289,27 +292,31 @@ def _layout(source: bytes, atoms: list[_Atom], line_end: bytes, indent: bytes) -
     return bytes(out)
 
 
-def _value_header_start(atom: _Atom) -> int | None:
-    """Where the expression whose body a `{` opens starts, for the expressions that start with
-    their keyword (`fn(…) {`, `match x {`, `semantic_if (x, "q") {`); None for any other `{`."""
+def _body_owner(atom: _Atom) -> Node | None:
+    """The node whose body a `{` opens (a declaration, statement, clause or a value with a body);
+    None for any other bracket."""
     if atom.node.type != "{" or not atom.ancestors:
         return None
     owner = atom.ancestors[-1]
     if owner.type in BODIES and len(atom.ancestors) > 1:
         owner = atom.ancestors[-2]
-    if owner.type in ("lambda_expression", "match_expression", "semantic_if_expression"):
+    return owner
+
+
+def _header_start(atom: _Atom) -> int | None:
+    """Where the construct whose body a `{` opens starts: a declaration, statement or clause, or
+    an expression that starts with its keyword (`fn(…) {`, `match x {`, `semantic_if (x, "q") {`);
+    None for any other `{` (a dict, a case table after `??`)."""
+    owner = _body_owner(atom)
+    if owner is not None and (_opens_body(atom) or owner.type in BODY_VALUES):
         return owner.start_byte
     return None
 
 
 def _opens_body(atom: _Atom) -> bool:
     """Whether a `{` opens the body of a declaration or a statement (not of a lambda or a value)."""
-    if atom.node.type != "{" or not atom.ancestors:
-        return False
-    owner = atom.ancestors[-1]
-    if owner.type in BODIES and len(atom.ancestors) > 1:
-        owner = atom.ancestors[-2]
-    return owner.type.endswith(("_declaration", "_statement", "_clause"))
+    owner = _body_owner(atom)
+    return owner is not None and owner.type.endswith(("_declaration", "_statement", "_clause"))
 
 
 def _text(source: bytes, atom: _Atom) -> bytes:

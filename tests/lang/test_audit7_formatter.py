@@ -261,3 +261,27 @@ def test_a_rest_pattern_after_a_comma_gets_the_space_of_a_list_item() -> None:
     )
     near_miss = "flow main(rows) {\n    for [h, ..t] in rows { print(t) }\n}\n"
     assert format_source(near_miss) == near_miss
+
+
+# ------------------------------------------------------------------------------- finding 9
+# An `if` whose condition ran over two lines indented its body from the condition's inner line:
+# the body two levels in, the `}` and the `else` one level too deep, and each `else if` deeper.
+
+
+def test_a_body_after_a_multi_line_condition_is_indented_from_the_statement_line() -> None:
+    text = "flow main(a, b) {\nif (a and\nb) {\nprint(1)\n} else if (b or\na) {\nprint(2)\n}\nprint(3)\n}\n"
+    assert format_source(text) == (
+        "flow main(a, b) {\n    if (a and\n            b) {\n        print(1)\n    } else if (b or\n"
+        "            a) {\n        print(2)\n    }\n    print(3)\n}\n"
+    )
+    loop = "flow main(a, b) {\n    while (a and\n            b) {\n        print(1)\n    }\n}\n"
+    assert format_source(loop) == loop
+
+
+def test_multi_line_headers_of_declarations_and_autoloop_keep_their_body_level() -> None:
+    text = (
+        '@timeout(\n    seconds=4)\nagent A uses std.fs,\n    std.http {\n    prompt: "p"\n}\n'
+        "flow main(a, b) {\n"
+        '    autoloop max_steps: 3,\n        exit_when: "done" {\n        print(2)\n    }\n}\n'
+    )
+    assert format_source(text) == text
