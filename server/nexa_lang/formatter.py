@@ -63,6 +63,7 @@ __all__ = ["FormatError", "format_source", "syntax_signature"]
 INDENT = "    "  # the house style's unit of indentation
 _BOM = "\ufeff"
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_TEXT_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 # Nodes kept whole, byte for byte: their inside is text, not tokens to space.
 ATOMS = frozenset({"string", "triple_string", "raw_string", "template_string", "comment"})
@@ -177,8 +178,8 @@ def format_lines(text: str, first_line: int, last_line: int, indent: str = INDEN
     formatted = format_source(text, indent)
     if formatted == text:
         return []
-    old = text.splitlines(keepends=True)
-    new = formatted.splitlines(keepends=True)
+    old = _split_lines(text)
+    new = _split_lines(formatted)
     starts = [0]
     for line in old:
         starts.append(starts[-1] + len(line.encode("utf-8", "surrogatepass")))
@@ -196,6 +197,12 @@ def format_lines(text: str, first_line: int, last_line: int, indent: str = INDEN
         if inside:
             edits.append(LineEdit((starts[i1], starts[i2]), "".join(new[j1:j2])))
     return edits
+
+
+def _split_lines(text: str) -> list[str]:
+    """`text` cut after each line end, where the language server counts lines (LF, CRLF, CR);
+    `str.splitlines` would also cut at U+2028, U+0085 or a form feed inside a string."""
+    return [line for line in _TEXT_LINE.findall(text) if line]
 
 
 def _bare(line: str) -> str:

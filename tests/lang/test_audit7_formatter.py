@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nexa_lang.check import check_source
-from nexa_lang.formatter import ATOMS, format_source
+from nexa_lang.formatter import ATOMS, LineEdit, format_lines, format_source
 from nexa_lang.lowering import lower
 from nexa_lang.parsing import parse
 from nexa_lang.positions import Span
@@ -285,3 +285,30 @@ def test_multi_line_headers_of_declarations_and_autoloop_keep_their_body_level()
         '    autoloop max_steps: 3,\n        exit_when: "done" {\n        print(2)\n    }\n}\n'
     )
     assert format_source(text) == text
+
+
+# ------------------------------------------------------------------------------- finding 10
+# Range formatting counted lines with `str.splitlines`, which also cuts at U+2028, U+0085 and form
+# feeds inside strings and comments: every line after such a string was off by one, so "format
+# selection" edited the wrong line or nothing. An editor counts only LF, CRLF and CR (LSP 3.17).
+
+
+def _apply(text: str, edits: list[LineEdit]) -> str:
+    data = text.encode("utf-8")
+    for edit in sorted(edits, key=lambda e: e.span[0], reverse=True):
+        data = data[: edit.span[0]] + edit.new_text.encode("utf-8") + data[edit.span[1] :]
+    return data.decode("utf-8")
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\x85", "\x0c", "\x1e"])
+def test_range_formatting_counts_lines_like_the_editor(odd: str) -> None:
+    text = f'flow main {{\nx = "a{odd}b" // c{odd}d\ny = 2\nz = 3\n}}\n'
+    assert (
+        _apply(text, format_lines(text, 2, 2))
+        == f'flow main {{\nx = "a{odd}b" // c{odd}d\n    y = 2\nz = 3\n}}\n'
+    )
+
+
+def test_range_formatting_with_crlf_and_cr_line_ends() -> None:
+    text = "flow main {\r\nx = 1\r\ny = 2\r\n}\r\n"
+    assert _apply(text, format_lines(text, 2, 2)) == "flow main {\r\nx = 1\r\n    y = 2\r\n}\r\n"
