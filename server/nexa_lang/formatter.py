@@ -146,7 +146,10 @@ def format_source(text: str, indent: str = INDENT) -> str:
         raise ValueError(f"an indentation unit is spaces or one tab, not {indent!r}")
     bom = text.startswith(_BOM)
     body = text[1:] if bom else text
-    source = body.encode("utf-8")
+    try:
+        source = body.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate: not text a file can hold
+        raise FormatError(f"the text is not valid Unicode ({error.reason}); not formatted", text) from None
     tree = parse(source)
     if tree.root_node.has_error:
         line = _first_error_line(tree.root_node, source)

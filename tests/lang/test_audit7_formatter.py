@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nexa_lang.check import check_source
-from nexa_lang.formatter import ATOMS, LineEdit, format_lines, format_source
+from nexa_lang.formatter import ATOMS, FormatError, LineEdit, format_lines, format_source
 from nexa_lang.lowering import lower
 from nexa_lang.parsing import parse
 from nexa_lang.positions import Span
@@ -312,3 +312,18 @@ def test_range_formatting_counts_lines_like_the_editor(odd: str) -> None:
 def test_range_formatting_with_crlf_and_cr_line_ends() -> None:
     text = "flow main {\r\nx = 1\r\ny = 2\r\n}\r\n"
     assert _apply(text, format_lines(text, 2, 2)) == "flow main {\r\nx = 1\r\n    y = 2\r\n}\r\n"
+
+
+# ------------------------------------------------------------------------------- finding 11
+# A text holding a lone surrogate (possible in a string handed to the library) raised
+# UnicodeEncodeError instead of the FormatError every caller handles.
+
+
+def test_a_lone_surrogate_is_refused_with_a_format_error() -> None:
+    text = 'flow main { x = "\ud800" }\n'
+    with pytest.raises(FormatError, match="not valid Unicode") as refused:
+        format_source(text)
+    assert refused.value.text == text
+    with pytest.raises(FormatError):
+        format_lines(text, 0, 0)
+    assert format_source('flow main { x = "\U0001f600" }\n') == 'flow main { x = "\U0001f600" }\n'
