@@ -137,6 +137,9 @@ module.exports = grammar({
     // A type as an agent property value (`output_type: dict[str, int]`, `input_type: A | B`, G16):
     // the parser tries the expression and the type; only one of them survives the next tokens.
     [$.generic_type, $._or_operand],
+    // `if x: {` (G26): the `{` opens the block after a Python colon, or starts a dict statement in a
+    // colon block; only one of them survives the next tokens.
+    [$._colon_block, $.dict_literal],
   ],
 
   rules: {
@@ -623,6 +626,9 @@ module.exports = grammar({
     // A block with at least one statement: the body of `if {` / `while {` without a condition (G18),
     // so that `if {} {…}` keeps its empty dict as the condition.
     _statements_block: $ => prec(1, seq('{', repeat1(choice($._statement, ';')), '}')),
+    // Recovery only (G26): a block opened with `:` instead of `{` (Python habit) and closed by `}`.
+    // `if x: {` (colon and brace) is the same block, with the `{`.
+    _colon_block: $ => seq(':', optional('{'), repeat(choice($._statement, ';')), '}'),
 
     expression_statement: $ => $._expression,
 
@@ -650,6 +656,8 @@ module.exports = grammar({
       choice(
         seq(field('condition', $._expression), field('consequence', $.block)),
         field('consequence', alias($._statements_block, $.block)),
+        // Recovery only (G26): Python's `if cond:` with the block's `}` kept; E008 at the `:`.
+        seq(field('condition', $._expression), field('consequence', alias($._colon_block, $.block))),
       ),
       optional($._else_part),
     ),
@@ -682,6 +690,8 @@ module.exports = grammar({
       choice(
         seq(field('condition', $._expression), field('body', $.block)),
         field('body', alias($._statements_block, $.block)),
+        // Recovery only (G26): Python's `while cond:` with the block's `}` kept; E008 at the `:`.
+        seq(field('condition', $._expression), field('body', alias($._colon_block, $.block))),
       ),
     ),
 

@@ -276,6 +276,7 @@ def _tree_errors(tree: Tree, source: bytes) -> Iterator[Diagnostic]:
     yield from _unclosed_tool_options(root, source)
     yield from _unclosed_test_names(root)
     yield from _defers_without_expression(root, source)
+    yield from _colon_blocks(root, source)
 
 
 def _missing_inside(error: Node) -> Iterator[Node]:
@@ -985,3 +986,27 @@ def same_quote_keys(root: Node, source: bytes) -> Iterator[tuple[Span, Span, str
 def _describe_key(key: bytes) -> str:
     text = key.decode("utf-8", "replace")
     return f"identifier '{text}'" if re.fullmatch(r"[A-Za-z_]\w*", text) else f"'{text}'"
+
+
+_IF_OR_WHILE = re.compile(rb"\b(?:if|while)\b")
+_BLOCK_FIELDS = {"if_statement": "consequence", "while_statement": "body"}
+
+
+def _colon_blocks(root: Node, source: bytes) -> Iterator[Diagnostic]:
+    """One E008 per block of an `if`/`while` opened with Python's `:` (grammar decision G26): the
+    grammar reads `:` up to the `}` as the block, so that the `}` does not end the enclosing body; this
+    reports the `:` as the ERROR node it would otherwise be. Found from each keyword in the text."""
+    for match in _IF_OR_WHILE.finditer(source):
+        keyword = root.descendant_for_byte_range(match.start(), match.end())
+        statement = keyword.parent if keyword is not None else None
+        if keyword is None or statement is None or statement.type not in _BLOCK_FIELDS:
+            continue
+        if keyword.start_byte != match.start() or keyword.type not in ("if", "while"):
+            continue
+        block = statement.child_by_field_name(_BLOCK_FIELDS[statement.type])
+        colon = block.child(0) if block is not None and block.child_count else None
+        if colon is not None and colon.type == ":":
+            brace = colon.next_sibling is not None and colon.next_sibling.type == "{"
+            message = "unexpected ':'" + ("" if brace else "; a block starts with '{'")
+            message += _inside(colon, source, root)
+            yield Diagnostic.for_code(SYNTAX_ERROR, Span(colon.start_byte, colon.end_byte), message)

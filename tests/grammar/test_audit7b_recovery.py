@@ -251,3 +251,33 @@ def test_near_miss_closed_intent_strings_and_other_unterminated_strings_keep_the
     text = 'flow main {\n    x = "abc\n    y = 2\n}\n'
     assert diagnostics(text) == [("E008", 2, "unterminated string literal")]
     assert spans(text) == [(text.index("abc") + 3, "")]
+
+
+WHILE_COLON = """flow main() {
+    count = 0
+    while count < 3:
+        count = count + 1
+    }
+    print(count)
+}
+"""
+
+
+def test_a_python_colon_for_a_block_is_one_error_and_the_closing_brace_stays_the_blocks() -> None:
+    # G26: before, the block's `}` closed the flow: a second E008 at the file's last `}`, and the
+    # statements after the loop were top-level.
+    assert diagnostics(WHILE_COLON) == [("E008", 3, "unexpected ':'; a block starts with '{' in flow 'main'")]
+    assert spans(WHILE_COLON) == [(WHILE_COLON.index(":\n"), ":")]
+    text = WHILE_COLON.replace("while count < 3:", "if count < 3:").replace("print(count)", "print(zzz)")
+    assert diagnostics(text) == [
+        ("E008", 3, "unexpected ':'; a block starts with '{' in flow 'main'"),
+        ("E001", 6, "undeclared name 'zzz'"),  # still inside the flow, after the if
+    ]
+
+
+def test_near_miss_colon_and_brace_and_dict_conditions() -> None:
+    text = WHILE_COLON.replace("count < 3:", "count < 3: {")
+    assert diagnostics(text) == [("E008", 3, "unexpected ':' in flow 'main'")]
+    valid = 'flow main() {\n    if {"a": 1} {\n        print(1)\n    }\n'
+    valid += '    while false {\n        x = {"k": 2}\n    }\n}\n'
+    assert diagnostics(valid) == []
