@@ -140,6 +140,9 @@ module.exports = grammar({
     // `if x: {` (G26): the `{` opens the block after a Python colon, or starts a dict statement in a
     // colon block; only one of them survives the next tokens.
     [$._colon_block, $.dict_literal],
+    // `context_policy { a: 1` (G27): a word after a parameter is the next parameter, or (recovery,
+    // `}` not typed yet) the next statement; the next tokens decide.
+    [$.context_policy_statement],
   ],
 
   rules: {
@@ -751,8 +754,13 @@ module.exports = grammar({
     with_context_statement: $ => seq(
       'with_context', looseSep(field('parameter', $.harness_parameter)), field('body', $.block),
     ),
-    context_policy_statement: $ => seq(
-      'context_policy', '{', looseSep(field('parameter', $.harness_parameter)), '}',
+    context_policy_statement: $ => choice(
+      seq('context_policy', '{', looseSep(field('parameter', $.harness_parameter)), '}'),
+      // Recovery only (G27): the `}` not typed yet; the statement ends after its last parameter so
+      // that the next line stays a statement, and E008 says the `}` is missing.
+      prec.dynamic(-1, seq(
+        'context_policy', '{', repeat1(seq(field('parameter', $.harness_parameter), optional(','))),
+      )),
     ),
     // Values are literals or bare words (symbols), so the following `{` is unambiguous.
     harness_parameter: $ => seq(

@@ -277,6 +277,7 @@ def _tree_errors(tree: Tree, source: bytes) -> Iterator[Diagnostic]:
     yield from _unclosed_test_names(root)
     yield from _defers_without_expression(root, source)
     yield from _colon_blocks(root, source)
+    yield from _unclosed_context_policies(root, source)
 
 
 def _missing_inside(error: Node) -> Iterator[Node]:
@@ -1010,3 +1011,28 @@ def _colon_blocks(root: Node, source: bytes) -> Iterator[Diagnostic]:
             message = "unexpected ':'" + ("" if brace else "; a block starts with '{'")
             message += _inside(colon, source, root)
             yield Diagnostic.for_code(SYNTAX_ERROR, Span(colon.start_byte, colon.end_byte), message)
+
+
+_CONTEXT_POLICY = re.compile(rb"\bcontext_policy\b")
+
+
+def _unclosed_context_policies(root: Node, source: bytes) -> Iterator[Diagnostic]:
+    """One E008 per `context_policy {` whose `}` is missing (grammar decision G27): the grammar ends the
+    statement after its last parameter so that the next line stays a statement; this reports the `}`
+    as a MISSING node would be: zero-width after the last parameter."""
+    for match in _CONTEXT_POLICY.finditer(source):
+        keyword = root.descendant_for_byte_range(match.start(), match.end())
+        statement = keyword.parent if keyword is not None else None
+        if (
+            keyword is None
+            or statement is None
+            or keyword.start_byte != match.start()
+            or statement.type != "context_policy_statement"
+            or any(child.type == "}" for child in statement.children)
+        ):
+            continue
+        opening = next((child for child in statement.children if child.type == "{"), None)
+        line = LineIndex.of(source).line_of(opening.start_byte if opening else keyword.start_byte) + 1
+        last = _last_token(statement) or statement
+        message = f"expected '}}' to close the context_policy opened at line {line}"
+        yield Diagnostic.for_code(SYNTAX_ERROR, Span(last.end_byte, last.end_byte), message)

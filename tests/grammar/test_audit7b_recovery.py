@@ -281,3 +281,33 @@ def test_near_miss_colon_and_brace_and_dict_conditions() -> None:
     valid = 'flow main() {\n    if {"a": 1} {\n        print(1)\n    }\n'
     valid += '    while false {\n        x = {"k": 2}\n    }\n}\n'
     assert diagnostics(valid) == []
+
+
+CONTEXT_POLICY_OPEN = """agent Coder {
+    prompt: "Code."
+}
+
+flow main() {
+    context_policy { max_tokens: 8000, strategy: sliding_window
+    draft = Coder.run("fizzbuzz")
+    print(draft)
+}
+"""
+
+
+def test_an_unclosed_context_policy_is_one_missing_brace() -> None:
+    # G27: before, `draft` was read as the next parameter (`unexpected '='; expected ':'`) and the
+    # flow's `}` closed the policy (a second E008 at the end of the file).
+    message = "expected '}' to close the context_policy opened at line 6"
+    assert diagnostics(CONTEXT_POLICY_OPEN) == [("E008", 6, message)]
+    assert spans(CONTEXT_POLICY_OPEN) == [(CONTEXT_POLICY_OPEN.index("sliding_window") + 14, "")]
+
+
+def test_near_miss_closed_context_policies_are_unchanged() -> None:
+    closed = CONTEXT_POLICY_OPEN.replace("sliding_window\n", "sliding_window }\n")
+    assert diagnostics(closed) == []
+    multiline = closed.replace(
+        "{ max_tokens: 8000, strategy: sliding_window }",
+        "{\n        max_tokens: 8000\n        strategy: sliding_window\n    }",
+    )
+    assert diagnostics(multiline) == []
