@@ -769,7 +769,7 @@ class Lowerer:
         text = (
             self.string(module).value
             if module is not None and module.type != "dotted_name"
-            else self.text(module)
+            else self.dotted(module)
         )
         return ast.Import(
             module=text,
@@ -781,13 +781,20 @@ class Lowerer:
             span=span(node),
         )
 
+    def dotted(self, node: TSNode | None) -> str:
+        """A dotted name's words joined by dots: the text may hold spaces, line breaks or comments
+        around a dot (`std.\n    fs`), which are not part of the name."""
+        if node is None:
+            return ""
+        return ".".join(self.text(word) for word in node.named_children if word.type == "identifier")
+
     def use_items(self, node: TSNode | None) -> list[ast.UseItem]:
         if node is None:
             return []
         items = []
         for item in self.fields(node, "item"):
             if item.type == "dotted_name":
-                items.append(ast.UseItem(kind="name", text=self.text(item), span=span(item)))
+                items.append(ast.UseItem(kind="name", text=self.dotted(item), span=span(item)))
             elif item.type == "mcp_use":
                 uri = item.child_by_field_id(FIELD.uri)
                 items.append(
