@@ -202,7 +202,7 @@ def format_command(paths: list[str]) -> int:
                 sys.stdout.buffer.write(formatted.encode("utf-8"))
                 sys.stdout.flush()
             elif formatted != text:
-                failure = write_atomically(source.path, formatted, data)
+                failure = write_atomically(source.path, formatted, data, what="the formatted text")
                 if failure is not None:
                     print(f"nexa-lsp: {source.shown}: {failure}", file=sys.stderr)
                     status = EXIT_ERROR

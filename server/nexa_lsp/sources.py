@@ -158,14 +158,15 @@ def _too_large(size: int, limit: int) -> str:
     return f"file too large to check ({size / 1048576:.1f} MB; the limit is {limit / 1048576:.0f} MB)"
 
 
-def write_atomically(path: Path, text: str, expected: bytes) -> str | None:
+def write_atomically(path: Path, text: str, expected: bytes, what: str = "fixes") -> str | None:
     """Replace `path`'s contents with `text` if the file still holds `expected`; None on success,
-    else the reason. The new text goes to a temporary file beside it that replaces the original in
-    one step, so a crash never leaves a half-written file and a concurrent edit is never lost."""
+    else the reason, which names `what` is written (`--fix`'s fixes, `--format`'s text). The new
+    text goes to a temporary file beside it that replaces the original in one step, so a crash
+    never leaves a half-written file and a concurrent edit is never lost."""
     path = path.resolve()  # through a symbolic link: replace the file, not the link
     try:
         if path.read_bytes() != expected:
-            return "the file changed while it was being checked; fixes not written"
+            return f"the file changed while it was being read; {what} not written"
         mode = stat.S_IMODE(path.stat().st_mode)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
@@ -179,5 +180,5 @@ def write_atomically(path: Path, text: str, expected: bytes) -> str | None:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as error:
-        return f"cannot write fixes ({_reason(error)})"
+        return f"cannot write {what} ({_reason(error)})"
     return None
