@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from nexa_lang.parsing import parse
+from nexa_lang.syntax_errors import syntax_errors
 
 __all__ = ["FormatError", "format_source", "syntax_signature"]
 
@@ -151,8 +152,12 @@ def format_source(text: str, indent: str = INDENT) -> str:
     except UnicodeEncodeError as error:  # a lone surrogate: not text a file can hold
         raise FormatError(f"the text is not valid Unicode ({error.reason}); not formatted", text) from None
     tree = parse(source)
-    if tree.root_node.has_error:
-        line = _first_error_line(tree.root_node, source)
+    # Every E008 counts, not only ERROR and MISSING nodes: some recovery forms parse without them
+    # (`while x: …}`, an interpolation key with its string's own quote), and formatting those would
+    # move or space out text the user has still to correct.
+    errors = syntax_errors(tree, source)
+    if errors:
+        line = source[: min(e.span.start for e in errors)].count(b"\n") + 1
         raise FormatError(f"the file has syntax errors (first at line {line}); not formatted", text, line)
     atoms = list(_atoms(tree.root_node))
     formatted = _layout(source, atoms, _dominant_line_end(source), indent.encode())
@@ -225,17 +230,6 @@ def _atoms(root: Node) -> Iterator[_Atom]:
             continue
         inner = (*ancestors, node)
         stack.extend((child, inner) for child in reversed(node.children))
-
-
-def _first_error_line(root: Node, source: bytes) -> int:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            return source[: node.start_byte].count(b"\n") + 1
-        if node.has_error:
-            stack.extend(reversed(node.children))
-    return 1
 
 
 def _dominant_line_end(source: bytes) -> bytes:

@@ -113,6 +113,8 @@ def _symbol(
 ) -> DocumentSymbol:
     if not span.contains(selection):
         selection = Span(span.start, span.start)
+    if not name.strip():  # a name not typed yet (`flow (x) {`): LSP forbids an empty symbol name
+        name = f"({kind.value.replace('_', ' ')} without a name)"
     return DocumentSymbol(name, kind, span, selection, detail, children or [])
 
 
