@@ -889,7 +889,9 @@ def _unclosed_tool_options(root: Node, source: bytes) -> Iterator[Diagnostic]:
     lets the `)` out so that the function is kept, so this reports it as a MISSING `)` would be."""
     if b"@tool" not in source:
         return
-    for node in nodes_of_type(root, "tool_function_declaration"):
+    for node in root.children:  # a top-level declaration (one inside an ERROR is reported by it)
+        if node.type != "tool_function_declaration":
+            continue
         children = node.children
         if any(child.type == ")" for child in children):
             continue
