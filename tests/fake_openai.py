@@ -6,7 +6,8 @@ A test scripts the answers in either of two styles: it queues them (`answer_json
 queue is empty, returning (HTTP status, JSON body) or None. Without either, the server answers a
 completion echoing the last user message. Every request it receives is kept in `requests`.
 
-Use it as a context manager: `with FakeOpenAI() as fake:` serves until the block ends.
+Use it as a context manager: `with FakeOpenAI() as fake:` serves until the block ends;
+`route_nexa_to(fake, monkeypatch)` sends this process's `nexa run --provider openai` to it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+
+import pytest
 
 Reply = tuple[int, Any]  # (HTTP status, JSON body)
 Responder = Callable[[dict[str, Any]], Reply | None]
@@ -71,6 +74,10 @@ def text_delta(text: str, *, model: str = "m") -> dict[str, Any]:
 
 def no_script(body: dict[str, Any]) -> Reply | None:
     return None
+
+
+# The machine's settings that would reach a real service or change the model a test expects.
+MACHINE_SETTINGS = ("NEXA_OPENAI_API_KEY", "OPENAI_API_KEY", "NEXA_DEFAULT_MODEL", "NEXA_JUDGE_MODEL")
 
 
 class FakeOpenAI:
@@ -196,3 +203,11 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
 
     return Handler
+
+
+def route_nexa_to(fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send the OpenAI-compatible provider of this process (and of processes it starts) to `fake`,
+    with no key or default model of the machine."""
+    monkeypatch.setenv("NEXA_OPENAI_BASE_URL", fake.base_url)
+    for name in MACHINE_SETTINGS:
+        monkeypatch.delenv(name, raising=False)

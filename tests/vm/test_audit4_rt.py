@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.fake_openai import FakeOpenAI, Reply, Responder, completion
+from tests.fake_openai import FakeOpenAI, Reply, Responder, completion, route_nexa_to
 
 
 def tool_call(number: int, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -57,9 +57,7 @@ def _is_judge(body: dict[str, Any]) -> bool:
 @pytest.fixture
 def llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLLM]:
     with FakeLLM() as fake:
-        monkeypatch.setenv("NEXA_OPENAI_BASE_URL", fake.base_url)
-        for name in ("NEXA_OPENAI_API_KEY", "OPENAI_API_KEY", "NEXA_DEFAULT_MODEL", "NEXA_JUDGE_MODEL"):
-            monkeypatch.delenv(name, raising=False)
+        route_nexa_to(fake, monkeypatch)
         yield fake
 
 

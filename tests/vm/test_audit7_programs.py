@@ -8,16 +8,14 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, route_nexa_to
 
 
 @pytest.fixture
 def llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
     """Without a script the server echoes the last user message as `echo: TEXT`."""
     with FakeOpenAI() as fake:
-        monkeypatch.setenv("NEXA_OPENAI_BASE_URL", fake.base_url)
-        for name in ("NEXA_OPENAI_API_KEY", "OPENAI_API_KEY", "NEXA_DEFAULT_MODEL", "NEXA_JUDGE_MODEL"):
-            monkeypatch.delenv(name, raising=False)
+        route_nexa_to(fake, monkeypatch)
         yield fake
 
 

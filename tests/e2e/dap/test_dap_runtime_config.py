@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.fake_openai import FakeOpenAI, Reply
+from tests.fake_openai import MACHINE_SETTINGS, FakeOpenAI, Reply
 
 VOTERS = """
 agent Bad { model: "openai/broken", retry: 1, prompt: "b" }
@@ -28,7 +28,7 @@ def broken_model_fails(body: dict[str, Any]) -> Reply | None:
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
     # The adapter inherits this environment: no key or default model of the machine may leak in.
-    for name in ("NEXA_OPENAI_API_KEY", "OPENAI_API_KEY", "NEXA_DEFAULT_MODEL", "NEXA_JUDGE_MODEL"):
+    for name in MACHINE_SETTINGS:
         monkeypatch.delenv(name, raising=False)
     with FakeOpenAI() as fake:
         fake.respond = broken_model_fails
