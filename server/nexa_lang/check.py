@@ -60,14 +60,21 @@ def parse_file(text: str, path: str | None = None) -> ParsedFile:
     return ParsedFile(path, source, tree, LineIndex.of(source), error_spans(tree))
 
 
-def build_model(parsed: ParsedFile, settings: Settings, workspace: Workspace | None = None) -> Program:
+def build_model(
+    parsed: ParsedFile,
+    settings: Settings,
+    workspace: Workspace | None = None,
+    syntax_errors_found: bool | None = None,
+) -> Program:
     """The semantic model the rules read: the program of this file (the file and what it includes,
     nexa_lang.model), with `settings` attached for the rules that need configuration. Included files
     are read through `workspace` (the language server's, where open documents override the disk),
-    else from the disk."""
+    else from the disk. `syntax_errors_found` says whether the file has E008s, when the caller has
+    listed them (else the model finds out when a rule asks, §2.6)."""
     module = lower(parsed.tree.root_node, parsed.source, parsed.path)
     workspace = workspace if workspace is not None else Workspace()
-    program = workspace.program(SourceFile(parsed.path, parsed.source, parsed.tree, module))
+    root = SourceFile(parsed.path, parsed.source, parsed.tree, module, syntax_errors_found)
+    program = workspace.program(root)
     program.settings = settings
     return program
 
@@ -141,7 +148,7 @@ def check_root(
     findings: dict[str, list[Diagnostic]] = {library.path: [] for library in libraries}
     dependencies: list[str] = []
     if selected:
-        program = build_model(parsed, settings, workspace)
+        program = build_model(parsed, settings, workspace, syntax_errors_found=bool(found))
         dependencies.extend(f.path for f in program.files if f.path and f.source is not parsed.source)
         for includer, include in program.missing_includes:  # their appearance changes the result
             if include.path is not None:

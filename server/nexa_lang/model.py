@@ -36,6 +36,9 @@ class SourceFile:
     source: bytes
     tree: Tree
     module: ast.Module
+    # Whether the file has E008 diagnostics, when whoever built it already knows (the checker has
+    # just listed them); else found on first use (`reports_syntax_errors`).
+    syntax_errors_found: bool | None = field(default=None, repr=False)
 
     @classmethod
     def outline_of(cls, text: bytes, path: str) -> SourceFile:
@@ -65,7 +68,20 @@ class SourceFile:
 
     @property
     def has_syntax_errors(self) -> bool:
+        """Whether the tree has an ERROR or MISSING node (what the editor features repair)."""
         return self.tree.root_node.has_error
+
+    @property
+    def reports_syntax_errors(self) -> bool:
+        """Whether the file has E008 diagnostics (§2.6): an ERROR or MISSING node, or a recovery
+        form that the grammar parses without one (`while x: …}`, `agnet A {`; grammar G17-G27)."""
+        if self.syntax_errors_found is None:
+            from nexa_lang.syntax_errors import syntax_errors
+
+            self.syntax_errors_found = self.has_syntax_errors or bool(
+                syntax_errors(self.tree, self.source, self.lines)
+            )
+        return self.syntax_errors_found
 
     @property
     def is_library_file(self) -> bool:
@@ -93,7 +109,7 @@ class SourceFile:
         locations. (`module.path` keeps the first spelling; nothing reads it.)"""
         if path == self.path:
             return self
-        other = SourceFile(path, self.source, self.tree, self.module)
+        other = SourceFile(path, self.source, self.tree, self.module, self.reports_syntax_errors)
         other.nodes = self.nodes
         other.lines = self.lines
         return other
@@ -215,7 +231,9 @@ class Program:
 
     @property
     def has_syntax_errors(self) -> bool:
-        return any(f.has_syntax_errors for f in self.files)
+        """Whether a file of the program has E008 diagnostics: the program-wide rules that need
+        every reference (W001, G002, G006) are skipped then (§2.6)."""
+        return any(f.reports_syntax_errors for f in self.files)
 
 
 def collect_symbols(files: list[SourceFile]) -> dict[str, list[Symbol]]:
