@@ -19,7 +19,7 @@ whole ERROR node as related information. No fixes; E008 cannot be suppressed or 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -775,21 +775,32 @@ _CONDITION_FIELDS = {
 }
 
 
-def _missing_conditions(root: Node, source: bytes) -> Iterator[Diagnostic]:
-    """One E008 per `if`, `while` or contract without a condition and per `match` without a subject. The
-    grammar lets them out only so that the `{` a user types after the keyword opens the block (G18);
-    the tree has no MISSING node there, so this reports it as one: zero-width after the keyword.
-    Found through the text, as the chained comparisons are, instead of a walk over every node."""
-    for match in _CONDITIONLESS.finditer(source):
+def _keyword_statements(
+    root: Node, source: bytes, pattern: re.Pattern[bytes], statement_types: Collection[str]
+) -> Iterator[tuple[Node, Node]]:
+    """The keyword and its statement for each match of `pattern` in the text that starts with a
+    keyword token whose parent is a statement of `statement_types` (not a word in a string or a
+    comment): how the checks of the recovery forms find their rare statements without a walk over
+    every node."""
+    for match in pattern.finditer(source):
         keyword = root.descendant_for_byte_range(match.start(), match.start() + 1)
         statement = keyword.parent if keyword is not None else None
         if (
             keyword is not None
             and statement is not None
             and keyword.start_byte == match.start()
-            and statement.type in _CONDITION_FIELDS
-            and statement.child_by_field_name(_CONDITION_FIELDS[statement.type]) is None
+            and statement.type in statement_types
         ):
+            yield keyword, statement
+
+
+def _missing_conditions(root: Node, source: bytes) -> Iterator[Diagnostic]:
+    """One E008 per `if`, `while` or contract without a condition and per `match` without a subject. The
+    grammar lets them out only so that the `{` a user types after the keyword opens the block (G18);
+    the tree has no MISSING node there, so this reports it as one: zero-width after the keyword.
+    Found through the text, as the chained comparisons are, instead of a walk over every node."""
+    for keyword, statement in _keyword_statements(root, source, _CONDITIONLESS, _CONDITION_FIELDS):
+        if statement.child_by_field_name(_CONDITION_FIELDS[statement.type]) is None:
             span = Span(keyword.end_byte, keyword.end_byte)
             wanted = "a condition" if statement.type != "match_expression" else "an expression"
             yield Diagnostic.for_code(SYNTAX_ERROR, span, f"expected {wanted} after '{keyword.type}'")
@@ -927,16 +938,8 @@ def _defers_without_expression(root: Node, source: bytes) -> Iterator[Diagnostic
     """One E008 per `defer` read with the next line's assignment (grammar decision G24): the grammar
     keeps the assignment a statement, so this reports the missing expression as a MISSING node would
     be: zero-width after the keyword."""
-    for match in _DEFER.finditer(source):
-        keyword = root.descendant_for_byte_range(match.start(), match.end())
-        statement = keyword.parent if keyword is not None else None
-        if (
-            keyword is not None
-            and statement is not None
-            and keyword.type == "defer"
-            and statement.type == "defer_statement"
-            and statement.child_by_field_name("statement") is not None
-        ):
+    for keyword, statement in _keyword_statements(root, source, _DEFER, ("defer_statement",)):
+        if keyword.type == "defer" and statement.child_by_field_name("statement") is not None:
             span = Span(keyword.end_byte, keyword.end_byte)
             yield Diagnostic.for_code(SYNTAX_ERROR, span, "expected an expression after 'defer'")
 
@@ -999,12 +1002,8 @@ def _colon_blocks(root: Node, source: bytes) -> Iterator[Diagnostic]:
     """One E008 per block of an `if`/`while` opened with Python's `:` (grammar decision G26): the
     grammar reads `:` up to the `}` as the block, so that the `}` does not end the enclosing body; this
     reports the `:` as the ERROR node it would otherwise be. Found from each keyword in the text."""
-    for match in _IF_OR_WHILE.finditer(source):
-        keyword = root.descendant_for_byte_range(match.start(), match.end())
-        statement = keyword.parent if keyword is not None else None
-        if keyword is None or statement is None or statement.type not in _BLOCK_FIELDS:
-            continue
-        if keyword.start_byte != match.start() or keyword.type not in ("if", "while"):
+    for keyword, statement in _keyword_statements(root, source, _IF_OR_WHILE, _BLOCK_FIELDS):
+        if keyword.type not in ("if", "while"):
             continue
         block = statement.child_by_field_name(_BLOCK_FIELDS[statement.type])
         colon = block.child(0) if block is not None and block.child_count else None
@@ -1022,16 +1021,9 @@ def _unclosed_context_policies(root: Node, source: bytes) -> Iterator[Diagnostic
     """One E008 per `context_policy {` whose `}` is missing (grammar decision G27): the grammar ends the
     statement after its last parameter so that the next line stays a statement; this reports the `}`
     as a MISSING node would be: zero-width after the last parameter."""
-    for match in _CONTEXT_POLICY.finditer(source):
-        keyword = root.descendant_for_byte_range(match.start(), match.end())
-        statement = keyword.parent if keyword is not None else None
-        if (
-            keyword is None
-            or statement is None
-            or keyword.start_byte != match.start()
-            or statement.type != "context_policy_statement"
-            or any(child.type == "}" for child in statement.children)
-        ):
+    statements = _keyword_statements(root, source, _CONTEXT_POLICY, ("context_policy_statement",))
+    for keyword, statement in statements:
+        if any(child.type == "}" for child in statement.children):
             continue
         opening = next((child for child in statement.children if child.type == "{"), None)
         line = LineIndex.of(source).line_of(opening.start_byte if opening else keyword.start_byte) + 1
