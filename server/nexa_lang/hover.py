@@ -26,7 +26,14 @@ from nexa_lang.builtin_docs import (
 from nexa_lang.callees import _std_path
 from nexa_lang.model import SourceFile, Symbol, pattern_bindings
 from nexa_lang.model_ids import split_provider
-from nexa_lang.occurrences import Category, Denotes, Occurrence, Role, program_occurrences
+from nexa_lang.occurrences import (
+    Category,
+    Denotes,
+    Occurrence,
+    Role,
+    error_binding_spans,
+    program_occurrences,
+)
 from nexa_lang.positions import Span
 from nexa_lang.prelude import PREDEFINED_VALUES, STD_NAMESPACES, is_prelude_name
 from nexa_lang.prompt_preview import primary_model, string_property
@@ -523,10 +530,7 @@ def _binds_an_error(analysis: Analysis, name: ast.Name) -> bool:
     if occurrence is None or occurrence.target.denotes is not Denotes.LOCAL:
         return False
     bindings = {o.span for o in occurrences.of(occurrence.target) if o.role is not Role.READ}
-    for node in analysis.file.module.walk():
-        if isinstance(node, ast.TryCatch | ast.Correction | ast.Hook) and node.name_span in bindings:
-            return not isinstance(node, ast.Hook) or node.event == "on_error"
-    return False
+    return not bindings.isdisjoint(error_binding_spans(analysis.file))
 
 
 def _hover_reference(

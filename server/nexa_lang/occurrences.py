@@ -192,6 +192,18 @@ def parameter_spans(activation: Activation) -> set[Span]:
     return {p.name_span for p in params} if isinstance(params, list) else set()
 
 
+def error_binding_spans(file: SourceFile) -> set[Span]:
+    """Where `file` binds a caught error to a name: `catch (e)`, `catch_correction(e)` and an
+    `on_error(e)` hook (L§7.7.2); hover and semantic tokens give such a name the error fields."""
+    spans: set[Span] = set()
+    for node in file.nodes.of(ast.TryCatch, ast.Correction, ast.Hook):
+        if isinstance(node, ast.TryCatch | ast.Correction) and node.name:
+            spans.add(node.name_span)
+        elif isinstance(node, ast.Hook) and node.event == "on_error" and node.name_span is not None:
+            spans.add(node.name_span)
+    return spans
+
+
 def resolve_include(file: SourceFile, include: ast.Include, program: Program) -> SourceFile | None:
     """The program file an include names, when it was found."""
     if include.path is None or file.path is None:

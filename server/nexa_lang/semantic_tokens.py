@@ -21,8 +21,15 @@ from enum import Enum
 
 from nexa_lang import ast
 from nexa_lang.analysis import Analysis
-from nexa_lang.builtin_docs import AGENT_MEMBERS, JOB_MEMBERS, TOOL_MEMBERS
-from nexa_lang.occurrences import Category, Denotes, Role, enclosing_agent, program_occurrences
+from nexa_lang.builtin_docs import AGENT_MEMBERS, ERROR_FIELDS, JOB_MEMBERS, TOOL_MEMBERS
+from nexa_lang.occurrences import (
+    Category,
+    Denotes,
+    Role,
+    enclosing_agent,
+    error_binding_spans,
+    program_occurrences,
+)
 from nexa_lang.positions import Span
 from nexa_lang.scopes import Reference, Resolution
 
@@ -134,9 +141,6 @@ def semantic_tokens(analysis: Analysis, span: Span | None = None) -> list[Semant
     return tokens
 
 
-# The fields of an error value bound by `catch (e)`, `on_error(e)`, `catch_correction(e)`
-# (L§7.7.1 `kind`, `message`; S§0.2 the rest).
-ERROR_FIELDS = frozenset({"kind", "message", "code", "file", "line", "column", "detail"})
 # Read-only fields every agent has (S§1.4), besides its declared property keys.
 AGENT_FIELDS = frozenset({"name", "role", "prompt", "model", "description"})
 
@@ -151,7 +155,7 @@ def builtin_member_tokens(analysis: Analysis) -> list[SemanticToken]:
     highlighting is added here."""
     by_span = {(r.span.start, r.span.end): r for r in analysis.references}
     nodes = analysis.file.nodes
-    error_names = _error_variable_spans(nodes.of(ast.TryCatch, ast.Correction, ast.Hook))
+    error_names = error_binding_spans(analysis.file)
     error_variables: dict[tuple[int, str], bool] = {}  # (activation, name): only bound to errors
     tokens: list[SemanticToken] = []
     for node in nodes.of(ast.Member):
@@ -193,17 +197,6 @@ def _builtin_member(
         if error_variables[key]:
             return _LIBRARY_FIELD
     return None
-
-
-def _error_variable_spans(binders: list[ast.Node]) -> set[Span]:
-    """Where an error value is bound: `catch (e)`, `catch_correction(e)`, `on_error(e)`."""
-    spans: set[Span] = set()
-    for node in binders:
-        if isinstance(node, ast.TryCatch | ast.Correction) and node.name:
-            spans.add(node.name_span)
-        elif isinstance(node, ast.Hook) and node.event == "on_error" and node.name_span is not None:
-            spans.add(node.name_span)
-    return spans
 
 
 @dataclass(frozen=True)
