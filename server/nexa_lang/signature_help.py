@@ -21,7 +21,7 @@ from nexa_lang.cursor_context import CursorContext, skip_comment_or_string
 from nexa_lang.model import SourceFile
 from nexa_lang.prelude import is_prelude_name
 from nexa_lang.scopes import Reference, Resolution
-from nexa_lang.signatures import DB_SIGNATURES, PRELUDE_SIGNATURES, Signature, parse_signature, std_signature
+from nexa_lang.signatures import CHECKED_PRELUDE_SIGNATURES, Signature, parse_signature, std_signature
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,10 @@ class SignatureHelp:
     active_parameter: int | None = None  # None: no parameter matches (too many arguments)
 
 
-# Built-ins whose parameter list the checker does not hold (they take handles, or are statements
-# and expressions with their own syntax), as S§1 writes them: for signature help only, so a
-# misuse is never reported from here. Names that dispatch on their first argument (`get`, `set`,
-# `close`, `list`) are left out: one parameter list would be wrong for the other uses.
+# Built-ins whose parameter list the checker does not hold (statements and expressions with their
+# own syntax, the auth functions, and `has`, which also tests a list or a map), as S§1 writes them:
+# for signature help only, so a misuse is never reported from here. The database, response and
+# key-value functions come with the checker's own signatures (CHECKED_PRELUDE_SIGNATURES).
 _EDITOR_SIGNATURES: dict[str, Signature] = {
     s.name: s
     for s in map(
@@ -61,23 +61,7 @@ _EDITOR_SIGNATURES: dict[str, Signature] = {
             "join(*agents: Agent) -> JoinHandle",
             "snapshot() -> Snapshot",
             "restore(s: Snapshot) -> none",
-            *(s for s in DB_SIGNATURES if not s.startswith("close(")),
-            "agent_memory_query(db: DbHandle, agent: str, key: str) -> str?",
-            "agent_memory_store(db: DbHandle, agent: str, key: str, value: str) -> bool",
-            "agent_memory_delete(db: DbHandle, agent: str, key: str) -> bool",
-            "agent_memory_list(db: DbHandle, agent: str) -> list[map]",
-            "get_int(kv: KvHandle, key: str, default: int = 0) -> int",
-            'get_str(kv: KvHandle, key: str, default: str = "") -> str',
-            "get_json(kv: KvHandle, key: str) -> any",
-            "set_nx(kv: KvHandle, key: str, value: any, opts: map = {}) -> bool",
             "has(kv: KvHandle, key: str) -> bool",
-            "expire(kv: KvHandle, key: str, ttl_seconds: int) -> bool",
-            "ttl(kv: KvHandle, key: str) -> int?",
-            "flush(kv: KvHandle) -> bool",
-            "incr(kv: KvHandle, key: str, amount: int = 1) -> int",
-            "agent_kv_query(kv: KvHandle, query: str) -> list[map]",
-            "agent_kv_store(kv: KvHandle, key: str, value: any, context: map? = none) -> bool",
-            "agent_kv_context(kv: KvHandle, agent: Agent | str) -> map",
             "oauth(name: str, client_id: str, client_secret: str, opts: map = {}) -> map",
             "jwt_sign(claims: map, secret: str, options: map = {}) -> str",
             "jwt_verify(token: str, secret: str) -> map?",
@@ -216,8 +200,8 @@ def _by_name(analysis: Analysis, name: str, paren: int, offset: int) -> Signatur
         return _from_ast_call(analysis, paren, name)
     symbol = program.lookup(name)
     if symbol is None:
-        if is_prelude_name(name) and name in PRELUDE_SIGNATURES:
-            return from_signature(PRELUDE_SIGNATURES[name], "", PRELUDE_DOCS.get(name, ""))
+        if is_prelude_name(name) and name in CHECKED_PRELUDE_SIGNATURES:
+            return from_signature(CHECKED_PRELUDE_SIGNATURES[name], "", PRELUDE_DOCS.get(name, ""))
         if name in _EDITOR_SIGNATURES:
             return from_signature(_EDITOR_SIGNATURES[name], "", PRELUDE_DOCS.get(name, ""))
         return None
